@@ -1,0 +1,142 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { globSync } from 'glob';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
+import type { Problem } from './problems.js';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const VENDOR_FILE = '_vendor.yaml';
+
+export type FileKind = 'device' | 'vendor';
+export type PathSegment = string | number;
+
+export interface LoadedFile {
+  /** Path as shown in messages: relative to the working directory, with forward slashes. */
+  path: string;
+  /** Path below the devices folder: `<vendor>/<model>.yaml` or `<vendor>/_vendor.yaml`. */
+  relPath: string;
+  kind: FileKind;
+  text: string;
+  doc: Document.Parsed | null;
+  lineCounter: LineCounter;
+  /** Plain data, or undefined when the file could not be parsed. */
+  data: unknown;
+  problems: Problem[];
+}
+
+const toSlash = (p: string) => p.split(sep).join('/');
+
+export function listDataFiles(devicesDir: string): string[] {
+  return globSync('*/*.{yaml,yml}', { cwd: devicesDir, nodir: true, dot: false, posix: true }).sort();
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    let need = 0;
+    let min = 0;
+    if (b < 0x80) { i++; continue; }
+    else if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+export function loadFile(devicesDir: string, relPath: string, displayBase = process.cwd()): LoadedFile {
+  const abs = join(devicesDir, relPath);
+  const path = toSlash(relative(displayBase, abs)) || relPath;
+  const kind: FileKind = relPath.endsWith('/' + VENDOR_FILE) ? 'vendor' : 'device';
+  const lineCounter = new LineCounter();
+  const file: LoadedFile = { path, relPath, kind, text: '', doc: null, lineCounter, data: undefined, problems: [] };
+  const fail = (line: number, col: number, message: string, hint?: string) =>
+    file.problems.push({ file: path, line, col, rule: 'yaml-syntax', severity: 'error', message, ...(hint ? { hint } : {}) });
+
+  const size = statSync(abs).size;
+  if (size > MAX_FILE_BYTES) {
+    fail(1, 1, `file is ${size} bytes; the limit is ${MAX_FILE_BYTES} bytes (1 MiB)`, 'a device file is a few kilobytes: split it or remove pasted logs');
+    return file;
+  }
+  const bytes = readFileSync(abs);
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const before = bytes.subarray(0, bad);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < before.length; i++) if (before[i] === 0x0a) { line++; lineStart = i + 1; }
+    fail(line, bad - lineStart + 1, `invalid UTF-8 byte 0x${bytes[bad]!.toString(16).padStart(2, '0')}`, 'save the file as UTF-8');
+    return file;
+  }
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  file.text = text;
+
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false, version: '1.2' });
+  const seen = new Set<string>();
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    if (seen.has(e.code)) continue; // one mistake, one message: a cascade repeats its code
+    seen.add(e.code);
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    const message = e.code === 'RESOURCE_EXHAUSTION' ? 'nesting is too deep to read' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    fail(line, col, message, e.code === 'DUPLICATE_KEY' ? 'remove or merge the repeated key' : undefined);
+  }
+  if (file.problems.length > 0) return file;
+
+  if (/[&*!]/.test(text)) {
+    visit(doc, (_key, node) => {
+      if (!isNode(node)) return;
+      const at = lineCounter.linePos(node.range?.[0] ?? 0);
+      if (isAlias(node)) { fail(at.line, at.col, 'aliases are not allowed', 'write the value out in full'); return visit.BREAK; }
+      if (node.anchor) { fail(at.line, at.col, 'anchors are not allowed', 'remove the &anchor'); return visit.BREAK; }
+      if (node.tag) { fail(at.line, at.col, `tags are not allowed (${node.tag})`, 'remove the !tag; write plain values'); return visit.BREAK; }
+      return undefined;
+    });
+    if (file.problems.length > 0) return file;
+  }
+  file.doc = doc;
+  file.data = doc.toJS({ maxAliasCount: 0 });
+  return file;
+}
+
+export function loadAll(devicesDir: string, relPaths = listDataFiles(devicesDir), displayBase = process.cwd()): LoadedFile[] {
+  return relPaths.map((rel) => loadFile(devicesDir, rel, displayBase));
+}
+
+function childNode(node: unknown, seg: PathSegment): { node: Node | null; key: Node | null } {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(seg)) {
+        return { node: (isNode(pair.value) ? pair.value : null), key: pair.key };
+      }
+    }
+  } else if (isSeq(node) && typeof seg === 'number') {
+    const item = node.items[seg];
+    return { node: isNode(item) ? item : null, key: null };
+  }
+  return { node: null, key: null };
+}
+
+/** 1-based line/column of the node at `path`, or of its key, or of the nearest ancestor that exists. */
+export function locate(file: LoadedFile, path: readonly PathSegment[], at: 'value' | 'key' = 'value'): { line: number; col: number } {
+  let node: unknown = file.doc?.contents ?? null;
+  let offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
+  for (let i = 0; i < path.length; i++) {
+    const { node: next, key } = childNode(node, path[i]!);
+    const last = i === path.length - 1;
+    if (last && at === 'key' && key?.range) { offset = key.range[0]; break; }
+    if (!next) { if (key?.range) offset = key.range[0]; break; }
+    node = next;
+    if (next.range) offset = next.range[0];
+  }
+  return file.doc ? file.lineCounter.linePos(offset) : { line: 1, col: 1 };
+}

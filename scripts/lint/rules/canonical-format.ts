@@ -1,0 +1,24 @@
+import type { Rule } from '../rule.js';
+import { canonicalText } from '../../lib/canonical.js';
+
+/** One layout per file keeps diffs about facts, not formatting. */
+export const canonicalFormat: Rule = {
+  name: 'canonical-format',
+  description: 'The file is in canonical form: schema key order, sorted lists, one YAML style (npm run fix writes it). Checked once the file has no other errors.',
+  appliesTo: ['device', 'vendor'],
+  check({ file, report }) {
+    if (!file.doc) return;
+    const expected = canonicalText(file.doc, file.kind).split('\n');
+    const actual = file.text.replace(/\r\n/g, '\n').split('\n');
+    const start = actual[0]?.startsWith('# yaml-language-server:') ? 1 : 0; // the modeline rule owns line 1
+    for (let i = 1, j = start; i < expected.length || j < actual.length; i++, j++) {
+      if (expected[i] !== actual[j]) {
+        report([], `not in canonical form from line ${j + 1}: expected ${JSON.stringify(expected[i] ?? '(end of file)')}`, {
+          hint: `run: npm run fix -- ${file.path}`,
+          line: j + 1,
+        });
+        return;
+      }
+    }
+  },
+};
