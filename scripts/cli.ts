@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { lint, RULES } from './lint/index.js';
 import { formatAnnotation, formatProblem } from './lib/problems.js';
 import { canonicalText } from './lib/canonical.js';
+import { build, writeOutput } from './build/index.js';
 
 export interface Command { summary: string; run(args: string[]): Promise<number> | number }
 
@@ -51,9 +52,23 @@ export function runFix(args: string[]): number {
   return 0;
 }
 
+export async function runBuild(args: string[]): Promise<number> {
+  const outIndex = args.indexOf('--out');
+  const outDir = resolve(outIndex >= 0 ? args[outIndex + 1]! : 'dist');
+  const result = await build(devicesDir());
+  if ('errors' in result) {
+    process.stderr.write(result.errors.join('\n') + `\nbuild refused: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; run npm run validate\n`);
+    return 1;
+  }
+  writeOutput(outDir, result.files);
+  process.stderr.write(`built ${result.dataset.meta.deviceCount} devices into ${outDir} (${result.files.length} files)\n`);
+  return 0;
+}
+
 export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: runValidate },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: runFix },
+  build: { summary: 'validate, then write the dataset, API, CSV, schemas, index and site to dist/', run: runBuild },
   rules: {
     summary: 'list the lint rules',
     run() { for (const r of RULES) process.stdout.write(`${r.name.padEnd(18)} ${r.description}\n`); return 0; },

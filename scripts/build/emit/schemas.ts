@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { SCHEMA_DIR, SCHEMA_FILES } from '../../lib/schemas.js';
+import type { Emitter } from './emitter.js';
+
+/** The published JSON Schemas, and the bundle's TypeScript types for the npm package. */
+export const schemasEmitter: Emitter = {
+  name: 'schemas',
+  emit: () => [
+    ...SCHEMA_FILES.map((name) => ({ path: `schema/${name}`, content: readFileSync(SCHEMA_DIR + name, 'utf8') })),
+    { path: 'types/index.d.ts', content: readFileSync(fileURLToPath(new URL('../types.ts', import.meta.url)), 'utf8') },
+  ],
+};

@@ -1,0 +1,52 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { lint } from '../lint/index.js';
+import { formatProblem } from '../lib/problems.js';
+import { validators } from '../lib/schemas.js';
+import { explain } from '../lint/rules/schema.js';
+import { buildDataset } from './model.js';
+import type { Dataset } from './types.js';
+import type { Emitter, OutputFile } from './emit/emitter.js';
+import { bundleEmitter } from './emit/bundle.js';
+import { apiEmitter } from './emit/api.js';
+import { csvEmitter } from './emit/csv.js';
+import { schemasEmitter } from './emit/schemas.js';
+import { markdownEmitter } from './emit/markdown.js';
+import { siteEmitter } from './emit/site.js';
+
+export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, siteEmitter];
+
+/** Downloads the site serves from its own root, so that one Pages deploy carries the site and the data. */
+const PUBLISHED = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
+
+export interface BuildResult { dataset: Dataset; files: OutputFile[] }
+
+export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS): Promise<BuildResult | { errors: string[] }> {
+  const result = lint(devicesDir);
+  const errors = result.problems.filter((p) => p.severity === 'error');
+  if (errors.length) return { errors: errors.map(formatProblem) };
+  const dataset = buildDataset(result.files);
+  const bundleCheck = validators().bundle;
+  if (!bundleCheck(dataset)) {
+    return { errors: explain(bundleCheck.errors ?? [], dataset).map((m) => `dist/netneeds.json: /${m.path.join('/')}: ${m.message}`) };
+  }
+  const files: OutputFile[] = [];
+  for (const emitter of emitters) files.push(...(await emitter.emit(dataset)));
+  for (const f of [...files]) if (PUBLISHED.test(f.path)) files.push({ path: `site/${f.path}`, content: f.content });
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new Error(`two emitters wrote ${f.path}`);
+    seen.add(f.path);
+  }
+  return { dataset, files };
+}
+
+export function writeOutput(outDir: string, files: OutputFile[]): void {
+  rmSync(outDir, { recursive: true, force: true });
+  for (const f of files) {
+    const target = join(outDir, f.path);
+    if (!resolve(target).startsWith(resolve(outDir) + '/')) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, f.content);
+  }
+}

@@ -1,0 +1,128 @@
+// Types of the bundled dataset (dist/netneeds.json), as schema/bundle.schema.json defines it.
+// They are the package's public TypeScript types: change them only under VERSIONING.md.
+export type VerdictWord = 'required' | 'not-required' | 'setup-only' | 'unknown';
+export type NeedFunction = 'vendor-app' | 'home-assistant';
+export type Effect = 'stops-working' | 'degraded' | 'keeps-working' | 'unknown';
+export type Tristate = 'yes' | 'no' | 'unknown';
+export type EvidenceType =
+  | 'firewall-log' | 'packet-capture' | 'dns-log' | 'blocking-test' | 'vendor-documentation' | 'paper'
+  | 'community-report' | 'mud-profile';
+
+export interface PortRange { from: number; to: number }
+export interface Claim { verdict: VerdictWord; evidence: string[]; note?: string }
+export interface Verdict {
+  /** The verdict that applies: the claim with the strongest evidence; `unknown` when there is none. */
+  verdict: VerdictWord;
+  /** True when sources disagree; every claim is kept. */
+  disputed: boolean;
+  claims: Claim[];
+}
+export type Needs = Record<NeedFunction, Verdict>;
+
+export interface Endpoint {
+  /** The host, wildcard or address as written. */
+  destination: string;
+  kind: 'host' | 'wildcard' | 'ip' | 'cidr';
+  ipVersion?: 4 | 6;
+  reportedName?: string;
+  protocol: 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6';
+  ports: PortRange[];
+  service: string;
+  purpose: string;
+  party: 'first' | 'support' | 'third' | 'unknown';
+  region?: string;
+  needs: Needs;
+  evidence: string[];
+  /** `<vendor>/<group>` when the endpoint came from a vendor endpoint group. */
+  group?: string;
+  note?: string;
+}
+
+export interface LocalFlow {
+  from: string;
+  to: string;
+  protocol: Endpoint['protocol'];
+  ports: PortRange[];
+  group?: string;
+  service: string;
+  purpose: string;
+  needs: Needs;
+  evidence: string[];
+  note?: string;
+}
+
+export interface BlockedReport { vendorApp: Effect; homeAssistant: Effect; evidence: string[]; note?: string }
+
+export interface Evidence {
+  id: string;
+  type: EvidenceType;
+  date?: string;
+  accessed?: string;
+  source: string;
+  title?: string;
+  firmware?: string;
+  region?: string;
+  note?: string;
+}
+
+export interface HaIntegration { domain: string; name?: string; iotClass?: string }
+
+export interface Derived {
+  /** Works with Home Assistant with the internet blocked. */
+  worksWithHaOffline: Tristate;
+  worksWithHaOfflineReason: string;
+  vendorAppNeedsCloud: Tristate;
+  vendorAppNeedsCloudReason: string;
+  /** Advice for refusing traffic: reject when a source says dropping breaks the device. */
+  refuseWith: 'reject' | 'either' | 'unknown';
+  /** Multicast/broadcast discovery that has to be reflected across VLANs. */
+  reflect: { service: string; protocol: string; ports: PortRange[]; group?: string }[];
+  counts: Record<NeedFunction, Record<VerdictWord, number>> & { endpoints: number; local: number };
+  evidence: {
+    count: number;
+    byType: Partial<Record<EvidenceType, number>>;
+    /** Newest and oldest observation or publication date; undated sources are counted apart. */
+    newest?: string;
+    oldest?: string;
+    undated: number;
+    confidence: 'high' | 'medium' | 'low';
+  };
+}
+
+export interface Device {
+  id: string;
+  vendor: string;
+  name: string;
+  aliases: string[];
+  models: string[];
+  category: string;
+  connectivity: string[];
+  apps: string[];
+  homeAssistant: { integrations: HaIntegration[]; note?: string };
+  endpoints: Endpoint[];
+  local: LocalFlow[];
+  whenBlocked: { internet: BlockedReport[]; rejectOrDrop?: { advice: 'reject' | 'either' | 'unknown'; evidence: string[]; note?: string } };
+  evidence: Evidence[];
+  notes?: string;
+  derived: Derived;
+  /** Path of the source file in the repository. */
+  source: string;
+}
+
+export interface EndpointGroup { id: string; name: string; description?: string; endpoints: Endpoint[] }
+export interface Vendor { id: string; name: string; website?: string; groups: EndpointGroup[]; evidence: Evidence[]; devices: string[]; notes?: string }
+
+export interface DatasetMeta {
+  name: 'netneeds';
+  datasetVersion: string;
+  schemaVersion: string;
+  sourceCommit: string;
+  deviceCount: number;
+  vendorCount: number;
+  endpointCount: number;
+  license: { data: string; code: string };
+  homepage: string;
+  repository: string;
+}
+
+export interface Dataset { meta: DatasetMeta; vendors: Vendor[]; devices: Device[] }
