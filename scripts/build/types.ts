@@ -25,7 +25,8 @@ export interface Endpoint {
   kind: 'host' | 'wildcard' | 'ip' | 'cidr';
   ipVersion?: 4 | 6;
   reportedName?: string;
-  protocol: 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6';
+  /** unknown: the source did not say; ports is then empty. */
+  protocol: 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6' | 'unknown';
   ports: PortRange[];
   service: string;
   purpose: string;

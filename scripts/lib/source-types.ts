@@ -8,7 +8,7 @@ export const NEED_FUNCTIONS: readonly NeedFunction[] = ['vendor-app', 'home-assi
 export interface VerdictClaim { verdict: VerdictWord; evidence: string[]; note?: string }
 export type Verdict = VerdictWord | VerdictClaim[];
 export type Needs = Record<NeedFunction, Verdict>;
-export type Protocol = 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6';
+export type Protocol = 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6' | 'unknown';
 export type PortItem = number | string;
 
 export interface SourceEndpoint {

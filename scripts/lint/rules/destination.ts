@@ -4,7 +4,7 @@ import { endpointsOf, localFlowsOf } from '../../lib/walk.js';
 /** An endpoint names exactly one destination, and port-based protocols say which ports. */
 export const destination: Rule = {
   name: 'destination',
-  description: 'Each endpoint has exactly one of host or address; TCP/UDP entries list ports; multicast flows name their group.',
+  description: 'Each endpoint has exactly one of host or address; TCP/UDP entries list ports and entries of unknown protocol list none; multicast flows name their group.',
   appliesTo: ['device', 'vendor'],
   check({ data, report }) {
     for (const { value: e, path } of endpointsOf(data)) {
@@ -18,6 +18,7 @@ export const destination: Rule = {
         report([...path, 'protocol'], `${proto} entry lists no ports`, { hint: 'add ports: [443] (or a range such as "16500-65000")' });
       }
       if ((proto === 'icmp' || proto === 'icmpv6') && 'ports' in e) report([...path, 'ports'], `${proto} has no ports`, { hint: 'remove ports:', at: 'key' });
+      if (proto === 'unknown' && 'ports' in e) report([...path, 'ports'], 'ports are listed but the protocol is unknown', { hint: 'name the protocol the ports belong to, or remove ports:', at: 'key' });
     }
     for (const { value: flow, path } of localFlowsOf(data)) {
       if (flow.to === 'multicast' && !('group' in flow)) report([...path, 'to'], 'multicast flow names no group address', { hint: 'add group: 224.0.0.251 (mDNS) or 239.255.255.250 (SSDP)' });
