@@ -31,7 +31,7 @@ export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS):
     return { errors: explain(bundleCheck.errors ?? [], dataset).map((m) => `dist/netneeds.json: /${m.path.join('/')}: ${m.message}`) };
   }
   const files: OutputFile[] = [];
-  for (const emitter of emitters) files.push(...(await emitter.emit(dataset)));
+  for (const emitter of emitters) files.push(...(await emitter.emit(dataset, files)));
   for (const f of [...files]) if (PUBLISHED.test(f.path)) files.push({ path: `site/${f.path}`, content: f.content });
   const seen = new Set<string>();
   for (const f of files) {
