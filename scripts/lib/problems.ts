@@ -10,9 +10,12 @@ export interface Problem {
   hint?: string;
 }
 
+/** File names and messages come from pull requests: a raw newline or escape code could forge output lines or workflow commands. */
+const visible = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function formatProblem(p: Problem): string {
-  const head = `${p.file}:${p.line}:${p.col}: ${p.rule}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
-  return p.hint ? `${head}\n    hint: ${p.hint}` : head;
+  const head = visible(`${p.file}:${p.line}:${p.col}: ${p.rule}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+  return p.hint ? `${head}\n    hint: ${visible(p.hint)}` : head;
 }
 
 /** GitHub Actions workflow command; properties and message are escaped as the runner documents. */

@@ -19,7 +19,7 @@ let cached: { device: ValidateFunction; vendor: ValidateFunction; bundle: Valida
 
 export function validators() {
   if (cached) return cached;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv, ['uri', 'date']);
   const schemas = new Map<string, Record<string, unknown>>();
   for (const name of SCHEMA_FILES) {

@@ -57,12 +57,16 @@ export function explain(errors: ErrorObject[], data: unknown): SchemaMessage[] {
   for (const e of relevant) {
     const base = pathOf(e.instancePath);
     let msg: SchemaMessage;
-    switch (e.keyword) {
+    const isPortItem = e.schemaPath.includes('/ports/items/');
+    switch (isPortItem && (e.keyword === 'type' || e.keyword === 'pattern') ? 'port' : e.keyword) {
+      case 'port':
+        msg = { path: base, message: 'a port must be a whole number or a "low-high" range', hint: 'write 443 or "16500-65000"' };
+        break;
       case 'additionalProperties': {
         const key = (e.params as { additionalProperty: string }).additionalProperty;
         const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
         const suggestion = typos.get(e.instancePath)?.find((t) => t.key === key)?.suggestion;
-        msg = { path: [...base, key], at: 'key', message: `unknown property "${key}"`, hint: suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${allowed.join(', ')}` };
+        msg = { path: [...base, key], at: 'key', message: `unknown property ${JSON.stringify(key)}`, hint: suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${allowed.join(', ')}` };
         break;
       }
       case 'required': {
@@ -90,10 +94,7 @@ export function explain(errors: ErrorObject[], data: unknown): SchemaMessage[] {
       case 'type': {
         const field = String(base[base.length - 1] ?? 'the file');
         const expected = (e.params as { type: string | string[] }).type;
-        const isPorts = e.schemaPath.includes('/ports/');
-        msg = isPorts
-          ? { path: base, message: 'a port must be a whole number or a "low-high" range', hint: 'write 443 or "16500-65000"' }
-          : { path: base, message: `${field} must be ${Array.isArray(expected) ? expected.join(' or ') : `a${/^[aeiou]/.test(expected) ? 'n' : ''} ${expected}`}` };
+        msg = { path: base, message: `${field} must be ${Array.isArray(expected) ? expected.join(' or ') : `a${/^[aeiou]/.test(expected) ? 'n' : ''} ${expected}`}` };
         break;
       }
       case 'minItems':
