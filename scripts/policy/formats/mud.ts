@@ -1,0 +1,138 @@
+// RFC 8520 Manufacturer Usage Description: one file per device allowing exactly the policy's destinations, as
+// ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, same-manufacturer, dns/ntp).
+import type { PortRange } from '../../lib/net.js';
+import { SITE_URL } from '../../lib/project.js';
+import type { DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
+import type { Format } from './format.js';
+
+type Version = 4 | 6;
+type Dir = 'fr' | 'to';
+type Peer =
+  | { dnsname: string }
+  | { network: string }
+  | { mud: 'my-controller' | 'local-networks' | 'same-manufacturer' }
+  | { controller: string };
+
+/** oneWay: multicast, which has no reply direction to allow. */
+interface AceSpec { peer: Peer; service: Service; initiated: 'from-device' | 'to-device'; oneWay?: boolean }
+
+const PROTOCOL = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 } as const;
+
+/** Where a device's published MUD file lives; the file names the same URL as its mud-url. */
+export function mudPath(id: string, profile: Profile): string {
+  return profile === 'both' ? `mud/${id}.json` : `mud/${id}/${profile}.json`;
+}
+
+const versionsOf = (s: Service): Version[] => (s.protocol === 'icmp' ? [4] : s.protocol === 'icmpv6' ? [6] : [4, 6]);
+
+function port(r: PortRange): Record<string, unknown> {
+  return r.from === r.to ? { operator: 'eq', port: r.from } : { 'lower-port': r.from, 'upper-port': r.to };
+}
+
+/** The ACEs one flow needs in one ACL: one per port range, since an ACE matches a single range. */
+function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
+  const { peer, service } = spec;
+  const ip: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  const towards = dir === 'fr' ? 'destination' : 'source';
+  if ('dnsname' in peer) ip[`ietf-acldns:${dir === 'fr' ? 'dst' : 'src'}-dnsname`] = peer.dnsname;
+  else if ('network' in peer) ip[`${towards}-ipv${v}-network`] = peer.network;
+  else if ('mud' in peer) extra['ietf-mud:mud'] = { [peer.mud]: [null] };
+  else extra['ietf-mud:mud'] = { controller: peer.controller };
+  if (service.protocol !== 'any') ip.protocol = PROTOCOL[service.protocol];
+  const base = { ...extra, ...(Object.keys(ip).length ? { [`ipv${v}`]: ip } : {}) };
+  if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base];
+  // The port is the responder's: the peer's when the device opens the flow, the device's when the peer does.
+  const portSide = (spec.initiated === 'from-device') === (dir === 'fr') ? 'destination-port' : 'source-port';
+  return service.ports.map((r) => ({
+    ...base,
+    [service.protocol]: {
+      ...(service.protocol === 'tcp' ? { 'ietf-mud:direction-initiated': spec.initiated } : {}),
+      [portSide]: port(r),
+    },
+  }));
+}
+
+function specs(policy: Policy, d: DevicePlan): AceSpec[] {
+  const out: AceSpec[] = [];
+  const fromDevice = (peer: Peer, service: Service) => out.push({ peer, service, initiated: 'from-device' });
+  if (d.allow.some((a) => a.to.hosts.length)) {
+    for (const protocol of ['udp', 'tcp'] as const) fromDevice({ controller: 'urn:ietf:params:mud:dns' }, { protocol, ports: [{ from: 53, to: 53 }] });
+  }
+  if (d.services.includes('ntp')) fromDevice({ controller: 'urn:ietf:params:mud:ntp' }, { protocol: 'udp', ports: [{ from: 123, to: 123 }] });
+  for (const a of d.allow) {
+    for (const h of a.to.hosts) fromDevice({ dnsname: h }, a.service);
+    for (const n of a.to.v4) fromDevice({ network: n.includes('/') ? n : `${n}/32` }, a.service);
+    for (const n of a.to.v6) fromDevice({ network: n.includes('/') ? n : `${n}/128` }, a.service);
+  }
+  for (const l of d.local) {
+    const peer = localPeer(l);
+    if (peer) out.push({ peer, service: l.service, initiated: l.initiator === 'device' ? 'from-device' : 'to-device', ...(l.peer === 'multicast' ? { oneWay: true } : {}) });
+  }
+  return out;
+}
+
+function localPeer(l: LocalRule): Peer | null {
+  if (l.peer === 'controller') return { mud: 'my-controller' };
+  if (l.peer === 'same-manufacturer') return { mud: 'same-manufacturer' };
+  if (l.peer === 'multicast') return l.group ? { network: `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
+  return { mud: 'local-networks' };
+}
+
+const peerVersion = (p: Peer): Version | null => ('network' in p ? (p.network.includes(':') ? 6 : 4) : null);
+
+/** The newest date any evidence of the device carries, as a MUD last-update: stable from build to build. */
+function lastUpdate(d: DevicePlan): string {
+  const dates = d.device.evidence.flatMap((e) => [e.date, e.accessed]).filter((x): x is string => !!x).sort();
+  const newest = dates[dates.length - 1] ?? '1970';
+  const [y, m = '01', day = '01'] = newest.split('-');
+  return `${y}-${m}-${day}T00:00:00+00:00`;
+}
+
+export function mudFile(policy: Policy, d: DevicePlan): Record<string, unknown> {
+  const acls: Record<string, unknown>[] = [];
+  const names: Record<Dir, string[]> = { fr: [], to: [] };
+  const all = specs(policy, d);
+  for (const v of [4, 6] as const) {
+    for (const dir of ['fr', 'to'] as const) {
+      const list: Record<string, unknown>[] = [];
+      for (const spec of all) {
+        if (!versionsOf(spec.service).includes(v)) continue;
+        const pv = peerVersion(spec.peer);
+        if (pv !== null && pv !== v) continue;
+        if (spec.oneWay && dir === 'to') continue;
+        for (const matches of aces(spec, v, dir)) list.push({ name: `ace${list.length}-${dir}dev`, matches, actions: { forwarding: 'accept' } });
+      }
+      const name = `netneeds-v${v}${dir}`;
+      names[dir].push(name);
+      acls.push({ name, type: v === 4 ? 'ipv4-acl-type' : 'ipv6-acl-type', aces: { ace: list } });
+    }
+  }
+  const refs = (dir: Dir) => ({ 'access-lists': { 'access-list': names[dir].map((name) => ({ name })) } });
+  return {
+    'ietf-mud:mud': {
+      'mud-version': 1,
+      'mud-url': `${SITE_URL}/${mudPath(d.id, policy.profile)}`,
+      'last-update': lastUpdate(d),
+      'cache-validity': 48,
+      // Mandatory in RFC 8520; NetNeeds does not track whether the maker still supports a device.
+      'is-supported': true,
+      systeminfo: d.device.name,
+      ...(d.device.models[0] ? { 'model-name': d.device.models[0] } : {}),
+      'from-device-policy': refs('fr'),
+      'to-device-policy': refs('to'),
+    },
+    'ietf-access-control-list:acls': { acl: acls },
+  };
+}
+
+export const mudFormat: Format = {
+  name: 'mud',
+  summary: 'RFC 8520 MUD files, one per device, allowing exactly the selected destinations (wildcards cannot be expressed)',
+  render(policy) {
+    return policy.devices.map((d) => ({
+      name: policy.devices.length === 1 ? 'mud.json' : `${d.id.replace('/', '.')}.mud.json`,
+      content: JSON.stringify(mudFile(policy, d), null, 2) + '\n',
+    }));
+  },
+};
