@@ -27,7 +27,7 @@ export const portService: Rule = {
     for (const { value: e, path } of portCarriersOf(data)) {
       const known = typeof e.service === 'string' ? WELL_KNOWN[e.service] : undefined;
       if (!known) continue;
-      if (typeof e.protocol === 'string' && !known.protocols.includes(e.protocol)) {
+      if (typeof e.protocol === 'string' && e.protocol !== 'unknown' && !known.protocols.includes(e.protocol)) {
         report([...path, 'protocol'], `${e.service} normally runs over ${known.protocols.join(' or ')}, not ${e.protocol}`, {
           severity: 'warning', hint: 'check the log; if the device really does this, say so in note:',
         });

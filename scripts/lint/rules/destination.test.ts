@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { baseDevice, baseEndpoint, baseVendor, brief, err, lineOf, lintDevice, lintVendor } from '../../../test/lint/helpers.js';
+
+const withEndpoint = (patch: Record<string, unknown>, drop: string[] = []) => {
+  const e: Record<string, unknown> = { ...baseEndpoint(), ...patch };
+  for (const k of drop) delete e[k];
+  return { ...baseDevice(), endpoints: [e] };
+};
+const flow = (patch: Record<string, unknown>) => ({
+  from: 'home-assistant', to: 'device', protocol: 'udp', ports: [5353], service: 'mdns', purpose: 'discovery',
+  needs: { 'vendor-app': 'unknown', 'home-assistant': 'required' }, evidence: ['capture'], ...patch,
+});
+const withFlow = (patch: Record<string, unknown>) => ({ ...baseDevice(), local: [flow(patch)] });
+
+describe('destination', () => {
+  it('stays silent on host endpoints, address endpoints, icmp, unknown protocol and multicast with a group', () => {
+    expect(lintDevice(withEndpoint({ host: undefined, address: '9.9.9.9' }, ['host'])).problems).toEqual([]);
+    expect(lintDevice(withEndpoint({ protocol: 'icmp', service: 'ping' }, ['ports'])).problems).toEqual([]);
+    expect(lintDevice(withEndpoint({ protocol: 'unknown' }, ['ports'])).problems).toEqual([]);
+    expect(lintDevice(withFlow({ to: 'multicast', group: '224.0.0.251' })).problems).toEqual([]);
+  });
+
+  it('catches an endpoint with no destination, at the endpoint', () => {
+    const { text, problems } = lintDevice(withEndpoint({}, ['host']));
+    expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: tcp'))]);
+    expect(problems[0]!.message).toBe('endpoint has no destination');
+  });
+
+  it('catches an endpoint with both host and address, at the address key', () => {
+    const { text, problems } = lintDevice(withEndpoint({ address: '9.9.9.9' }));
+    expect(brief(problems)).toEqual([err('destination', lineOf(text, 'address:'))]);
+    expect(problems[0]!.col).toBe(5);
+  });
+
+  it('catches tcp without ports, at the protocol', () => {
+    const { text, problems } = lintDevice(withEndpoint({}, ['ports']));
+    expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: tcp'))]);
+    expect(problems[0]!.message).toBe('tcp entry lists no ports');
+  });
+
+  it('catches ports on icmp and on unknown protocol', () => {
+    for (const protocol of ['icmp', 'icmpv6', 'unknown']) {
+      const { text, problems } = lintDevice(withEndpoint({ protocol, service: 'ping' }));
+      expect(brief(problems)).toEqual([err('destination', lineOf(text, 'ports:'))]);
+    }
+  });
+
+  it('catches a local flow without ports', () => {
+    const f = flow({});
+    delete f.ports;
+    const { text, problems } = lintDevice({ ...baseDevice(), local: [f] });
+    expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: udp'))]);
+  });
+
+  it('catches multicast without a group and a group without multicast', () => {
+    const a = lintDevice(withFlow({ to: 'multicast' }));
+    expect(brief(a.problems)).toEqual([err('destination', lineOf(a.text, 'to: multicast'))]);
+    const b = lintDevice(withFlow({ group: '224.0.0.251' }));
+    expect(brief(b.problems)).toEqual([err('destination', lineOf(b.text, 'group: 224.0.0.251'))]);
+    expect(b.problems[0]!.message).toBe('group: applies only to flows with to: multicast');
+  });
+
+  it('checks vendor group endpoints too', () => {
+    const vendor = baseVendor();
+    const group = (vendor.groups as Record<string, unknown>[])[0]!;
+    const e = (group.endpoints as Record<string, unknown>[])[0]!;
+    delete e.ports;
+    const { text, problems } = lintVendor(vendor);
+    expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: tcp'))]);
+  });
+});
