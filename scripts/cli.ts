@@ -69,6 +69,10 @@ export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: runValidate },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: runFix },
   build: { summary: 'validate, then write the dataset, API, CSV, schemas, index and site to dist/', run: runBuild },
+  policy: {
+    summary: 'firewall rules, DNS blocklists and MUD files for devices: npm run policy -- <vendor>/<model>[=<address>] …',
+    async run(args) { return (await import('./policy/cli.js')).runPolicy(args); },
+  },
   rules: {
     summary: 'list the lint rules',
     run() { for (const r of RULES) process.stdout.write(`${r.name.padEnd(18)} ${r.description}\n`); return 0; },
