@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { lint, RULES } from './lint/index.js';
+import { lintParallel } from './lint/parallel.js';
 import { formatAnnotation, formatProblem } from './lib/problems.js';
 import { canonicalText } from './lib/canonical.js';
 import { build, writeOutput } from './build/index.js';
@@ -18,11 +19,11 @@ export function toRelPaths(args: string[], dir = devicesDir()): string[] {
   });
 }
 
-export function runValidate(args: string[]): number {
+export async function runValidate(args: string[]): Promise<number> {
   const files = args.filter((a) => !a.startsWith('--'));
   const quiet = args.includes('--quiet');
   const only = files.length ? toRelPaths(files) : undefined;
-  const result = lint(devicesDir(), only ? { only } : {});
+  const result = await lintParallel(devicesDir(), only ? { only } : {});
   const annotate = process.env.GITHUB_ACTIONS === 'true';
   const shown = quiet ? result.problems.filter((p) => p.severity === 'error') : result.problems;
   const out: string[] = [];
@@ -40,7 +41,7 @@ export function runValidate(args: string[]): number {
 export function runFix(args: string[]): number {
   const dir = devicesDir();
   const only = args.length ? toRelPaths(args) : undefined;
-  const { files } = lint(dir, only ? { only, rules: [] } : { rules: [] });
+  const { files } = lint(dir, only ? { only, rules: [], keepDocuments: true } : { rules: [], keepDocuments: true });
   let changed = 0;
   for (const file of files) {
     if (only && !only.includes(file.relPath)) continue;
@@ -69,6 +70,10 @@ export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: runValidate },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: runFix },
   build: { summary: 'validate, then write the dataset, API, CSV, schemas, index and site to dist/', run: runBuild },
+  'import-mud': {
+    summary: 'MUD profiles → draft device files: npm run import:mud -- <file.json>… --id vendor/model',
+    async run(args) { return (await import('./import/mud/index.js')).runImportMud(args); },
+  },
   policy: {
     summary: 'firewall rules, DNS blocklists and MUD files for devices: npm run policy -- <vendor>/<model>[=<address>] …',
     async run(args) { return (await import('./policy/cli.js')).runPolicy(args); },

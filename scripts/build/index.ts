@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { lint } from '../lint/index.js';
+import { lintParallel } from '../lint/parallel.js';
 import { formatProblem } from '../lib/problems.js';
 import { validators } from '../lib/schemas.js';
 import { explain } from '../lint/rules/schema.js';
@@ -13,8 +13,9 @@ import { csvEmitter } from './emit/csv.js';
 import { schemasEmitter } from './emit/schemas.js';
 import { markdownEmitter } from './emit/markdown.js';
 import { siteEmitter } from './emit/site.js';
+import { rulesEmitter } from './emit/rules.js';
 
-export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, siteEmitter];
+export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, siteEmitter, rulesEmitter];
 
 /** Downloads the site serves from its own root, so that one Pages deploy carries the site and the data. */
 const PUBLISHED = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
@@ -22,7 +23,7 @@ const PUBLISHED = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklist
 export interface BuildResult { dataset: Dataset; files: OutputFile[] }
 
 export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS): Promise<BuildResult | { errors: string[] }> {
-  const result = lint(devicesDir);
+  const result = await lintParallel(devicesDir, { withData: true });
   const errors = result.problems.filter((p) => p.severity === 'error');
   if (errors.length) return { errors: errors.map(formatProblem) };
   const dataset = buildDataset(result.files);

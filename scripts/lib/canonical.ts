@@ -11,7 +11,20 @@ const MODELINE_COMMENT = /^ ?yaml-language-server:.*$/;
 type Schema = Record<string, unknown>;
 interface At { schema: Schema | undefined; file: string }
 
+const derefCache = new WeakMap<object, At>();
+
 function deref(at: At): At {
+  if (typeof at.schema === 'object' && at.schema !== null) {
+    const hit = derefCache.get(at.schema);
+    if (hit && hit.file === at.file) return hit;
+    const out = resolveRef(at);
+    derefCache.set(at.schema, out);
+    return out;
+  }
+  return at;
+}
+
+function resolveRef(at: At): At {
   let { schema, file } = at;
   for (let guard = 0; typeof schema === 'object' && schema !== null && typeof schema.$ref === 'string' && guard < 20; guard++) {
     const [target, pointer = ''] = (schema.$ref as string).split('#');
@@ -99,9 +112,12 @@ function stripModeline(comment: string | null | undefined): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
-/** The canonical text of a parsed file: modeline first, schema key order, sorted lists, one style. */
-export function canonicalText(doc: Document.Parsed, kind: FileKind): string {
-  const copy = doc.clone();
+/**
+ * The canonical text of a parsed file: modeline first, schema key order, sorted lists, one style.
+ * `reorderInPlace` skips the (costly) clone when the caller no longer needs the document's original order.
+ */
+export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPlace = false): string {
+  const copy = reorderInPlace ? doc : doc.clone();
   copy.commentBefore = stripModeline(copy.commentBefore) ?? null;
   const contents = copy.contents;
   if (isMap(contents) && isPair(contents.items[0]) && isScalar(contents.items[0].key)) {

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { listDataFiles, loadFile, locate, VENDOR_FILE, type LoadedFile, type PathSegment } from '../lib/load.js';
 import { compareProblems, type Problem } from '../lib/problems.js';
 import { asArray, isRecord, type Rec } from '../lib/walk.js';
 import type { DatasetIndex, Rule } from './rule.js';
 import { schema } from './rules/schema.js';
 import { idPath } from './rules/id-path.js';
-import { uniqueIds } from './rules/unique-ids.js';
+import { aliasCollisions, uniqueIds } from './rules/unique-ids.js';
 import { vendorFile } from './rules/vendor-file.js';
 import { destination } from './rules/destination.js';
 import { hostname } from './rules/hostname.js';
@@ -31,12 +30,19 @@ export const RULES: readonly Rule[] = [
 export interface LintOptions {
   /** Check only these files (paths below the devices folder); the rest are read only as far as cross-file rules need. */
   only?: string[];
+  /** Keep each file's parsed document and text (for fix); otherwise they are released once checked. */
+  keepDocuments?: boolean;
+  /** Check aliases across the files of this run (a parallel run does it once over all slices instead). */
+  crossFileAliases?: boolean;
   today?: string;
   displayBase?: string;
   rules?: readonly Rule[];
 }
 
-export interface LintResult { files: LoadedFile[]; problems: Problem[]; checked: number }
+export interface LintResult { files: LoadedFile[]; problems: Problem[]; checked: number; claims: NameClaim[] }
+
+/** An id or alias as one file states it, with where: what the cross-file uniqueness check needs. */
+export interface NameClaim { name: string; relPath: string; file: string; line: number; col: number; kind: 'id' | 'alias' }
 
 const overlaps = (a: PathSegment[], b: PathSegment[]) => {
   const n = Math.min(a.length, b.length);
@@ -44,32 +50,19 @@ const overlaps = (a: PathSegment[], b: PathSegment[]) => {
   return true;
 };
 
-export function buildIndex(files: LoadedFile[], today: string, allRelPaths: string[]): DatasetIndex {
+/** What every file may know of the others: vendor files, their groups, and every device's path-derived id. */
+export function buildIndex(vendorFiles: LoadedFile[], today: string, allRelPaths: string[]): DatasetIndex {
   const claims: DatasetIndex['claims'] = new Map();
   const vendors = new Map<string, LoadedFile>();
   const groups = new Map<string, Rec>();
-  const claim = (name: string, file: LoadedFile, path: PathSegment[]) => {
-    const list = claims.get(name) ?? [];
-    list.push({ file, path });
-    claims.set(name, list);
-  };
-  const loadedByPath = new Map(files.map((f) => [f.relPath, f]));
   for (const rel of allRelPaths) {
-    const file = loadedByPath.get(rel);
-    if (!file) {
-      // Not loaded in a partial run: its id is its path, as the id-path rule guarantees on a full run.
-      if (!rel.endsWith('/' + VENDOR_FILE)) claim(rel.replace(/\.ya?ml$/, ''), { relPath: rel, path: rel } as LoadedFile, ['id']);
-      continue;
-    }
+    if (!rel.endsWith('/' + VENDOR_FILE)) claims.set(rel.replace(/\.ya?ml$/, ''), [{ file: { relPath: rel, path: rel } as LoadedFile, path: ['id'] }]);
+  }
+  for (const file of vendorFiles) {
     if (!isRecord(file.data)) continue;
-    if (file.kind === 'vendor') {
-      const vendor = rel.split('/')[0]!;
-      vendors.set(vendor, file);
-      for (const g of asArray(file.data.groups)) if (isRecord(g) && typeof g.id === 'string') groups.set(`${vendor}/${g.id}`, g);
-      continue;
-    }
-    if (typeof file.data.id === 'string') claim(file.data.id, file, ['id']);
-    asArray(file.data.aliases).forEach((a, i) => typeof a === 'string' && claim(a, file, ['aliases', i]));
+    const vendor = file.relPath.split('/')[0]!;
+    vendors.set(vendor, file);
+    for (const g of asArray(file.data.groups)) if (isRecord(g) && typeof g.id === 'string') groups.set(`${vendor}/${g.id}`, g);
   }
   return { claims, vendors, groups, today };
 }
@@ -83,15 +76,25 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
   const all = existsSync(devicesDir) ? listDataFiles(devicesDir) : [];
   const only = options.only ? new Set(options.only) : null;
   // Partial runs still read vendor files: group references and vendor-file checks need them.
-  const toLoad = only ? all.filter((rel) => only.has(rel) || rel.endsWith('/' + VENDOR_FILE)) : all;
-  const files = toLoad.map((rel) => loadFile(devicesDir, rel, options.displayBase));
-  const index = buildIndex(files, options.today ?? today(), all);
+  const vendorFiles = all.filter((rel) => rel.endsWith('/' + VENDOR_FILE)).map((rel) => loadFile(devicesDir, rel, options.displayBase));
+  const index = buildIndex(vendorFiles, options.today ?? today(), all);
+  const vendorByPath = new Map(vendorFiles.map((f) => [f.relPath, f]));
   const problems: Problem[] = [];
+  const claims: NameClaim[] = [];
+  const files: LoadedFile[] = [];
   let checked = 0;
-  for (const file of files) {
-    if (only && !only.has(file.relPath)) continue;
+  for (const rel of all) {
+    if (only && !only.has(rel)) { if (vendorByPath.has(rel)) files.push(vendorByPath.get(rel)!); continue; }
+    // Device files are read one at a time and released after their check, so memory stays flat.
+    const file = vendorByPath.get(rel) ?? loadFile(devicesDir, rel, options.displayBase);
+    files.push(file);
     checked++;
     problems.push(...file.problems);
+    if (file.kind === 'device' && isRecord(file.data)) {
+      // Taken before the rules run: canonical-format may reorder the document afterwards.
+      const named: [unknown, PathSegment[], NameClaim['kind']][] = [[file.data.id, ['id'], 'id'], ...asArray(file.data.aliases).map((a, i): [unknown, PathSegment[], NameClaim['kind']] => [a, ['aliases', i], 'alias'])];
+      for (const [name, path, kind] of named) if (typeof name === 'string') claims.push({ name, relPath: file.relPath, file: file.path, ...locate(file, path), kind });
+    }
     if (!isRecord(file.data)) {
       if (file.problems.length === 0) problems.push({ file: file.path, line: 1, col: 1, rule: 'schema', severity: 'error', message: 'the file must hold a YAML mapping', hint: 'start from the example in CONTRIBUTING.md' });
       continue;
@@ -115,11 +118,10 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
         },
       });
     }
+    if (!options.keepDocuments && file.kind === 'device') { file.doc = null; file.text = ''; }
   }
+  if (options.crossFileAliases ?? true) problems.push(...aliasCollisions(claims));
   problems.sort(compareProblems);
-  return { files, problems, checked };
+  return { files, problems, checked, claims };
 }
 
-export function devicesDirOf(root: string): string {
-  return join(root, 'devices');
-}
