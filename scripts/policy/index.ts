@@ -3,19 +3,9 @@ import { build } from '../build/index.js';
 import type { Dataset } from '../build/types.js';
 import { plan, type Policy, type Selection } from './plan.js';
 import type { Format, PolicyFile } from './formats/format.js';
-import { nftablesFormat } from './formats/nftables.js';
-import { iptablesFormat } from './formats/iptables.js';
-import { openwrtFormat } from './formats/openwrt.js';
-import { opnsenseFormat } from './formats/opnsense.js';
-import { mikrotikFormat } from './formats/mikrotik.js';
-import { blocklistFormat } from './formats/blocklists.js';
-import { mudFormat } from './formats/mud.js';
+import { FORMATS } from './formats/index.js';
 
-export const FORMATS: readonly Format[] = [nftablesFormat, iptablesFormat, openwrtFormat, opnsenseFormat, mikrotikFormat, blocklistFormat, mudFormat];
-
-export function formatByName(name: string): Format | undefined {
-  return FORMATS.find((f) => f.name === name);
-}
+export { FORMATS, formatByName } from './formats/index.js';
 
 /** Validates the devices tree (the generator only ever sees data that passed every lint rule) and loads it. */
 export async function loadDataset(devicesDir: string): Promise<Dataset | { errors: string[] }> {
