@@ -20,7 +20,8 @@ export const haDomain: Rule = {
     const { domains } = haIntegrations();
     asArray(ha.integrations).forEach((domain, i) => {
       if (typeof domain === 'string' && !Object.hasOwn(domains, domain)) {
-        const near = Object.keys(domains).filter((d) => d.startsWith(domain.slice(0, 4))).slice(0, 3);
+        const shared = (d: string) => { let n = 0; while (n < d.length && d[n] === domain[n]) n++; return n; };
+        const near = Object.keys(domains).filter((d) => d.startsWith(domain.slice(0, 4))).sort((a, b) => shared(b) - shared(a)).slice(0, 3);
         report(['home-assistant', 'integrations', i], `"${domain}" is not a Home Assistant integration domain in the bundled list`, {
           severity: 'warning',
           hint: near.length ? `did you mean ${near.join(', ')}? (a brand-new integration is fine; the list is a snapshot)` : 'use the domain from the integration\'s URL, e.g. xiaomi_miio',

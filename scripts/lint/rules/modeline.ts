@@ -12,6 +12,7 @@ export const modeline: Rule = {
     if (first !== expected) {
       report([], first.startsWith('# yaml-language-server:') ? 'the schema modeline points at the wrong schema' : 'the first line is not the schema modeline', {
         hint: `make line 1 read: ${expected} (npm run fix does it)`,
+        line: 1,
       });
     }
   },
