@@ -1,0 +1,117 @@
+// The event model every reader emits: flows, DNS answers and queries, DHCP leases. Readers only parse;
+// attribution, naming and classification happen in collect.ts, so each format stays a small module.
+import ipaddr from 'ipaddr.js';
+import type { EvidenceType } from '../lib/source-types.js';
+
+export type FlowProtocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6';
+
+export interface Flow {
+  kind: 'flow';
+  /** Milliseconds since the epoch; NaN when the input carries no time. */
+  time: number;
+  src: string;
+  dst: string;
+  protocol: FlowProtocol;
+  sport?: number;
+  dport?: number;
+  srcMac?: string;
+  dstMac?: string;
+  /** TLS server name seen in this flow. */
+  sni?: string;
+  /**
+   * 'initiator': src opened the connection (connection logs: Zeek, conntrack, Suricata, nfdump).
+   * 'syn': a TCP SYN, so src is the initiator. 'packet': a single packet of unknown role.
+   */
+  role: 'initiator' | 'syn' | 'synack' | 'packet';
+  /** How many events this record stands for (a Zeek connection is one; nfdump rows may aggregate). */
+  count?: number;
+}
+
+/** An address in a DNS answer, attributed to the name the client asked for (the head of any CNAME chain). */
+export interface DnsAnswer { kind: 'dns'; time: number; client?: string; clientMac?: string; name: string; address: string }
+export interface DnsQuery { kind: 'query'; time: number; client: string; name: string }
+export interface Lease { kind: 'lease'; time: number; mac: string; ip: string }
+
+export type DraftEvent = Flow | DnsAnswer | DnsQuery | Lease;
+
+export interface Sink { emit(event: DraftEvent): void }
+
+/** What the readers may skip cheaply: only lines or packets that can concern one of these. */
+export interface DeviceFilter {
+  /** Substrings at least one of which a relevant text line contains; null when every line must be read. */
+  needles: string[] | null;
+  /** The device's addresses and MACs, for binary inputs that compare raw bytes; empty sets match everything. */
+  ips: ReadonlySet<string>;
+  macs: ReadonlySet<string>;
+}
+
+export type FormatName =
+  | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump';
+
+export interface ReadStats {
+  /** Lines or packets read. */
+  records: number;
+  /** Records of the format that could not be parsed: counted and skipped. */
+  malformed: number;
+  malformedExamples: { at: string; reason: string }[];
+  /** Records that are not flows, answers or leases (other syslog programs, headers, ARP...). */
+  other: number;
+  /** Records skipped unparsed because they cannot concern the device. */
+  skipped: number;
+  bytes: number;
+  /** Set when the input has timestamps without a year (BSD syslog) and the year was taken from elsewhere. */
+  yearFrom?: string;
+}
+
+export interface ReadOptions { filter: DeviceFilter; year?: number }
+
+export interface Format {
+  name: FormatName;
+  evidenceType: EvidenceType;
+  /** What one record is called in reports and notes. */
+  unit: string;
+  /** How strongly the start of a file looks like this format (0 = not at all). */
+  sniff(head: Buffer, text: string): number;
+  read(path: string, sink: Sink, options: ReadOptions): Promise<ReadStats>;
+}
+
+export function newStats(): ReadStats {
+  return { records: 0, malformed: 0, malformedExamples: [], other: 0, skipped: 0, bytes: 0 };
+}
+
+const MAX_EXAMPLES = 5;
+export function noteMalformed(stats: ReadStats, at: string, reason: string): void {
+  stats.malformed++;
+  if (stats.malformedExamples.length < MAX_EXAMPLES) stats.malformedExamples.push({ at, reason });
+}
+
+/** Canonical text of an IP address (dotted quad, RFC 5952), or null when the text is not one. */
+export function normalizeIp(text: string): string | null {
+  if (text.indexOf(':') < 0) return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text).toString() : null;
+  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (!ipaddr.IPv6.isValid(bare) || bare.includes('%')) return null;
+  const v6 = ipaddr.IPv6.parse(bare);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
+}
+
+/** Lower-case colon form of a MAC address, or null. */
+export function normalizeMac(text: string): string | null {
+  const hex = text.toLowerCase().replace(/[-:.]/g, '');
+  return /^[0-9a-f]{12}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
+}
+
+export function portNumber(text: string | undefined): number | undefined {
+  if (text === undefined || text.length === 0 || text.length > 5) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+export function protocolOf(name: string): FlowProtocol | null {
+  switch (name.toLowerCase()) {
+    case 'tcp': case '6': return 'tcp';
+    case 'udp': case '17': return 'udp';
+    case 'icmp': case '1': return 'icmp';
+    case 'icmpv6': case 'ipv6-icmp': case 'icmp6': case '58': return 'icmpv6';
+    default: return null;
+  }
+}

@@ -1,0 +1,288 @@
+// pcap and pcapng, read chunk by chunk in bounded memory. A small reader of our own: the pcapng parsers on
+// npm are unmaintained or broken. Formats: https://www.ietf.org/archive/id/draft-ietf-opsawg-pcap-03.html and
+// https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html. Decodes Ethernet (with VLAN tags),
+// Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
+// and the TLS ClientHello server name.
+import { createReadStream } from 'node:fs';
+import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Format, type ReadStats, type Sink } from '../events.js';
+import { parseDnsMessage } from '../dns-wire.js';
+
+const PCAPNG_SHB = 0x0a0d0d0a;
+
+function macText(b: Buffer, at: number): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) s += (i ? ':' : '') + (b[at + i]! < 16 ? '0' : '') + b[at + i]!.toString(16);
+  return s;
+}
+function v4Text(b: Buffer, at: number): string {
+  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+}
+function v6Text(b: Buffer, at: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 16; i += 2) parts.push(b.readUInt16BE(at + i).toString(16));
+  return normalizeIp(parts.join(':'))!;
+}
+
+/** The server_name of a TLS ClientHello at b[at, end), if the payload starts with one. */
+export function clientHelloSni(b: Buffer, at: number, end: number): string | undefined {
+  if (end - at < 48 || b[at] !== 0x16 || b[at + 1] !== 0x03 || b[at + 5] !== 0x01) return undefined;
+  let p = at + 9 + 2 + 32;
+  if (p >= end) return undefined;
+  p += 1 + b[p]!;
+  if (p + 2 > end) return undefined;
+  p += 2 + b.readUInt16BE(p);
+  if (p + 1 > end) return undefined;
+  p += 1 + b[p]!;
+  if (p + 2 > end) return undefined;
+  const extEnd = Math.min(end, p + 2 + b.readUInt16BE(p));
+  p += 2;
+  while (p + 4 <= extEnd) {
+    const type = b.readUInt16BE(p);
+    const len = b.readUInt16BE(p + 2);
+    p += 4;
+    if (type === 0 && p + 5 <= extEnd && b[p + 2] === 0) {
+      const nameLen = b.readUInt16BE(p + 3);
+      if (p + 5 + nameLen > extEnd) return undefined;
+      return b.toString('latin1', p + 5, p + 5 + nameLen).toLowerCase();
+    }
+    p += len;
+  }
+  return undefined;
+}
+
+class PacketDecoder {
+  private readonly v4 = new Set<number>();
+  private readonly v6: string[] = [];
+  private readonly macs: Set<string>;
+  private readonly all: boolean;
+
+  constructor(filter: DeviceFilter, private readonly sink: Sink, private readonly stats: ReadStats) {
+    for (const ip of filter.ips) {
+      if (ip.includes(':')) this.v6.push(ip);
+      else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
+    }
+    this.macs = new Set(filter.macs);
+    this.all = filter.ips.size === 0 && filter.macs.size === 0;
+  }
+
+  packet(link: number, b: Buffer, at: number, end: number, time: number, where: () => string): void {
+    let p = at;
+    let etherType = -1;
+    let srcMac: string | undefined;
+    let dstMac: string | undefined;
+    let macHit = false;
+    switch (link) {
+      case 1: { // Ethernet
+        if (end - p < 14) return this.bad(where, 'frame shorter than an Ethernet header');
+        if (this.macs.size > 0) {
+          srcMac = macText(b, p + 6);
+          dstMac = macText(b, p);
+          macHit = this.macs.has(srcMac) || this.macs.has(dstMac);
+        }
+        etherType = b.readUInt16BE(p + 12);
+        p += 14;
+        while ((etherType === 0x8100 || etherType === 0x88a8) && end - p >= 4) { etherType = b.readUInt16BE(p + 2); p += 4; }
+        break;
+      }
+      case 113: if (end - p < 16) return this.bad(where, 'short Linux cooked header'); etherType = b.readUInt16BE(p + 14); p += 16; break;
+      case 276: if (end - p < 20) return this.bad(where, 'short Linux cooked v2 header'); etherType = b.readUInt16BE(p); p += 20; break;
+      case 0: case 108: {
+        if (end - p < 4) return this.bad(where, 'short loopback header');
+        const family = link === 0 ? b.readUInt32LE(p) : b.readUInt32BE(p);
+        etherType = family === 2 ? 0x0800 : family === 24 || family === 28 || family === 30 ? 0x86dd : -1;
+        p += 4;
+        break;
+      }
+      case 101: case 12: case 14: etherType = end > p ? ((b[p]! >> 4) === 6 ? 0x86dd : 0x0800) : -1; break;
+      case 228: etherType = 0x0800; break;
+      case 229: etherType = 0x86dd; break;
+      default: this.stats.other++; return;
+    }
+    let proto: number;
+    let src: string;
+    let dst: string;
+    if (etherType === 0x0800) {
+      if (end - p < 20 || (b[p]! >> 4) !== 4) return this.bad(where, 'truncated or invalid IPv4 header');
+      const ihl = (b[p]! & 15) * 4;
+      proto = b[p + 9]!;
+      const hit = macHit || this.all || this.v4.has(b.readUInt32BE(p + 12)) || this.v4.has(b.readUInt32BE(p + 16));
+      const udpPort = proto === 17 && end - p >= ihl + 4 ? b.readUInt16BE(p + ihl) : 0;
+      // DHCP always counts: it teaches which address a MAC had.
+      if (!hit && udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
+      if ((b.readUInt16BE(p + 6) & 0x1fff) !== 0) { this.stats.other++; return; } // a later fragment: no ports
+      src = v4Text(b, p + 12);
+      dst = v4Text(b, p + 16);
+      p += ihl;
+    } else if (etherType === 0x86dd) {
+      if (end - p < 40) return this.bad(where, 'truncated IPv6 header');
+      src = v6Text(b, p + 8);
+      dst = v6Text(b, p + 24);
+      if (!macHit && !this.all && !this.v6.includes(src) && !this.v6.includes(dst)) { this.stats.skipped++; return; }
+      proto = b[p + 6]!;
+      p += 40;
+      for (let guard = 0; (proto === 0 || proto === 43 || proto === 60 || proto === 44) && guard < 8 && end - p >= 8; guard++) {
+        const next = b[p]!;
+        if (proto === 44 && (b.readUInt16BE(p + 2) & 0xfff8) !== 0) { this.stats.other++; return; }
+        p += proto === 44 ? 8 : (b[p + 1]! + 1) * 8;
+        proto = next;
+      }
+    } else { this.stats.other++; return; }
+    const macs = { ...(srcMac ? { srcMac } : {}), ...(dstMac ? { dstMac } : {}) };
+    if (proto === 1 || proto === 58) {
+      this.sink.emit({ kind: 'flow', time, src, dst, protocol: proto === 1 ? 'icmp' : 'icmpv6', role: 'packet', ...macs });
+      return;
+    }
+    if (proto !== 6 && proto !== 17) { this.stats.other++; return; }
+    if (end - p < (proto === 6 ? 20 : 8)) return this.bad(where, 'truncated TCP/UDP header');
+    const sport = b.readUInt16BE(p);
+    const dport = b.readUInt16BE(p + 2);
+    if (proto === 6) {
+      const flags = b[p + 13]!;
+      const payload = p + (b[p + 12]! >> 4) * 4;
+      const sni = payload < end ? clientHelloSni(b, payload, end) : undefined;
+      const role = flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet';
+      this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'tcp', sport, dport, role, ...macs, ...(sni ? { sni } : {}) });
+      return;
+    }
+    const payload = p + 8;
+    if (sport === 53) this.dns(b, payload, end, time, dst, dstMac);
+    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
+    this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'udp', sport, dport, role: 'packet', ...macs });
+  }
+
+  private dns(b: Buffer, at: number, end: number, time: number, client: string, clientMac: string | undefined): void {
+    const msg = parseDnsMessage(b, at, end);
+    if (!msg?.response || !msg.question) return;
+    for (const text of msg.addresses) {
+      const address = normalizeIp(text);
+      if (address) this.sink.emit({ kind: 'dns', time, client, ...(clientMac ? { clientMac } : {}), name: msg.question, address });
+    }
+  }
+
+  private dhcp(b: Buffer, at: number, end: number, time: number): void {
+    if (end - at < 240 || b.readUInt32BE(at + 236) !== 0x63825363) return;
+    const mac = macText(b, at + 28);
+    let type = 0;
+    let requested: string | undefined;
+    for (let p = at + 240; p < end; ) {
+      const code = b[p]!;
+      if (code === 255) break;
+      if (code === 0) { p++; continue; }
+      const len = b[p + 1] ?? 0;
+      if (code === 53 && len >= 1) type = b[p + 2]!;
+      if (code === 50 && len === 4 && p + 6 <= end) requested = v4Text(b, p + 2);
+      p += 2 + len;
+    }
+    const yiaddr = v4Text(b, at + 16);
+    const ciaddr = v4Text(b, at + 12);
+    const ip = type === 5 ? yiaddr : type === 3 ? (ciaddr !== '0.0.0.0' ? ciaddr : requested) : undefined;
+    if (ip && ip !== '0.0.0.0') this.sink.emit({ kind: 'lease', time, mac, ip });
+  }
+
+  private bad(where: () => string, reason: string): void {
+    noteMalformed(this.stats, where(), reason);
+  }
+}
+
+/** The file as a stream of 4 MiB chunks: memory stays bounded whatever the capture size. */
+async function* chunks(path: string): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) yield chunk as Buffer;
+}
+
+export const pcap: Format = {
+  name: 'pcap',
+  evidenceType: 'packet-capture',
+  unit: 'packets',
+  sniff(head) {
+    if (head.length < 4) return 0;
+    const m = head.readUInt32LE(0);
+    return m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1 || m === PCAPNG_SHB ? 1 : 0;
+  },
+  async read(path, sink, options) {
+    const stats = newStats();
+    const decoder = new PacketDecoder(options.filter, sink, stats);
+    let buf: Buffer = Buffer.alloc(0);
+    let pos = 0;
+    let offset = 0; // file offset of buf[0]
+    let kind: 'pcap' | 'pcapng' | null = null;
+    let le = true;
+    let nanos = false;
+    let link = 1;
+    const interfaces: { link: number; unitsPerMs: number }[] = [];
+    let bad = false;
+    const where = () => `byte ${offset + pos}`;
+    const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
+    const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
+    for await (const chunk of chunks(path)) {
+      stats.bytes += chunk.length;
+      if (pos >= buf.length) { offset += buf.length; buf = chunk; pos = 0; }
+      else { offset += pos; buf = Buffer.concat([buf.subarray(pos), chunk]); pos = 0; }
+      if (bad) continue;
+      if (kind === null) {
+        if (buf.length < 24) continue;
+        const magic = buf.readUInt32LE(0);
+        if (magic === PCAPNG_SHB) kind = 'pcapng';
+        else {
+          kind = 'pcap';
+          le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+          nanos = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+          if (!le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) { noteMalformed(stats, 'byte 0', 'not a pcap or pcapng file'); bad = true; continue; }
+          link = u32(20) & 0xffff;
+          pos = 24;
+        }
+      }
+      if (kind === 'pcap') {
+        while (buf.length - pos >= 16) {
+          const incl = u32(pos + 8);
+          if (incl > 262144 * 4) { noteMalformed(stats, where(), `record length ${incl} is implausible; the rest of the file is unreadable`); bad = true; break; }
+          if (buf.length - pos - 16 < incl) break;
+          const time = u32(pos) * 1000 + u32(pos + 4) / (nanos ? 1e6 : 1e3);
+          stats.records++;
+          decoder.packet(link, buf, pos + 16, pos + 16 + incl, time, where);
+          pos += 16 + incl;
+        }
+        continue;
+      }
+      while (buf.length - pos >= 12) {
+        if (buf.readUInt32LE(pos) === PCAPNG_SHB) {
+          const bom = buf.readUInt32LE(pos + 8);
+          le = bom === 0x1a2b3c4d;
+          if (!le && bom !== 0x4d3c2b1a) { noteMalformed(stats, where(), 'section header with an unknown byte order'); bad = true; break; }
+          interfaces.length = 0;
+        }
+        const type = u32(pos);
+        const len = u32(pos + 4);
+        if (len < 12 || len % 4 !== 0 || len > 1 << 26) { noteMalformed(stats, where(), `block length ${len} is invalid; the rest of the file is unreadable`); bad = true; break; }
+        if (buf.length - pos < len) break;
+        if (type === 1) {
+          let unitsPerMs = 1000;
+          for (let p = pos + 16; p + 4 <= pos + len - 4; ) {
+            const code = u16(p);
+            const olen = u16(p + 2);
+            if (code === 0) break;
+            if (code === 9 && olen >= 1) {
+              const r = buf[p + 4]!;
+              unitsPerMs = (r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r) / 1000;
+            }
+            p += 4 + Math.ceil(olen / 4) * 4;
+          }
+          interfaces.push({ link: u16(pos + 8), unitsPerMs });
+        } else if (type === 6 || type === 2) {
+          stats.records++;
+          const iface = interfaces[type === 6 ? u32(pos + 8) : u16(pos + 8)];
+          const cap = u32(pos + 20);
+          if (!iface || 28 + cap > len) noteMalformed(stats, where(), 'packet block names no known interface or overruns its block');
+          else decoder.packet(iface.link, buf, pos + 28, pos + 28 + cap, (u32(pos + 12) * 4294967296 + u32(pos + 16)) / iface.unitsPerMs, where);
+        } else if (type === 3) {
+          stats.records++;
+          const iface = interfaces[0];
+          if (!iface) noteMalformed(stats, where(), 'simple packet block before any interface');
+          else decoder.packet(iface.link, buf, pos + 12, pos + len - 4, NaN, where);
+        }
+        pos += len;
+      }
+    }
+    if (!bad && buf.length - pos > 0) noteMalformed(stats, where(), `file ends inside a record (${buf.length - pos} bytes left)`);
+    return stats;
+  },
+};

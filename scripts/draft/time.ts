@@ -1,0 +1,76 @@
+// Timestamps as logs write them. BSD syslog leaves out the year: it is taken from --year or from the
+// file's modification time (a December line in a file written in January belongs to the year before).
+import { statSync } from 'node:fs';
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+export class LogClock {
+  private key = '';
+  private value = NaN;
+  private readonly fileYear: number;
+  private readonly fileMonth: number;
+  /** Set once a year had to be supplied for a BSD timestamp. */
+  yearFrom: string | undefined;
+
+  constructor(path: string, private readonly year?: number) {
+    const mtime = statSync(path).mtime;
+    this.fileYear = mtime.getUTCFullYear();
+    this.fileMonth = mtime.getUTCMonth();
+  }
+
+  /** Time of a syslog line: RFC 5424 (`<134>1 2022-09-06T18:37:34+02:00 …`), ISO 8601 at the start, or BSD `Feb 11 00:14:00`. */
+  syslog(line: string): number {
+    let start = 0;
+    if (line.charCodeAt(0) === 60 /* < */) {
+      const gt = line.indexOf('>');
+      const sp = line.indexOf(' ', gt);
+      if (gt < 0 || sp < 0) return NaN;
+      start = sp + 1;
+    }
+    const c = line.charCodeAt(start);
+    if (c >= 48 && c <= 57) {
+      const sp = line.indexOf(' ', start);
+      return Date.parse(line.slice(start, sp < 0 ? undefined : sp));
+    }
+    return this.bsd(line.slice(start, start + 15));
+  }
+
+  /** `Mmm dd hh:mm:ss`, read as UTC: a draft keeps dates, and the log does not say its zone. */
+  bsd(stamp: string): number {
+    if (stamp === this.key) return this.value;
+    const month = MONTHS[stamp.slice(0, 3)];
+    const day = Number(stamp.slice(4, 6));
+    const [h, m, s] = stamp.slice(7, 15).split(':').map(Number);
+    let value = NaN;
+    if (month !== undefined && day >= 1 && day <= 31 && h !== undefined && m !== undefined && s !== undefined) {
+      let year = this.year;
+      if (year === undefined) {
+        year = month > this.fileMonth ? this.fileYear - 1 : this.fileYear;
+        this.yearFrom = 'the file modification time (pass --year to set it)';
+      }
+      value = Date.UTC(year, month, day, h, m, s);
+    }
+    this.key = stamp;
+    this.value = value;
+    return value;
+  }
+}
+
+/** Seconds since the epoch with a fraction (Zeek `ts`, conntrack timestamps). */
+export function epochSeconds(text: string): number {
+  const n = Number(text);
+  return Number.isFinite(n) && n > 0 && n < 1e11 ? n * 1000 : NaN;
+}
+
+/** ISO-like date-time as tools print it (`2024-01-02 10:00:00.123`, `2024-01-02T10:00:00Z`); zone-less is read as UTC. */
+export function isoTime(text: string): number {
+  const t = text.trim().replace(' ', 'T');
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`);
+}
+
+export function dayOf(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}
+export function minuteOf(time: number): string {
+  return new Date(time).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
