@@ -70,6 +70,8 @@ export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: runValidate },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: runFix },
   build: { summary: 'validate, then write the dataset, API, CSV, schemas, index and site to dist/', run: runBuild },
+  draft: { summary: 'draft a device file from a firewall log or capture: npm run draft -- <log>… --device <ip|mac> --into devices/<vendor>/<model>.yaml', run: (args) => import('./draft/command.js').then((m) => m.runDraft(args)) },
+  new: { summary: 'scaffold a device file: npm run new -- --vendor <slug> --model <slug> --category <category>', run: (args) => import('./new-device.js').then((m) => m.runNew(args)) },
   'import-mud': {
     summary: 'MUD profiles → draft device files: npm run import:mud -- <file.json>… --id vendor/model',
     async run(args) { return (await import('./import/mud/index.js')).runImportMud(args); },
