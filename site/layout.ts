@@ -1,11 +1,20 @@
 import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { toHtml } from 'hast-util-to-html';
+import type { DatasetMeta } from '../scripts/build/types.js';
 
 /** No inline scripts, no third-party hosts: everything the page loads comes from the site itself. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-export interface PageOptions { title: string; description?: string; depth: number; body: Element[]; scripts?: string[] }
+export type Section = 'devices' | 'vendors' | 'downloads' | 'contribute';
+export interface PageOptions {
+  title: string; description?: string; depth: number; body: Element[]; scripts?: string[];
+  meta: DatasetMeta; section?: Section;
+}
+
+const NAV: [Section, string, string][] = [
+  ['devices', '', 'Devices'], ['vendors', 'vendors/', 'Vendors'], ['downloads', 'downloads/', 'Downloads'], ['contribute', 'contribute/', 'Contribute'],
+];
 
 /** Relative link from a page `depth` folders below the site root. */
 export const rel = (depth: number, target: string) => ('../'.repeat(depth) || './') + target;
@@ -25,22 +34,23 @@ export function page(opts: PageOptions): string {
           h('title', `${opts.title} · NetNeeds`),
           ...(opts.description ? [h('meta', { name: 'description', content: opts.description })] : []),
           h('link', { rel: 'stylesheet', href: root('assets/style.css') }),
+          h('link', { rel: 'icon', type: 'image/svg+xml', href: root('assets/favicon.svg') }),
           ...(opts.scripts ?? []).map((s) => h('script', { src: root(s), defer: true })),
         ]),
         h('body', [
           h('a.skip', { href: '#main' }, 'Skip to content'),
           h('header.site', [
-            h('a.brand', { href: root('') }, 'NetNeeds'),
-            h('nav', { 'aria-label': 'Site' }, [
-              h('a', { href: root('') }, 'Devices'),
-              h('a', { href: root('vendors/') }, 'Vendors'),
-              h('a', { href: root('downloads/') }, 'Downloads'),
-              h('a', { href: root('contribute/') }, 'Contribute'),
-            ]),
+            h('a.brand', { href: root('') }, [h('span.logo', { 'aria-hidden': 'true' }, '⇄'), 'NetNeeds']),
+            h('nav', { 'aria-label': 'Site' }, NAV.map(([id, path, label]) =>
+              h('a', { href: root(path), 'aria-current': id === opts.section ? 'page' : undefined }, label))),
           ]),
           h('main#main', opts.body),
           h('footer.site', [
-            h('p', 'NetNeeds: what smart-home devices need on the network, and what they merely want. Data CC0-1.0, code MIT.'),
+            h('p', 'NetNeeds: what smart-home and IoT devices need on the network, and what they merely want, with the evidence for every claim.'),
+            h('p', [
+              `Dataset ${opts.meta.datasetVersion} · schema ${opts.meta.schemaVersion} · commit ${opts.meta.sourceCommit.slice(0, 12)} · data ${opts.meta.license.data}, code ${opts.meta.license.code} · `,
+              h('a', { href: opts.meta.repository }, 'Source on GitHub'),
+            ]),
           ]),
         ]),
       ]),

@@ -1,0 +1,99 @@
+import type { Element, ElementContent } from 'hast';
+import { h } from 'hastscript';
+import { formatPortRange } from '../scripts/lib/net.js';
+import type { Effect, Evidence, EvidenceType, PortRange, Tristate, Verdict, VerdictWord } from '../scripts/build/types.js';
+
+/** An href only for absolute http(s) URLs: every other scheme (javascript:, data:, …) renders as text. */
+export function safeHref(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A link to somewhere else on the web, or plain text when the URL is not http(s). */
+export function externalLink(url: string, text: string): ElementContent {
+  const href = safeHref(url);
+  return href ? h('a', { href, rel: 'nofollow noopener noreferrer' }, text) : h('span', text);
+}
+
+const VERDICT: Record<VerdictWord, [mark: string, label: string]> = {
+  required: ['●', 'Required'], 'not-required': ['○', 'Not required'], 'setup-only': ['◐', 'Setup only'], unknown: ['?', 'Unknown'],
+};
+
+/** Verdicts differ by word, symbol and border style as well as colour, so they read without colour vision. */
+export function verdictBadge(v: Verdict): Element {
+  const [mark, label] = VERDICT[v.verdict];
+  return h(`span.badge.v-${v.verdict}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), label, ...(v.disputed ? [h('span.disputed', ' (disputed)')] : [])]);
+}
+
+const EFFECT: Record<Effect, [cls: string, mark: string, label: string]> = {
+  'stops-working': ['bad', '✗', 'Stops working'], degraded: ['warn', '◐', 'Degraded'],
+  'keeps-working': ['good', '✓', 'Keeps working'], unknown: ['unknown', '?', 'Unknown'],
+};
+export function effectBadge(e: Effect): Element {
+  const [cls, mark, label] = EFFECT[e];
+  return h(`span.badge.t-${cls}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), label]);
+}
+
+/** A yes/no/unknown fact; `good` says which answer is the good news for the reader. */
+export function tristateBadge(value: Tristate, good: 'yes' | 'no', marks: { yes?: string; no?: string } = {}): Element {
+  const cls = value === 'unknown' ? 'unknown' : value === good ? 'good' : 'bad';
+  const mark = value === 'unknown' ? '?' : (marks[value] ?? (value === good ? '✓' : '✗'));
+  return h(`span.badge.t-${cls}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), value === 'yes' ? 'Yes' : value === 'no' ? 'No' : 'Unknown']);
+}
+export const haOfflineBadge = (v: Tristate) => tristateBadge(v, 'yes');
+export const appCloudBadge = (v: Tristate) => tristateBadge(v, 'no', { yes: '☁' });
+
+export function protocolPorts(protocol: string, ports: PortRange[]): string {
+  const proto = protocol === 'unknown' ? 'Protocol unknown' : protocol.toUpperCase();
+  return ports.length ? `${proto} ${ports.map(formatPortRange).join(', ')}` : proto;
+}
+
+/** Free text stays text: one paragraph per line, never parsed as markup. */
+export function paragraphs(text: string): Element[] {
+  return text.split(/\n+/).map((line) => line.trim()).filter(Boolean).map((line) => h('p', line));
+}
+
+/** A wide table scrolls inside its own focusable region instead of widening the page on phones. */
+export function scrollTable(label: string, table: Element): Element {
+  return h('div.table-scroll', { role: 'region', 'aria-label': label, tabindex: 0 }, table);
+}
+
+export const EVIDENCE_TYPE_LABEL: Record<EvidenceType, string> = {
+  'firewall-log': 'Firewall log', 'packet-capture': 'Packet capture', 'dns-log': 'DNS log', 'blocking-test': 'Blocking test',
+  'vendor-documentation': 'Vendor documentation', paper: 'Research paper', 'community-report': 'Community report', 'mud-profile': 'MUD profile',
+};
+
+export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^a-z0-9-]/g, '-')}`;
+
+/** Numbered references into the evidence list of the same page. */
+export function evidenceRefs(ids: string[], numbers: Map<string, number>): ElementContent[] {
+  const refs = ids.filter((id) => numbers.has(id));
+  return refs.map((id) => h('a.ref', { href: `#${evidenceAnchor(id)}`, 'aria-label': `evidence ${numbers.get(id)}` }, `[${numbers.get(id)}]`));
+}
+
+const shortUrl = (href: string) => { const u = new URL(href); return (u.host + u.pathname).replace(/\/$/, ''); };
+
+export function evidenceList(evidence: Evidence[]): Element {
+  return h('ol.evidence', evidence.map((e) => {
+    const when = e.date ? `${e.date}` : `undated, read ${e.accessed ?? 'at an unknown date'}`;
+    const details = [EVIDENCE_TYPE_LABEL[e.type], when, ...(e.firmware ? [`firmware ${e.firmware}`] : []), ...(e.region ? [e.region] : [])];
+    const href = safeHref(e.source);
+    return h('li', { id: evidenceAnchor(e.id) }, [
+      h('p.ev-title', externalLink(e.source, e.title ?? (href ? shortUrl(href) : e.source))),
+      h('p.ev-meta', details.join(' · ')),
+      ...(e.note ? [h('div.ev-note', paragraphs(e.note))] : []),
+    ]);
+  }));
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const CATEGORY_LABEL = (c: string) => c.charAt(0).toUpperCase() + c.slice(1).replace(/-/g, ' ');

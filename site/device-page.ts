@@ -1,0 +1,195 @@
+import type { Element, ElementContent } from 'hast';
+import { h } from 'hastscript';
+import { deviceApiPath } from '../scripts/build/emit/api.js';
+import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, VerdictWord } from '../scripts/build/types.js';
+import { REPO_URL } from '../scripts/lib/project.js';
+import {
+  appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
+  protocolPorts, scrollTable, verdictBadge,
+} from './components.js';
+import { page, rel } from './layout.js';
+
+/** Downloads made for one device by other emitters (firewall rules, MUD file), as site-root paths. */
+export interface DeviceDownloads { rules: string[]; mud?: string }
+
+const PARTY: Record<Endpoint['party'], string> = { first: 'Vendor', support: 'Cloud provider', third: 'Third party', unknown: 'Unknown' };
+const PLACE: Record<string, string> = {
+  'home-assistant': 'Home Assistant', 'vendor-app': 'Vendor app (phone)', device: 'This device', lan: 'Any LAN host',
+  'same-manufacturer': 'Devices of the same make', controller: 'Controller or hub', multicast: 'Multicast', broadcast: 'Broadcast',
+};
+const VERDICT_ORDER: VerdictWord[] = ['required', 'setup-only', 'unknown', 'not-required'];
+const label = (s: string) => s.replace(/-/g, ' ');
+
+export const editUrl = (d: Device) => `${REPO_URL}/edit/main/${d.source.split('/').map(encodeURIComponent).join('/')}`;
+export function problemUrl(d: Device): string {
+  const q = new URLSearchParams({ template: 'problem.yml', device: d.id, title: `${d.id}: ` });
+  return `${REPO_URL}/issues/new?${q.toString()}`;
+}
+
+function needsSummary(d: Device, fn: NeedFunction): string {
+  const c = d.derived.counts[fn];
+  return VERDICT_ORDER.filter((v) => c[v] > 0).map((v) => `${c[v]} ${label(v)}`).join(', ') || 'none recorded';
+}
+
+export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
+  return scrollTable(caption, h('table.endpoints', [
+    h('caption.visually-hidden', caption),
+    h('thead', h('tr', ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', endpoints.map((e) => h('tr', [
+      h('th', { scope: 'row' }, [
+        h('code', e.destination),
+        ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
+        ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
+        ...(e.note ? [h('span.sub.note', e.note)] : []),
+      ]),
+      h('td.nowrap', protocolPorts(e.protocol, e.ports)),
+      h('td', e.service),
+      h('td', label(e.purpose)),
+      h('td', PARTY[e.party]),
+      h('td', verdictBadge(e.needs['vendor-app'])),
+      h('td', verdictBadge(e.needs['home-assistant'])),
+      h('td.refs', evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers)),
+    ]))),
+  ]));
+}
+
+const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
+
+function localSection(d: Device, numbers: Map<string, number>): ElementContent[] {
+  const reflect = d.derived.reflect.length
+    ? h('ul.reflect', d.derived.reflect.map((r) => h('li', [
+      h('strong', r.service), ` (${protocolPorts(r.protocol, r.ports)}${r.group ? ` to ${r.group}` : ''}): reflect it between the VLANs, for example with an mDNS reflector or an SSDP/UPnP proxy.`,
+    ])))
+    : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
+  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect];
+  return [
+    scrollTable('Local traffic', h('table.local', [
+      h('caption.visually-hidden', 'Local traffic'),
+      h('thead', h('tr', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', d.local.map((f) => h('tr', [
+        h('td', place(f, 'from')),
+        h('td', [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])]),
+        h('td.nowrap', protocolPorts(f.protocol, f.ports)),
+        h('td', f.service),
+        h('td', label(f.purpose)),
+        h('td', verdictBadge(f.needs['vendor-app'])),
+        h('td', verdictBadge(f.needs['home-assistant'])),
+        h('td.refs', evidenceRefs(f.evidence, numbers)),
+      ]))),
+    ])),
+    h('h3', 'Discovery across VLANs'),
+    reflect,
+  ];
+}
+
+function blockedSection(d: Device, numbers: Map<string, number>): ElementContent[] {
+  const out: ElementContent[] = [];
+  if (d.whenBlocked.internet.length) {
+    out.push(scrollTable('Reports with the internet blocked', h('table.blocked', [
+      h('caption.visually-hidden', 'Reports with the internet blocked'),
+      h('thead', h('tr', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', d.whenBlocked.internet.map((r) => h('tr', [
+        h('td', effectBadge(r.vendorApp)), h('td', effectBadge(r.homeAssistant)),
+        h('td', r.note ?? ''), h('td.refs', evidenceRefs(r.evidence, numbers)),
+      ]))),
+    ])));
+  } else {
+    out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
+  }
+  const rd = d.whenBlocked.rejectOrDrop;
+  const advice = { reject: 'Reject blocked traffic (send a TCP reset or ICMP unreachable) rather than silently dropping it.', either: 'Rejecting and dropping blocked traffic both work.', unknown: 'Unknown whether to reject or drop blocked traffic.' };
+  out.push(h('p.advice', [h('strong', 'Reject or drop: '), advice[d.derived.refuseWith], ...(rd?.note ? [' ', rd.note] : []), ' ', ...(rd ? evidenceRefs(rd.evidence, numbers) : [])]));
+  return out;
+}
+
+function downloadsSection(d: Device, depth: number, downloads: DeviceDownloads): ElementContent[] {
+  const items: ElementContent[] = downloads.rules.map((p) => {
+    const file = p.slice(p.lastIndexOf('/') + 1);
+    return h('li', h('a', { href: rel(depth, p), download: '' }, file));
+  });
+  if (downloads.mud) items.push(h('li', h('a', { href: rel(depth, downloads.mud), download: '' }, 'MUD profile (RFC 8520)')));
+  items.push(h('li', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON (per-device API)')));
+  return [h('ul.downloads', items)];
+}
+
+export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownloads = { rules: [] }): string {
+  const depth = d.id.split('/').length + 1;
+  const vendor = ds.vendors.find((v) => v.id === d.vendor);
+  const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
+  const ev = d.derived.evidence;
+  const types = Object.entries(ev.byType).map(([t, n]) => `${n} ${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL].toLowerCase()}${n > 1 ? 's' : ''}`).join(', ');
+  const haCross = d.local.filter((f) => f.from === 'home-assistant' && f.to === 'device');
+  const identity: ElementContent[] = [
+    h('dt', 'Vendor'), h('dd', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)),
+    h('dt', 'Category'), h('dd', CATEGORY_LABEL(d.category)),
+    ...(d.models.length ? [h('dt', 'Models'), h('dd', d.models.join(', '))] : []),
+    ...(d.apps.length ? [h('dt', 'Vendor apps'), h('dd', d.apps.join(', '))] : []),
+    ...(d.connectivity.length ? [h('dt', 'Connectivity'), h('dd', d.connectivity.join(', '))] : []),
+    h('dt', 'Home Assistant'),
+    h('dd', d.homeAssistant.integrations.length
+      ? d.homeAssistant.integrations.flatMap((i, k) => [
+        ...(k ? [', '] : []),
+        h('a', { href: `https://www.home-assistant.io/integrations/${encodeURIComponent(i.domain)}/` }, i.name ?? i.domain),
+        ` (${i.iotClass ? i.iotClass.replace(/_/g, ' ') : 'IoT class unknown'})`,
+      ])
+      : 'no integration recorded'),
+    ...(d.aliases.length ? [h('dt', 'Former ids'), h('dd', d.aliases.join(', '))] : []),
+  ];
+  return page({
+    title: d.name, depth, meta: ds.meta, section: 'devices',
+    description: `What ${d.name} needs on the network versus what it merely wants, with evidence.`,
+    body: [
+      h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, [h('a', { href: rel(depth, '') }, 'Devices'), ' / ', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)]),
+      h('h1', d.name),
+      h('dl.identity', identity),
+      h('section.answers', { 'aria-label': 'At a glance' }, [
+        h('div.answer', [h('h2', 'Home Assistant with the internet blocked'), h('p.big', haOfflineBadge(d.derived.worksWithHaOffline)), h('p', d.derived.worksWithHaOfflineReason)]),
+        h('div.answer', [h('h2', 'Vendor app needs the cloud'), h('p.big', appCloudBadge(d.derived.vendorAppNeedsCloud)), h('p', d.derived.vendorAppNeedsCloudReason)]),
+        h('div.answer', [
+          h('h2', 'Between the VLANs'),
+          h('p', haCross.length ? `Home Assistant → device: ${haCross.map((f) => `${protocolPorts(f.protocol, f.ports)} (${f.service})`).join(', ')}` : 'No Home Assistant → device traffic recorded'),
+          h('p', d.derived.reflect.length ? `Reflect: ${d.derived.reflect.map((r) => r.service).join(', ')}` : 'No discovery to reflect recorded'),
+        ]),
+        h('div.answer', [
+          h('h2', 'How sure we are'),
+          h('p.big', h(`span.confidence.c-${ev.confidence}`, `${ev.confidence.charAt(0).toUpperCase()}${ev.confidence.slice(1)} confidence`)),
+          h('p', `${ev.count} source${ev.count === 1 ? '' : 's'}: ${types}. ${ev.newest ? `Newest ${ev.newest}, oldest ${ev.oldest}` : 'No dated source'}${ev.undated ? `; ${ev.undated} undated` : ''}.`),
+        ]),
+      ]),
+      h('div.actions', [
+        ...(downloads.rules.length || downloads.mud ? [h('a.button.primary', { href: '#downloads' }, 'Firewall rules')] : []),
+        h('a.button', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON'),
+        h('a.button', { href: editUrl(d) }, 'Edit this file'),
+        h('a.button', { href: problemUrl(d) }, 'Report a problem'),
+      ]),
+      ...(d.notes ? [h('div.notes', paragraphs(d.notes))] : []),
+      h('section', { 'aria-labelledby': 'internet' }, [
+        h('h2#internet', 'Internet destinations: needs and wants'),
+        h('p', [h('strong', 'Vendor app: '), needsSummary(d, 'vendor-app'), '. ', h('strong', 'Home Assistant: '), needsSummary(d, 'home-assistant'), '.']),
+        h('details.legend', [
+          h('summary', 'What the verdicts mean'),
+          h('dl', [
+            h('dt', verdictBadge({ verdict: 'required', disputed: false, claims: [] })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
+            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false, claims: [] })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
+            h('dt', verdictBadge({ verdict: 'not-required', disputed: false, claims: [] })), h('dd', 'A source shows the function keeps working with it blocked.'),
+            h('dt', verdictBadge({ verdict: 'unknown', disputed: false, claims: [] })), h('dd', 'Observed, but nobody has tested blocking it. Observed is not the same as required.'),
+          ]),
+        ]),
+        d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
+      ]),
+      h('section', { 'aria-labelledby': 'local' }, [h('h2#local', 'Local traffic and discovery'), ...localSection(d, numbers)]),
+      h('section', { 'aria-labelledby': 'blocked' }, [h('h2#blocked', 'When the internet is blocked'), ...blockedSection(d, numbers)]),
+      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth, downloads)]),
+      h('section', { 'aria-labelledby': 'evidence' }, [
+        h('h2#evidence', 'Evidence'),
+        evidenceList(d.evidence),
+        h('p.contribute', [
+          'Observed something different? ',
+          h('a', { href: editUrl(d) }, 'Edit this file'), ', ',
+          h('a', { href: problemUrl(d) }, 'report a problem'), ', or read ',
+          h('a', { href: rel(depth, 'contribute/') }, 'how to contribute an observation'), '.',
+        ]),
+      ]),
+    ],
+  });
+}
