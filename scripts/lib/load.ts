@@ -53,6 +53,19 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** The parser places an unclosed quote at the end of the file; the opening quote is where the reader must look. */
+function errorOffset(doc: Document.Parsed, code: string, offset: number): number {
+  if (code !== 'MISSING_CHAR') return offset;
+  let at = offset;
+  visit(doc, {
+    Scalar(_key, node) {
+      const r = node.range;
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && r && r[0] < offset && offset <= r[2]) at = r[0];
+    },
+  });
+  return at;
+}
+
 export function loadFile(devicesDir: string, relPath: string, displayBase = process.cwd()): LoadedFile {
   const abs = join(devicesDir, relPath);
   const path = toSlash(relative(displayBase, abs)) || relPath;
@@ -86,7 +99,7 @@ export function loadFile(devicesDir: string, relPath: string, displayBase = proc
   for (const e of [...doc.errors, ...doc.warnings]) {
     if (seen.has(e.code)) continue; // one mistake, one message: a cascade repeats its code
     seen.add(e.code);
-    const { line, col } = lineCounter.linePos(e.pos[0]);
+    const { line, col } = lineCounter.linePos(errorOffset(doc, e.code, e.pos[0]));
     const message = e.code === 'RESOURCE_EXHAUSTION' ? 'nesting is too deep to read' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     fail(line, col, message, e.code === 'DUPLICATE_KEY' ? 'remove or merge the repeated key' : undefined);
   }

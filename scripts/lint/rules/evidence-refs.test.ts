@@ -27,6 +27,11 @@ describe('evidence-refs', () => {
     expect(brief(b.problems)).toEqual([err('evidence-refs', lineOf(b.text, 'evidence: [nope]'))]);
   });
 
+  it('does not also call the item a mistyped reference meant "uncited": one mistake, one message', () => {
+    const { text, problems } = lintDevice({ ...baseDevice(), endpoints: [{ ...baseEndpoint(), evidence: ['captrue'] }] });
+    expect(brief(problems)).toEqual([err('evidence-refs', lineOf(text, 'evidence: [captrue]'))]);
+  });
+
   it('catches an evidence id used twice, at the second', () => {
     const { text, problems } = lintDevice({ ...baseDevice(), evidence: [capture('capture'), { ...capture('capture'), source: 'https://example.org/other' }] });
     expect(brief(problems)).toEqual([err('evidence-refs', lineOf(text, 'id: capture', 1))]);

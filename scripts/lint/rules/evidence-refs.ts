@@ -14,9 +14,11 @@ export const evidenceRefs: Rule = {
       else ids.set(item.id, path[1] as number);
     }
     const used = new Set<string>();
+    let dangling = 0;
     for (const { value: ref, path } of evidenceRefsOf(data)) {
       used.add(ref);
       if (!ids.has(ref)) {
+        dangling++;
         const known = [...ids.keys()];
         report(path, `evidence "${ref}" is not in this file's evidence list`, {
           hint: known.length ? `cite one of: ${known.slice(0, 8).join(', ')}` : 'add an item with this id under evidence:',
@@ -24,6 +26,8 @@ export const evidenceRefs: Rule = {
       }
     }
     // A vendor file's evidence may back the groups only; devices cite their own copy.
+    // A mistyped reference usually leaves its item uncited: one mistake, one message.
+    if (dangling > 0) return;
     for (const [id, index] of ids) {
       if (!used.has(id)) {
         report(['evidence', index, 'id'], `evidence "${id}" is not cited by any endpoint, flow or verdict`, {
