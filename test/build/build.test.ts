@@ -1,0 +1,98 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { build, EMITTERS } from '../../scripts/build/index.js';
+import { apiEmitter } from '../../scripts/build/emit/api.js';
+import { bundleEmitter } from '../../scripts/build/emit/bundle.js';
+import { csvEmitter } from '../../scripts/build/emit/csv.js';
+import { markdownEmitter } from '../../scripts/build/emit/markdown.js';
+import { writeSyntheticTree } from '../../scripts/bench/synthetic.js';
+import { ROOT } from '../../scripts/lib/project.js';
+import { canonicalText } from '../../scripts/lib/canonical.js';
+import { parseDocument } from 'yaml';
+import { remark } from 'remark';
+import remarkGfm from 'remark-gfm';
+import { visit } from 'unist-util-visit';
+
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `netneeds-${name}-`));
+
+/** A copy of the seed vendor with one device whose free-text fields are hostile. */
+function hostileTree(): string {
+  const dir = tmp('hostile');
+  cpSync(join(ROOT, 'devices/roborock/_vendor.yaml'), join(dir, 'roborock/_vendor.yaml'));
+  const seed = readFileSync(join(ROOT, 'devices/roborock/s50.yaml'), 'utf8');
+  const hostile = seed
+    .replace('id: roborock/s50', 'id: roborock/s50\naliases: [roborock/old-s50]')
+    .replace(/^name: .*$/m, `name: "=HYPERLINK(\\"http://x.invalid\\") | [a](javascript:alert(1)) <img src=x onerror=alert(1)>"`);
+  writeFileSync(join(dir, 'roborock/s50.yaml'), canonicalText(parseDocument(hostile), 'device'));
+  return dir;
+}
+
+describe('build', () => {
+  it('is deterministic: two builds of the same tree are byte-identical', async () => {
+    const dir = tmp('synthetic');
+    writeSyntheticTree(dir, { devices: 20, seed: 7 });
+    const a = await build(dir);
+    const b = await build(dir);
+    if ('errors' in a || 'errors' in b) throw new Error('build refused');
+    expect(a.files.map((f) => f.path)).toEqual(b.files.map((f) => f.path));
+    for (let i = 0; i < a.files.length; i++) expect(Buffer.from(a.files[i]!.content).equals(Buffer.from(b.files[i]!.content)), a.files[i]!.path).toBe(true);
+    const now = new Date().toISOString().slice(0, 10);
+    const stamped = a.files.filter((f) => String(f.content).includes(now)).map((f) => f.path);
+    expect(stamped).toEqual([]);
+  });
+
+  it('refuses invalid data and says where', async () => {
+    const dir = hostileTree();
+    const file = join(dir, 'roborock/s50.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('address: 18.194.236.76', 'address: 10.0.0.7'));
+    const result = await build(dir);
+    expect('errors' in result && result.errors.join('\n')).toMatch(/s50\.yaml:\d+:\d+: public-address: 10\.0\.0\.7 is a private address/);
+  });
+
+  it('builds the real dataset with every emitter, validated against the bundle schema', async () => {
+    const result = await build(join(ROOT, 'devices'), EMITTERS);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    const paths = new Set(result.files.map((f) => f.path));
+    for (const p of ['netneeds.json', 'netneeds.csv', 'INDEX.md', 'schema/bundle.schema.json', 'types/index.d.ts', 'api/v1/devices.json', 'site/index.html', 'site/netneeds.json']) {
+      expect(paths.has(p), p).toBe(true);
+    }
+    expect(result.dataset.devices.find((d) => d.id === 'roborock/s50')).toBeDefined();
+  });
+});
+
+describe('emitters treat device strings as data', () => {
+  it('csv: quotes every field and defuses formulas', async () => {
+    const result = await build(hostileTree(), [csvEmitter]);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    const rows = parseCsv(String(result.files[0]!.content), { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBe(result.dataset.devices[0]!.endpoints.length);
+    expect(rows[0]!.device_name!.startsWith("'=HYPERLINK")).toBe(true);
+  });
+
+  it('markdown: a name cannot break the table or inject a link', async () => {
+    const result = await build(hostileTree(), [markdownEmitter]);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    const md = String(result.files[0]!.content);
+    const row = md.split('\n').find((l) => l.includes('HYPERLINK'))!;
+    expect(row.split(/(?<!\\)\|/).length).toBe(9); // 7 cells between 8 unescaped pipes
+    // Read it back as a markdown renderer would: the hostile name must stay text.
+    const tree = remark().use(remarkGfm).parse(md);
+    const kinds: string[] = [];
+    const urls: string[] = [];
+    visit(tree, (node) => { kinds.push(node.type); if (node.type === 'link') urls.push((node as { url: string }).url); });
+    expect(kinds).not.toContain('html');
+    expect(urls).toEqual(['https://netneeds.github.io/devices/roborock/s50/']);
+  });
+
+  it('api: one file per device, and the old id answers with aliasOf', async () => {
+    const result = await build(hostileTree(), [apiEmitter, bundleEmitter]);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    const byPath = new Map(result.files.map((f) => [f.path, JSON.parse(String(f.content))]));
+    expect(byPath.get('api/v1/devices/roborock/s50.json').device.id).toBe('roborock/s50');
+    expect(byPath.get('api/v1/devices/roborock/old-s50.json').aliasOf).toBe('roborock/s50');
+    expect(byPath.get('api/v1/devices.json').devices).toHaveLength(1);
+  });
+});
