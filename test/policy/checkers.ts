@@ -1,0 +1,143 @@
+// Runs the real tools over generated policy files, batched: one shell per tool and batch, in a fresh network
+// namespace where the tool touches kernel state. Formats without a tool are held to a strict line grammar.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkHostname, isFinding, parseAddress } from '../../scripts/lib/net.js';
+
+export const YANG_DIR = fileURLToPath(new URL('../../../shared/yang/', import.meta.url));
+
+export interface CheckResult { checked: number; failures: string[] }
+
+/** Runs a shell loop over files; the loop prints `FAIL <file>: <reason>` lines for failures. */
+function loop(prefix: string[], script: string, files: string[], input?: string): CheckResult {
+  if (files.length === 0) return { checked: 0, failures: [] };
+  const r = spawnSync(prefix[0]!, [...prefix.slice(1), 'bash', '-c', script, 'check', ...files], { encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  const failures = r.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+  if (r.status !== 0 && failures.length === 0) failures.push(`FAIL (checker exited ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  return { checked: files.length, failures };
+}
+
+/** nft reads a batch of includes as one transaction; a failing batch is re-checked file by file to name the file. */
+const NFT_BATCH = 8;
+const NFT_LOOP = [
+  't=$(mktemp -d); trap \'rm -rf "$t"\' EXIT',
+  'wrap() { if [ "$MODE" = fw4 ]; then i=0; for f in "$@"; do i=$((i+1)); printf \'table inet fw4_%s {\\n  include "%s"\\n}\\n\' "$i" "$f"; done;',
+  '         else for f in "$@"; do printf \'include "%s"\\n\' "$f"; done; fi; }',
+  'check() { wrap "$@" > "$t/batch.nft"; nft -c -f "$t/batch.nft" 2>&1; }',
+  'while [ $# -gt 0 ]; do',
+  `  batch=(); for _ in $(seq 1 ${NFT_BATCH}); do [ $# -gt 0 ] || break; batch+=("$1"); shift; done`,
+  '  if ! check "${batch[@]}" >/dev/null; then',
+  '    for f in "${batch[@]}"; do out=$(check "$f") || echo "FAIL $f: ${out//$\'\\n\'/ | }"; done',
+  '  fi',
+  'done',
+].join('\n');
+
+/** `nft -c -f` for standalone tables, inside a new user and network namespace. */
+export function checkNft(files: string[]): CheckResult {
+  return loop(['unshare', '-rn', 'env', 'MODE=table'], NFT_LOOP, files);
+}
+
+/** OpenWrt includes go inside fw4's table, as /etc/nftables.d/*.nft do on the router. */
+export function checkOpenwrtNft(files: string[]): CheckResult {
+  return loop(['unshare', '-rn', 'env', 'MODE=fw4'], NFT_LOOP, files);
+}
+
+/**
+ * ipset restore, then iptables-restore --test for IPv4 and IPv6 with both the legacy backend (which refuses jumps
+ * to missing chains) and the nft backend. Files come as <base> and are read as <base>.ipset, .iptables, .ip6tables.
+ */
+export function checkIptables(bases: string[]): CheckResult {
+  return loop(['unshare', '-n'], [
+    'for b in "$@"; do',
+    '  ipset destroy 2>/dev/null',
+    '  out=$( { ipset restore < "$b.ipset" && iptables-legacy-restore --test < "$b.iptables" && iptables-restore --test < "$b.iptables" \\',
+    '    && ip6tables-legacy-restore --test < "$b.ip6tables" && ip6tables-restore --test < "$b.ip6tables"; } 2>&1) || echo "FAIL $b: ${out//$\'\\n\'/ | }"',
+    'done',
+  ].join('\n'), bases);
+}
+
+/** dnsmasq --test with only the snippet as configuration (no system files read). */
+export function checkDnsmasq(files: string[]): CheckResult {
+  const result: CheckResult = { checked: files.length, failures: [] };
+  for (let i = 0; i < files.length; i += 100) {
+    const batch = files.slice(i, i + 100);
+    const r = spawnSync('dnsmasq', ['--test', ...batch.map((f) => `--conf-file=${f}`)], { encoding: 'utf8' });
+    if (r.status === 0) continue;
+    result.failures.push(...loop(['env'], 'for f in "$@"; do out=$(dnsmasq --test --conf-file="$f" 2>&1) || echo "FAIL $f: $out"; done', batch).failures);
+  }
+  return result;
+}
+
+/** yanglint against the RFC 8520 modules, through ../shared/yang/check-mud (mud container and version too). */
+export function checkMud(files: string[]): CheckResult {
+  const result: CheckResult = { checked: 0, failures: [] };
+  for (let i = 0; i < files.length; i += 200) {
+    const batch = files.slice(i, i + 200);
+    const r = spawnSync(`${YANG_DIR}check-mud`, batch, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.error) throw r.error;
+    const passed = r.stdout.split('\n').filter((l) => l.startsWith('PASS ')).length;
+    result.failures.push(...r.stdout.split('\n').filter((l) => l.startsWith('FAIL ')));
+    if (passed + result.failures.length < batch.length && r.status !== 0) result.failures.push(`FAIL check-mud: ${r.stderr}`);
+    result.checked += batch.length;
+  }
+  return result;
+}
+
+const isHost = (s: string) => checkHostname(s) === null && !s.startsWith('*.');
+const isAddress = (s: string) => !isFinding(parseAddress(s));
+const isPort = (s: string) => /^[0-9]{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535;
+
+/** Line grammars for formats no tool here can parse: every line is a comment or a fully checked entry. */
+const GRAMMARS: { test: RegExp; comment: RegExp; line: (l: string) => boolean }[] = [
+  { test: /\.opnsense\/README\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: () => false },
+  { test: /-hosts\.txt$/, comment: /^$/, line: (l) => isHost(l) || isAddress(l) },
+  { test: /-addresses\.txt$/, comment: /^$/, line: isAddress },
+  { test: /-ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
+  { test: /\.hosts$/, comment: /^#( [\x20-\x7e]*)?$/, line: (l) => l.startsWith('0.0.0.0 ') && isHost(l.slice(8)) },
+  { test: /\.domains\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: isHost },
+  { test: /\.adguard\.txt$/, comment: /^!( [\x20-\x7e]*)?$/, line: (l) => /^\|\|[^|^]+\^$/.test(l) && isHost(l.slice(2, -1)) },
+  {
+    test: /\.rsc$/,
+    comment: /^#( [\x20-\x7e]*)?$/,
+    line: (l) => /^\/ip(v6)? firewall (filter|address-list)( remove \[find comment=netneeds\])?$/.test(l) ||
+      (/^add( [a-z-]+=[A-Za-z0-9.:/,_-]+)+ comment=netneeds$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
+  },
+];
+
+export function checkGrammar(files: string[]): CheckResult {
+  const failures: string[] = [];
+  let checked = 0;
+  for (const f of files) {
+    const grammar = GRAMMARS.find((g) => g.test.test(f));
+    if (!grammar) { failures.push(`FAIL ${f}: no grammar for ${basename(f)}`); continue; }
+    checked++;
+    const lines = readFileSync(f, 'utf8').split('\n');
+    if (lines.pop() !== '') failures.push(`FAIL ${f}: no final newline`);
+    lines.forEach((l, i) => {
+      if (!grammar.comment.test(l) && !grammar.line(l)) failures.push(`FAIL ${f}:${i + 1}: ${JSON.stringify(l.slice(0, 200))}`);
+    });
+  }
+  return { checked, failures };
+}
+
+/** Sorts generated files to their checker by name. */
+export function checkAll(files: string[]): { byTool: Record<string, CheckResult>; failures: string[]; checked: number } {
+  const pick = (re: RegExp) => files.filter((f) => re.test(f));
+  const byTool: Record<string, CheckResult> = {
+    'nft -c': checkNft(pick(/(?<!openwrt)\.nft$/)),
+    'nft -c (fw4 include)': checkOpenwrtNft(pick(/\.openwrt\.nft$/)),
+    'iptables-restore --test + ipset': checkIptables(pick(/\.iptables$/).map((f) => f.slice(0, -'.iptables'.length))),
+    'dnsmasq --test': checkDnsmasq(pick(/\.conf$/)),
+    'yanglint (check-mud)': checkMud(pick(/\.json$/)),
+    grammar: checkGrammar(pick(/(\.txt|\.hosts|\.rsc)$/)),
+  };
+  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/)]);
+  const unchecked = files.filter((f) => !covered.has(f)).map((f) => `FAIL ${f}: no checker`);
+  const failures = [...Object.values(byTool).flatMap((r) => r.failures), ...unchecked];
+  // .ip6tables and .ipset files are checked together with their .iptables file.
+  const checked = Object.values(byTool).reduce((n, r) => n + r.checked, 0) + pick(/\.(ip6tables|ipset)$/).length;
+  return { byTool, failures, checked };
+}
