@@ -1,0 +1,250 @@
+// Turns one MUD access-control entry into a conversation: who opens it (the device or the other side), the
+// other side (an internet host or address, or a LAN abstraction), the protocol and the serving port. A MUD
+// file lists both directions of a conversation; the reply entry reads as the same conversation, so mirrored
+// entries collapse when conversations are deduplicated.
+import ipaddr from 'ipaddr.js';
+import { checkHostname, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
+import { isRecord, type Rec } from '../../lib/walk.js';
+import type { MudAce } from './read.js';
+
+export type LocalPeer = 'lan' | 'controller' | 'same-manufacturer' | 'multicast' | 'broadcast';
+export type Peer =
+  | { kind: 'host'; host: string }
+  | { kind: 'address'; address: string }
+  | { kind: 'local'; party: LocalPeer; group?: string; note?: string };
+export type ConvProtocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any';
+
+export interface Conversation {
+  opener: 'device' | 'peer';
+  peer: Peer;
+  protocol: ConvProtocol;
+  /** The port the answering side listens on; undefined for any port (or no ports, for ICMP). */
+  ports?: PortRange;
+  /** ICMP type of the opening message, when the entry names one. */
+  icmpType?: number;
+  /** True when nothing in the entry says who opens it (no ports, no direction-initiated, no ICMP type). */
+  openerAssumed: boolean;
+  /** Spelling changes made on the way (upper-case host, prefix-less network), for the report. */
+  normalized: string[];
+}
+
+export type Interpretation = { ok: true; conversation: Conversation } | { ok: false; reason: string };
+
+const skip = (reason: string): Interpretation => ({ ok: false, reason });
+
+const IP_PROTOCOLS: Record<number, ConvProtocol> = { 6: 'tcp', 17: 'udp' };
+const PROTOCOL_NAMES: Record<number, string> = { 0: 'IPv6 hop-by-hop options', 2: 'IGMP', 4: 'IP-in-IP', 41: 'IPv6 encapsulation', 43: 'IPv6 routing header', 44: 'IPv6 fragment header', 47: 'GRE', 50: 'ESP', 51: 'AH', 89: 'OSPF', 132: 'SCTP' };
+const ETHERTYPES: Record<number, string> = { 0x0806: 'ARP', 0x888e: 'EAPOL (802.1X)', 0x88cc: 'LLDP', 0x8035: 'RARP' };
+const KNOWN_FIELDS: Record<string, string[]> = {
+  ipv4: ['protocol', 'ietf-acldns:dst-dnsname', 'ietf-acldns:src-dnsname', 'destination-ipv4-network', 'source-ipv4-network'],
+  ipv6: ['protocol', 'ietf-acldns:dst-dnsname', 'ietf-acldns:src-dnsname', 'destination-ipv6-network', 'source-ipv6-network'],
+  tcp: ['source-port', 'destination-port', 'ietf-mud:direction-initiated'],
+  udp: ['source-port', 'destination-port'],
+  icmp: ['type', 'code'],
+  eth: ['ethertype', 'destination-mac-address', 'source-mac-address'],
+  'ietf-mud:mud': ['manufacturer', 'same-manufacturer', 'model', 'local-networks', 'controller', 'my-controller'],
+};
+/** Names reserved for examples and tests (RFC 2606, RFC 6761): never a real destination. */
+const PLACEHOLDER = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local)$/;
+
+export const CONTROLLERS: Record<string, string> = {
+  'urn:ietf:params:mud:dns': "the network's DNS server (MUD controller urn:ietf:params:mud:dns)",
+  'urn:ietf:params:mud:ntp': "the network's NTP server (MUD controller urn:ietf:params:mud:ntp)",
+  'urn:ietf:params:mud:gateway': 'the gateway (controller urn:ietf:params:mud:gateway, a name MUDgee used that RFC 8520 does not define)',
+};
+
+function unsupportedField(matches: Rec): string | null {
+  for (const [key, value] of Object.entries(matches)) {
+    const known = KNOWN_FIELDS[key];
+    if (!known) return `match field "${key}" is not supported`;
+    if (!isRecord(value)) return `match field "${key}" is not an object`;
+    for (const sub of Object.keys(value)) if (!known.includes(sub)) return `match field "${key}/${sub}" is not supported`;
+  }
+  return null;
+}
+
+/** RFC 8519 port match: eq/lte/gte/neq with port, or a lower-port/upper-port range (MUDgee writes ranges with operator "eq"). */
+function readPorts(spec: unknown, field: string): PortRange | undefined | string {
+  if (!isRecord(spec)) return `${field} is not an object`;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : null);
+  if ('lower-port' in spec || 'upper-port' in spec) {
+    const lo = num(spec['lower-port']);
+    const hi = num(spec['upper-port']);
+    if (lo === null || hi === null || lo > hi) return `${field} range ${JSON.stringify(spec)} is not a valid port range`;
+    return { from: Math.max(lo, 1), to: hi };
+  }
+  const port = num(spec.port);
+  if (port === null) return `${field} has no valid port`;
+  switch (spec.operator ?? 'eq') {
+    case 'eq': return { from: port, to: port };
+    case 'lte': return { from: 1, to: port };
+    case 'gte': return { from: Math.max(port, 1), to: 65535 };
+    default: return `${field} operator ${JSON.stringify(spec.operator)} cannot be written as a port list`;
+  }
+}
+
+/** Hex-string ("0x0800", as MUDgee wrote it) or number. */
+function readEthertype(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^0x[0-9a-f]{1,4}$/i.test(value)) return parseInt(value.slice(2), 16);
+  return null;
+}
+
+function readNetwork(text: unknown, family: 'ipv4' | 'ipv6', normalized: string[]): Peer | string {
+  if (typeof text !== 'string') return `${family} network is not a string`;
+  let ip: ipaddr.IPv4 | ipaddr.IPv6;
+  let prefix: number;
+  try {
+    if (text.includes('/')) [ip, prefix] = ipaddr.parseCIDR(text);
+    else { ip = ipaddr.parse(text); prefix = ip.kind() === 'ipv4' ? 32 : 128; normalized.push(`prefix-less network ${text} read as a single address`); }
+  } catch {
+    return `network ${JSON.stringify(text)} is not an IP address or prefix`;
+  }
+  if (ip.kind() !== family) return `${ip.kind() === 'ipv4' ? 'IPv4' : 'IPv6'} address ${text} in an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} match`;
+  const full = prefix === (family === 'ipv4' ? 32 : 128);
+  const base = family === 'ipv4' ? ip.toString() : (ip as ipaddr.IPv6).toRFC5952String();
+  const canonical = full ? base : `${base}/${prefix}`;
+  const parsed = parseAddress(canonical);
+  if (isFinding(parsed)) return `network ${text}: ${parsed.message}`;
+  if (canonical !== text && text.includes('/') && !full) normalized.push(`network ${text} written as ${canonical}`);
+  const range = specialRange(parsed);
+  if (range === null) return { kind: 'address', address: canonical };
+  if (range === 'multicast') return { kind: 'local', party: 'multicast', group: canonical };
+  if (range === 'broadcast') return { kind: 'local', party: 'broadcast' };
+  return `${text} is a ${range} address of the capture's own network, not an internet endpoint nor a MUD abstraction`;
+}
+
+function readHost(name: unknown, normalized: string[]): Peer | string {
+  if (typeof name !== 'string') return 'DNS name is not a string';
+  const lower = name.toLowerCase();
+  if (lower !== name) normalized.push(`host ${name} written in lower case (DNS names are case-insensitive)`);
+  if (PLACEHOLDER.test(lower)) return `${lower} is a placeholder name reserved for examples and tests (RFC 2606/6761), not a real destination`;
+  const finding = checkHostname(lower);
+  if (finding) return `host ${JSON.stringify(name)} is not a valid DNS name: ${finding.message}`;
+  return { kind: 'host', host: lower };
+}
+
+function readAbstraction(mud: Rec, profileAuthority: string): Peer | string | null {
+  const keys = Object.keys(mud);
+  if (keys.length > 1) return `combines the MUD abstractions ${keys.join(' and ')}, which the local: section cannot express together`;
+  const key = keys[0];
+  if (key === undefined) return null;
+  const value = mud[key];
+  switch (key) {
+    case 'local-networks': return { kind: 'local', party: 'lan' };
+    case 'same-manufacturer': return { kind: 'local', party: 'same-manufacturer' };
+    case 'my-controller': return { kind: 'local', party: 'controller', note: 'the controller the network administrator assigns to devices with this MUD URL (MUD my-controller)' };
+    case 'controller': {
+      if (typeof value !== 'string') return 'controller is not a URI';
+      return { kind: 'local', party: 'controller', note: CONTROLLERS[value] ?? `the controller ${value}` };
+    }
+    case 'manufacturer': {
+      if (typeof value !== 'string') return 'manufacturer is not a domain name';
+      if (value.toLowerCase() === profileAuthority) return { kind: 'local', party: 'same-manufacturer' };
+      return { kind: 'local', party: 'lan', note: `only devices whose MUD URL is at ${value} (MUD manufacturer abstraction)` };
+    }
+    default: return `the MUD abstraction "${key}" has no counterpart in the local: section`;
+  }
+}
+
+export function interpretAce(ace: MudAce, profileAuthority: string): Interpretation {
+  const m = ace.matches;
+  const bad = unsupportedField(m);
+  if (bad) return skip(bad);
+  const normalized: string[] = [];
+  const family = 'ipv4' in m ? 'ipv4' : 'ipv6' in m ? 'ipv6' : null;
+  if ('ipv4' in m && 'ipv6' in m) return skip('matches both IPv4 and IPv6');
+  const ip: Rec = family ? (m[family] as Rec) : {};
+  const eth = isRecord(m.eth) ? m.eth : undefined;
+
+  if (eth && 'ethertype' in eth) {
+    const type = readEthertype(eth.ethertype);
+    if (type === null) return skip(`ethertype ${JSON.stringify(eth.ethertype)} is not a number or hex string`);
+    if (type < 0x0600) return skip(`ethertype ${JSON.stringify(eth.ethertype)} is not an EtherType (values below 0x0600 are frame lengths)`);
+    const expected = family === 'ipv4' ? 0x0800 : family === 'ipv6' ? 0x86dd : null;
+    if (expected === null) {
+      const name = ETHERTYPES[type];
+      return skip(`ethertype ${JSON.stringify(eth.ethertype)}${name ? ` (${name})` : ''} is link-layer traffic; the local: section describes IP traffic only`);
+    }
+    if (type !== expected) return skip(`ethertype ${JSON.stringify(eth.ethertype)} contradicts the ${family} match`);
+  }
+  const abstraction = isRecord(m['ietf-mud:mud']) ? readAbstraction(m['ietf-mud:mud'], profileAuthority) : null;
+  if (typeof abstraction === 'string') return skip(abstraction);
+  if (!family && !abstraction) return skip('no IPv4 or IPv6 match and no MUD abstraction: nothing to record');
+  if (eth?.['source-mac-address'] !== undefined) return skip('matches a source MAC address, which the format cannot express');
+  const mac = eth?.['destination-mac-address'];
+  if (mac !== undefined && String(mac).toLowerCase() !== 'ff:ff:ff:ff:ff:ff') return skip(`matches the MAC address ${String(mac)}, which the format cannot express`);
+
+  // Protocol: the number, or what the transport container implies.
+  const transports = (['tcp', 'udp', 'icmp'] as const).filter((t) => t in m);
+  if (transports.length > 1) return skip(`matches ${transports.join(' and ')} at once`);
+  let protocol: ConvProtocol = 'any';
+  const number = ip.protocol;
+  if (number !== undefined) {
+    if (typeof number !== 'number') return skip(`protocol ${JSON.stringify(number)} is not a number`);
+    if (!family) return skip('names a protocol without an IPv4 or IPv6 match');
+    const icmpNumber = family === 'ipv4' ? 1 : 58;
+    if (number === icmpNumber) protocol = family === 'ipv4' ? 'icmp' : 'icmpv6';
+    else if (IP_PROTOCOLS[number]) protocol = IP_PROTOCOLS[number]!;
+    else return skip(`IP protocol ${number}${PROTOCOL_NAMES[number] ? ` (${PROTOCOL_NAMES[number]})` : ''} has no counterpart in the NetNeeds format`);
+  } else if (transports[0]) {
+    protocol = transports[0] === 'icmp' ? (family === 'ipv4' ? 'icmp' : 'icmpv6') : transports[0];
+  }
+  const transport = transports[0];
+  if (transport && (transport === 'icmp' ? !protocol.startsWith('icmp') : transport !== protocol)) return skip(`protocol ${String(number)} contradicts the ${transport} match`);
+
+  // The other side: what the entry says about the remote end, seen from the device.
+  const remoteHost = ip[ace.direction === 'from-device' ? 'ietf-acldns:dst-dnsname' : 'ietf-acldns:src-dnsname'];
+  const remoteNet = ip[`${ace.direction === 'from-device' ? 'destination' : 'source'}-${family}-network`];
+  const ownSide = ip[ace.direction === 'from-device' ? 'ietf-acldns:src-dnsname' : 'ietf-acldns:dst-dnsname'] ?? ip[`${ace.direction === 'from-device' ? 'source' : 'destination'}-${family}-network`];
+  if (ownSide !== undefined) return skip(`names the device's own side (${String(ownSide)}), which a device file cannot express`);
+  if (remoteHost !== undefined && remoteNet !== undefined) return skip('names both a DNS name and a network for the same side');
+  let peer: Peer | string | null = remoteHost !== undefined ? readHost(remoteHost, normalized) : remoteNet !== undefined && family ? readNetwork(remoteNet, family, normalized) : null;
+  if (typeof peer === 'string') return skip(peer);
+  if (abstraction) {
+    if (peer?.kind === 'host') return skip(`combines the MUD abstraction with the DNS name ${peer.host}`);
+    if (peer?.kind === 'address') return skip(`combines a LAN abstraction with the internet address ${peer.address}`);
+    peer = peer ?? (mac !== undefined ? { kind: 'local', party: 'broadcast' } : abstraction);
+    if (peer.kind === 'local' && abstraction.kind === 'local' && abstraction.note) peer = { ...peer, note: abstraction.note };
+  } else if (!peer && mac !== undefined) {
+    peer = { kind: 'local', party: 'broadcast' };
+  }
+  if (!peer) return skip('matches any destination: it names no host, address or MUD abstraction');
+
+  // Who opens the conversation, and on which port the other side answers.
+  const l4 = transport && transport !== 'icmp' ? (m[transport] as Rec) : undefined;
+  const fromDevice = ace.direction === 'from-device';
+  let opener: 'device' | 'peer' = fromDevice ? 'device' : 'peer';
+  let openerAssumed = true;
+  let ports: PortRange | undefined;
+  let icmpType: number | undefined;
+  if (l4) {
+    const read = (key: string) => (key in l4 ? readPorts(l4[key], `${transport}/${key}`) : undefined);
+    const src = read('source-port');
+    const dst = read('destination-port');
+    if (typeof src === 'string') return skip(src);
+    if (typeof dst === 'string') return skip(dst);
+    const initiated = l4['ietf-mud:direction-initiated'];
+    if (initiated !== undefined && initiated !== 'from-device' && initiated !== 'to-device') return skip(`direction-initiated ${JSON.stringify(initiated)} is neither from-device nor to-device`);
+    // The sender's own port set and the remote's unset means the sender is answering.
+    const senderAnswers = src !== undefined && dst === undefined;
+    opener = initiated === 'from-device' ? 'device' : initiated === 'to-device' ? 'peer' : senderAnswers ? (fromDevice ? 'peer' : 'device') : opener;
+    openerAssumed = initiated === undefined && src === undefined && dst === undefined;
+    const openerIsSender = (opener === 'device') === fromDevice;
+    ports = openerIsSender ? dst : src;
+    if (openerIsSender && src !== undefined && dst !== undefined) normalized.push(`source port ${src.from}${src.to !== src.from ? `-${src.to}` : ''} of the opening side not recorded`);
+  } else if (transport === 'icmp') {
+    const icmp = m.icmp as Rec;
+    const type = icmp.type;
+    if (type !== undefined && (typeof type !== 'number' || !Number.isInteger(type))) return skip(`ICMP type ${JSON.stringify(type)} is not a number`);
+    // Echo replies (0 and, for ICMPv6, 129) answer the echo request the other side sent.
+    const reply = type === 0 || (protocol === 'icmpv6' && type === 129);
+    if (reply) opener = fromDevice ? 'peer' : 'device';
+    openerAssumed = type === undefined;
+    icmpType = reply ? (protocol === 'icmpv6' ? 128 : 8) : (type as number | undefined);
+  }
+  if (peer.kind === 'local' && opener === 'peer' && (peer.party === 'multicast' || peer.party === 'broadcast')) {
+    return skip(`traffic from a ${peer.party} source cannot be written as a local flow`);
+  }
+  return { ok: true, conversation: { opener, openerAssumed, peer, protocol, ...(ports ? { ports } : {}), ...(icmpType !== undefined ? { icmpType } : {}), normalized } };
+}
