@@ -48,7 +48,9 @@ export async function scanLines(path: string, needles: string[] | null, onLine: 
     while (pos < end) {
       let best = -1;
       for (let k = 0; k < needles.length; k++) {
-        if (next[k]! !== -1 && next[k]! < pos) next[k] = text.indexOf(needles[k]!, pos);
+        // A "\n…" needle marks a line start, so it may begin on the newline just before pos.
+        const from = needles[k]!.charCodeAt(0) === 10 ? pos - 1 : pos;
+        if (next[k]! !== -1 && next[k]! < from) next[k] = text.indexOf(needles[k]!, Math.max(0, from));
         let at = next[k]!;
         if (at >= 0 && needles[k]!.charCodeAt(0) === 10) at++;
         if (at >= 0 && at < end && (best < 0 || at < best)) best = at;

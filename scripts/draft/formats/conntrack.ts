@@ -14,7 +14,7 @@ export const conntrack: Format = {
     const stamp = i === 1 ? Number(words[0]!.slice(1, -1)) * 1000 : NaN;
     if (words[i] === 'ipv4' || words[i] === 'ipv6') i += 2;
     const protocol = protocolOf(words[i] ?? '');
-    if (!protocol) return line.includes(' src=') ? 'other' : 'not a conntrack entry';
+    if (!protocol) return line.includes(' src=') || line.startsWith('conntrack ') ? 'other' : 'not a conntrack entry';
     const src = normalizeIp(valueAfter(line, ' src=') ?? '');
     const dst = normalizeIp(valueAfter(line, ' dst=') ?? '');
     if (!src || !dst) return 'src= or dst= is not an IP address';

@@ -2,10 +2,14 @@ import { scanLines, type LineResult } from '../lines.js';
 import { LogClock } from '../time.js';
 import type { ReadOptions, ReadStats } from '../events.js';
 
-/** Reads a line-based log; `needles` says whether lines without a device needle may be skipped unparsed. */
-export async function readLines(path: string, options: ReadOptions, needles: boolean, makeParser: (clock: LogClock) => (line: string) => LineResult): Promise<ReadStats> {
+/**
+ * Reads a line-based log. `needles`: whether lines without a device needle may be skipped unparsed, or
+ * extra needles (such as "\n#" for header lines) that must be read as well.
+ */
+export async function readLines(path: string, options: ReadOptions, needles: boolean | string[], makeParser: (clock: LogClock) => (line: string) => LineResult): Promise<ReadStats> {
   const clock = new LogClock(path, options.year);
-  const stats = await scanLines(path, needles ? options.filter.needles : null, makeParser(clock));
+  const device = needles === false ? null : options.filter.needles;
+  const stats = await scanLines(path, device && Array.isArray(needles) ? [...device, ...needles] : device, makeParser(clock));
   if (clock.yearFrom) stats.yearFrom = clock.yearFrom;
   return stats;
 }

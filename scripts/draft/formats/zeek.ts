@@ -53,7 +53,7 @@ export const zeek: Format = {
   evidenceType: 'packet-capture',
   unit: 'records',
   sniff: (_head, text) => (text.startsWith('#separator') ? 1 : lineShare(text, (l) => l.startsWith('{') && l.includes('"id.orig_h"'))),
-  read: (path, sink, options) => readLines(path, options, true, () => {
+  read: (path, sink, options) => readLines(path, options, ['\n#'], () => {
     let fields: string[] = [];
     let unset = '-';
     let empty = '(empty)';
