@@ -122,7 +122,8 @@ export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existi
   let id = typeof reuse?.id === 'string' ? reuse.id : info.id ?? `${info.type}-${Number.isNaN(data.first) ? info.fallbackDate : dayOf(data.first)}`;
   if (!reuse) {
     const taken = new Set(existingEvidence.map((e) => e.id));
-    for (let n = 2; taken.has(id); n++) id = `${id.replace(/-\d+$/, '')}-${n}`;
+    const base = id;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     evidenceSeq.add(doc.createNode(evidenceEntry(info, data, id)));
   }
   const merge = (key: string, entries: Entry[], same: (a: Entry, b: Entry) => boolean) => {
