@@ -96,7 +96,7 @@ function canonicalize(node: unknown, at: At, property: string | undefined): void
       canonicalize(pair.value, { schema: sub, file: cur.file }, key);
     }
   } else if (isSeq(node)) {
-    node.flow = node.items.length > 0 && node.items.every(isScalar);
+    node.flow = node.items.every(isScalar); // scalar lists and empty lists stay on one line: [443], []
     const items = schema?.items as Schema | undefined;
     for (const item of node.items) canonicalize(item, { schema: items, file: cur.file }, undefined);
     sortSeq(node, property);
