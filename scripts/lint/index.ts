@@ -110,7 +110,7 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
         dataset: index,
         report(path, message, opts = {}) {
           if (rule === schema) schemaPaths.push(path);
-          else if (schemaPaths.some((p) => overlaps(p, path) && (p.length > 0 || path.length === 0))) return; // one mistake, one message
+          else if (path.length > 0 && schemaPaths.some((p) => p.length > 0 && overlaps(p, path))) return; // one mistake, one message; file-level checks (modeline, vendor-file) stand apart
           const severity = opts.severity ?? 'error';
           if (severity === 'error') errors++;
           const pos = opts.line ? { line: opts.line, col: 1 } : locate(file, path, opts.at);
