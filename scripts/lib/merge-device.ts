@@ -100,7 +100,8 @@ export function mergeDeviceText(text: string, additions: DeviceAdditions): { tex
   mergeEvidence(doc, additions.evidence);
   mergeList(doc, 'endpoints', additions.endpoints, endpointKey, counts);
   mergeList(doc, 'local', additions.local, localKey, counts);
-  return { text: canonicalText(doc, 'device'), counts };
+  // Re-read so that every key added above is a YAML scalar again, which the canonical sort needs.
+  return { text: canonicalText(parseDocument(doc.toString(), { version: '1.2' }), 'device'), counts };
 }
 
 /** Canonical text of a new device file. */
