@@ -62,6 +62,25 @@ export function scrollTable(label: string, table: Element): Element {
   return h('div.table-scroll', { role: 'region', 'aria-label': label, tabindex: 0 }, table);
 }
 
+type Content = ElementContent | string | (ElementContent | string)[];
+export interface Cell { content: Content; className?: string }
+export type CellInput = Cell | Content;
+const asCell = (c: CellInput): Cell => (typeof c === 'string' || Array.isArray(c) || 'type' in c ? { content: c } : c);
+
+/**
+ * A table whose cells carry their column name, so that on a phone each row can stack into a labelled card
+ * instead of squeezing eight columns into the screen. The first column heads its row.
+ */
+export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][]): Element {
+  return scrollTable(caption, h(`table.stack.${className}`, [
+    h('caption.visually-hidden', caption),
+    h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', rows.map((cells) => h('tr', cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
+      scope: i === 0 ? 'row' : undefined, className: c.className ? [c.className] : undefined, dataLabel: headers[i],
+    }, c.content))))),
+  ]));
+}
+
 export const EVIDENCE_TYPE_LABEL: Record<EvidenceType, string> = {
   'firewall-log': 'Firewall log', 'packet-capture': 'Packet capture', 'dns-log': 'DNS log', 'blocking-test': 'Blocking test',
   'vendor-documentation': 'Vendor documentation', paper: 'Research paper', 'community-report': 'Community report', 'mud-profile': 'MUD profile',
@@ -71,7 +90,7 @@ export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^a-z0-9-]
 
 /** Numbered references into the evidence list of the same page. */
 export function evidenceRefs(ids: string[], numbers: Map<string, number>): ElementContent[] {
-  const refs = ids.filter((id) => numbers.has(id));
+  const refs = ids.filter((id) => numbers.has(id)).sort((a, b) => numbers.get(a)! - numbers.get(b)!);
   return refs.map((id) => h('a.ref', { href: `#${evidenceAnchor(id)}`, 'aria-label': `evidence ${numbers.get(id)}` }, `[${numbers.get(id)}]`));
 }
 

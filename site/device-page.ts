@@ -5,7 +5,7 @@ import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, VerdictWord } 
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, scrollTable, verdictBadge,
+  protocolPorts, stackTable, verdictBadge,
 } from './components.js';
 import { page, rel } from './layout.js';
 
@@ -32,25 +32,19 @@ function needsSummary(d: Device, fn: NeedFunction): string {
 }
 
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
-  return scrollTable(caption, h('table.endpoints', [
-    h('caption.visually-hidden', caption),
-    h('thead', h('tr', ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', endpoints.map((e) => h('tr', [
-      h('th', { scope: 'row' }, [
+  return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
+    endpoints.map((e) => [
+      [
         h('code', e.destination),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),
-      ]),
-      h('td.nowrap', protocolPorts(e.protocol, e.ports)),
-      h('td', e.service),
-      h('td', label(e.purpose)),
-      h('td', PARTY[e.party]),
-      h('td', verdictBadge(e.needs['vendor-app'])),
-      h('td', verdictBadge(e.needs['home-assistant'])),
-      h('td.refs', evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers)),
-    ]))),
-  ]));
+      ],
+      { content: protocolPorts(e.protocol, e.ports), className: 'nowrap' },
+      e.service, label(e.purpose), PARTY[e.party],
+      verdictBadge(e.needs['vendor-app']), verdictBadge(e.needs['home-assistant']),
+      { content: evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers), className: 'refs' },
+    ]));
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
@@ -63,20 +57,14 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
     : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
   if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect];
   return [
-    scrollTable('Local traffic', h('table.local', [
-      h('caption.visually-hidden', 'Local traffic'),
-      h('thead', h('tr', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', d.local.map((f) => h('tr', [
-        h('td', place(f, 'from')),
-        h('td', [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])]),
-        h('td.nowrap', protocolPorts(f.protocol, f.ports)),
-        h('td', f.service),
-        h('td', label(f.purpose)),
-        h('td', verdictBadge(f.needs['vendor-app'])),
-        h('td', verdictBadge(f.needs['home-assistant'])),
-        h('td.refs', evidenceRefs(f.evidence, numbers)),
-      ]))),
-    ])),
+    stackTable('local', 'Local traffic', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
+      d.local.map((f) => [
+        place(f, 'from'),
+        [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])],
+        { content: protocolPorts(f.protocol, f.ports), className: 'nowrap' },
+        f.service, label(f.purpose), verdictBadge(f.needs['vendor-app']), verdictBadge(f.needs['home-assistant']),
+        { content: evidenceRefs(f.evidence, numbers), className: 'refs' },
+      ])),
     h('h3', 'Discovery across VLANs'),
     reflect,
   ];
@@ -85,14 +73,8 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
 function blockedSection(d: Device, numbers: Map<string, number>): ElementContent[] {
   const out: ElementContent[] = [];
   if (d.whenBlocked.internet.length) {
-    out.push(scrollTable('Reports with the internet blocked', h('table.blocked', [
-      h('caption.visually-hidden', 'Reports with the internet blocked'),
-      h('thead', h('tr', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', d.whenBlocked.internet.map((r) => h('tr', [
-        h('td', effectBadge(r.vendorApp)), h('td', effectBadge(r.homeAssistant)),
-        h('td', r.note ?? ''), h('td.refs', evidenceRefs(r.evidence, numbers)),
-      ]))),
-    ])));
+    out.push(stackTable('blocked', 'Reports with the internet blocked', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
+      d.whenBlocked.internet.map((r) => [effectBadge(r.vendorApp), effectBadge(r.homeAssistant), r.note ?? '', { content: evidenceRefs(r.evidence, numbers), className: 'refs' }])));
   } else {
     out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
   }
