@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { validators } from './schemas.js';
 import type { FileKind } from './load.js';
 
@@ -124,6 +124,7 @@ export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPla
     const key = contents.items[0].key;
     key.commentBefore = stripModeline(key.commentBefore);
   }
+  if (isSeq(contents) && isNode(contents.items[0])) contents.items[0].commentBefore = stripModeline(contents.items[0].commentBefore);
   if (contents) contents.commentBefore = stripModeline(contents.commentBefore);
   canonicalize(contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, undefined);
   const body = copy.toString({ lineWidth: 0, indent: 2, indentSeq: true, flowCollectionPadding: false, directives: false });

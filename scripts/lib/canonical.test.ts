@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { canonicalText, MODELINES } from './canonical.js';
+import { listDataFiles, type FileKind } from './load.js';
+import { FIXTURES } from '../../test/lint/helpers.js';
+
+const canon = (text: string, kind: FileKind = 'device') => canonicalText(parseDocument(text), kind);
+
+const MESSY = `# my notes about this device
+category: plug   # sold as a plug
+evidence:
+  - source: https://example.org/x
+    id: capture
+    type: packet-capture
+    date: 2024-03-01
+endpoints:
+  - evidence: [capture]
+    needs: {home-assistant: unknown, vendor-app: required}
+    host: b.example.com
+    ports: ["8000-9000", 443, 80]
+    protocol: tcp
+    service: https
+    purpose: cloud-control
+    party: first
+  # the group comes first in canonical order
+  - group: acme/cloud
+    evidence: [capture]
+  - address: 9.9.9.9
+    protocol: udp
+    ports: [53]
+    service: dns
+    purpose: dns
+    party: third
+    needs: {vendor-app: unknown, home-assistant: unknown}
+    evidence: [capture]
+aliases: [acme/z, acme/a]
+name: Acme Widget
+id: acme/widget
+notes: "two\\nlines"
+`;
+
+describe('canonicalText', () => {
+  const once = canon(MESSY);
+
+  it('puts the modeline first and keys in schema order', () => {
+    const keys = once.split('\n').filter((l) => /^[a-z-]+:/.test(l)).map((l) => l.split(':')[0]);
+    expect(once.split('\n')[0]).toBe(MODELINES.device);
+    expect(keys).toEqual(['id', 'name', 'aliases', 'category', 'endpoints', 'evidence', 'notes']);
+    expect(once).toMatch(/ {4}protocol: tcp\n {4}ports: \[80, 443, 8000-9000\]\n {4}service: https/);
+  });
+
+  it('sorts lists: group uses, then hosts, then addresses; ports by number; string lists by name', () => {
+    const order = once.split('\n').filter((l) => /^ {2}- (group|host|address):/.test(l)).map((l) => l.trim());
+    expect(order).toEqual(['- group: acme/cloud', '- host: b.example.com', '- address: 9.9.9.9']);
+    expect(once).toContain('aliases: [acme/a, acme/z]');
+  });
+
+  it('writes mappings in block style, scalar lists in flow style, multi-line text as a literal block', () => {
+    expect(once).toContain('    needs:\n      vendor-app: required\n      home-assistant: unknown');
+    expect(once).toContain('notes: |-\n  two\n  lines');
+  });
+
+  it('keeps comments', () => {
+    expect(once).toContain('# my notes about this device');
+    expect(once).toContain('# sold as a plug');
+    expect(once).toContain('# the group comes first in canonical order');
+  });
+
+  it('is idempotent', () => {
+    expect(canon(once)).toBe(once);
+  });
+
+  it('replaces a wrong modeline instead of stacking a second one', () => {
+    const text = canon(`${MODELINES.vendor}\n${MESSY}`);
+    expect(text.split('\n').filter((l) => l.includes('yaml-language-server'))).toEqual([MODELINES.device]);
+    expect(text).toBe(once);
+  });
+
+  it('leaves every pass fixture unchanged, and is idempotent on every fail fixture it can read', () => {
+    for (const sub of ['pass', 'fail']) {
+      const dir = join(FIXTURES, sub);
+      for (const rel of listDataFiles(dir)) {
+        const text = readFileSync(join(dir, rel), 'utf8');
+        const doc = parseDocument(text, { uniqueKeys: true });
+        if (doc.errors.length || /[&*]\w|!/.test(text)) continue;
+        const kind: FileKind = rel.endsWith('/_vendor.yaml') ? 'vendor' : 'device';
+        const first = canonicalText(doc, kind);
+        if (sub === 'pass') expect(first, rel).toBe(text);
+        expect(canon(first, kind), rel).toBe(first);
+      }
+    }
+  });
+
+  it('does not change the document it is given', () => {
+    const doc = parseDocument(MESSY);
+    const before = String(doc);
+    canonicalText(doc, 'device');
+    expect(String(doc)).toBe(before);
+  });
+});
