@@ -60,6 +60,14 @@ describe('merging into a device file', () => {
     expect(parse(text).endpoints.map((e: { host: string }) => e.host)).toEqual(['api.acme-cloud.net', 'logs.acme-cloud.net']);
   });
 
+  it('fills fields the file leaves unknown, and never overwrites known ones', () => {
+    const vague = EXISTING.replace('party: first', 'party: unknown');
+    const { text } = mergeDeviceText(vague, { evidence, endpoints: [{ ...blockTest, party: 'third' }], local: [] });
+    const e = parse(text).endpoints[0];
+    expect(e.party).toBe('third');
+    expect(e.purpose).toBe('cloud-control');
+  });
+
   it('refuses an evidence id that already cites another source', () => {
     const clash = [{ ...evidence[0]!, id: 'log-2019' }];
     expect(() => mergeDeviceText(EXISTING, { evidence: clash, endpoints: [], local: [] })).toThrow(/already cites/);

@@ -49,6 +49,11 @@ function mergeInto(doc: Document, node: YAMLMap, incoming: SourceEndpoint | Sour
     if (JSON.stringify(merged[fn]) !== JSON.stringify(needs[fn])) changed = true;
   }
   if (changed) node.set('needs', doc.createNode(merged));
+  // A field the file leaves unknown takes what the new source says; a known value is never overwritten.
+  for (const field of ['service', 'purpose', 'party'] as const) {
+    const value = (incoming as unknown as Rec)[field];
+    if (current[field] === 'unknown' && typeof value === 'string' && value !== 'unknown') { node.set(field, value); changed = true; }
+  }
   const fresh = incoming.evidence.filter((id) => !oldEvidence.includes(id));
   if (fresh.length) {
     const list = node.get('evidence', true);
