@@ -46,7 +46,7 @@ describe('destination', () => {
   });
 
   it('catches a local flow without ports', () => {
-    const f = flow({});
+    const f: Record<string, unknown> = flow({});
     delete f.ports;
     const { text, problems } = lintDevice({ ...baseDevice(), local: [f] });
     expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: udp'))]);
