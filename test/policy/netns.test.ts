@@ -1,0 +1,170 @@
+// End to end in network namespaces the test creates and removes: a router runs the generated nftables policy and
+// a dnsmasq that fills its sets; a device, Home Assistant and "internet" test hosts hang off it on veth pairs.
+// Every address is a 10.199.x.x address inside these namespaces: nothing leaves the machine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate, loadDataset } from '../../scripts/policy/index.js';
+import { formatByName } from '../../scripts/policy/formats/index.js';
+import type { Selection } from '../../scripts/policy/plan.js';
+import type { Dataset } from '../../scripts/build/types.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const FIXTURE = join(HERE, 'fixtures/netns');
+const id = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const NS = { router: `nn-${id}-r`, device: `nn-${id}-d`, net: `nn-${id}-i`, ha: `nn-${id}-h` };
+const ZONE = {
+  'allowed.netneeds.test': '10.199.2.2',
+  'wanted.netneeds.test': '10.199.2.3',
+  'cdn.netneeds.test': '10.199.2.4',
+  'unknown.netneeds.test': '10.199.2.5',
+};
+const isRoot = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list']).status === 0;
+
+function sh(args: string[], ns?: string): string {
+  const argv = ns ? ['ip', 'netns', 'exec', ns, ...args] : args;
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const children: ChildProcess[] = [];
+/** Starts a long-running program in a namespace and waits for the line that says it is ready. */
+function start(ns: string, args: string[], ready: RegExp): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (b: Buffer) => { seen += b.toString(); if (ready.test(seen)) resolve(child); };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited ${code}: ${seen}`)));
+    setTimeout(() => reject(new Error(`${args[0]} not ready: ${seen}`)), 10_000).unref();
+  });
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+}
+
+interface Probe { target: string; address?: string; result: string }
+function probe(ns: string, targets: string[]): Record<string, Probe> {
+  const out = sh(['node', join(HERE, 'netns/probe.mjs'), '10.199.1.1', ...targets], ns);
+  return Object.fromEntries((JSON.parse(out) as Probe[]).map((p) => [p.target, p]));
+}
+
+function counter(name: string): number {
+  const json = JSON.parse(sh(['nft', '-j', 'list', 'counter', 'inet', 'netneeds', name], NS.router)) as { nftables: { counter?: { packets: number } }[] };
+  return json.nftables.find((x) => x.counter)!.counter!.packets;
+}
+
+describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () => {
+  const work = mkdtempSync(join(tmpdir(), 'netneeds-netns-'));
+  let dataset: Dataset;
+  let routerDns: ChildProcess | undefined;
+
+  /** Generates the policy for the fixture plug, loads it into the router and (re)starts the router's dnsmasq. */
+  async function apply(selection: Partial<Selection>, extraConf: string[] = []) {
+    const { files } = generate(dataset, {
+      devices: [{ id: 'netns-test/plug', addresses: ['10.199.1.2'] }], homeAssistant: ['10.199.3.2'], profile: 'home-assistant', unknown: 'allow',
+      ...selection,
+    }, [formatByName('nftables')!, formatByName('blocklist')!]);
+    const byName = Object.fromEntries(files.map((f) => [f.file.name, f.file.content]));
+    writeFileSync(join(work, 'policy.nft'), byName.nft!);
+    writeFileSync(join(work, 'sets.conf'), byName['dnsmasq-nftset.conf']!);
+    writeFileSync(join(work, 'blocklist.conf'), byName['blocklist.dnsmasq.conf']!);
+    sh(['nft', '-f', join(work, 'policy.nft')], NS.router);
+    await stop(routerDns);
+    writeFileSync(join(work, 'router.conf'), [
+      'no-resolv', 'no-hosts', 'bind-interfaces', 'listen-address=10.199.1.1', 'port=53', 'cache-size=0', 'server=127.0.0.1#5354', '',
+    ].join('\n'));
+    routerDns = await start(NS.router, [
+      'dnsmasq', '-k', '--user=root', '--pid-file=', '--log-facility=-', `--conf-file=${join(work, 'router.conf')}`,
+      `--conf-file=${join(work, 'sets.conf')}`, ...extraConf.map((f) => `--conf-file=${join(work, f)}`),
+    ], /started/);
+    return byName;
+  }
+
+  beforeAll(async () => {
+    const loaded = await loadDataset(FIXTURE);
+    if ('errors' in loaded) throw new Error(loaded.errors.join('\n'));
+    dataset = loaded;
+    for (const ns of Object.values(NS)) { sh(['ip', 'netns', 'add', ns]); sh(['ip', 'link', 'set', 'lo', 'up'], ns); }
+    const links: [string, string, string, string][] = [
+      [NS.device, '10.199.1.2/24', '10.199.1.1/24', '10.199.1.1'],
+      [NS.net, '10.199.2.2/24', '10.199.2.1/24', '10.199.2.1'],
+      [NS.ha, '10.199.3.2/24', '10.199.3.1/24', '10.199.3.1'],
+    ];
+    links.forEach(([ns, inside, router, gateway], i) => {
+      sh(['ip', 'link', 'add', `r${i}`, 'netns', NS.router, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      sh(['ip', 'addr', 'add', router, 'dev', `r${i}`], NS.router);
+      sh(['ip', 'link', 'set', `r${i}`, 'up'], NS.router);
+      sh(['ip', 'addr', 'add', inside, 'dev', 'eth0'], ns);
+      sh(['ip', 'link', 'set', 'eth0', 'up'], ns);
+      sh(['ip', 'route', 'add', 'default', 'via', gateway], ns);
+    });
+    for (const extra of ['10.199.2.3/24', '10.199.2.4/24', '10.199.2.5/24']) sh(['ip', 'addr', 'add', extra, 'dev', 'eth0'], NS.net);
+    sh(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], NS.router);
+    writeFileSync(join(work, 'zone.conf'), [
+      'no-resolv', 'no-hosts', 'bind-interfaces', 'listen-address=127.0.0.1', 'port=5354',
+      ...Object.entries(ZONE).map(([name, ip]) => `address=/${name}/${ip}`), '',
+    ].join('\n'));
+    await start(NS.router, ['dnsmasq', '-k', '--user=root', '--pid-file=', '--log-facility=-', `--conf-file=${join(work, 'zone.conf')}`], /started/);
+    await start(NS.net, ['node', join(HERE, 'netns/serve.mjs'), '443', '8443'], /listening/);
+    await start(NS.device, ['node', join(HERE, 'netns/serve.mjs'), '6668', '22'], /listening/);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(children.map(stop));
+    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('allows the needed destinations once dnsmasq resolved them, refuses the rest, and counts both', async () => {
+    const files = await apply({});
+    expect(files.nft).toContain('reject with tcp reset'); // the fixture says dropping breaks the device
+    const before = probe(NS.device, ['10.199.2.2:443']);
+    expect(before['10.199.2.2:443']!.result).toBe('refused'); // not in any set until the device looks the name up
+
+    const r = probe(NS.device, [
+      'allowed.netneeds.test:443', 'allowed.netneeds.test:8443', 'wanted.netneeds.test:443', 'fw.cdn.netneeds.test:443', 'unknown.netneeds.test:443',
+    ]);
+    expect(r['allowed.netneeds.test:443']).toMatchObject({ address: '10.199.2.2', result: 'open' });
+    expect(r['allowed.netneeds.test:8443']!.result).toBe('refused');
+    expect(r['wanted.netneeds.test:443']).toMatchObject({ address: '10.199.2.3', result: 'refused' });
+    expect(r['fw.cdn.netneeds.test:443']).toMatchObject({ address: '10.199.2.4', result: 'open' }); // *.cdn.netneeds.test
+    expect(r['unknown.netneeds.test:443']!.result).toBe('open'); // unknown destinations are allowed by default
+
+    const fromHa = probe(NS.ha, ['10.199.1.2:6668', '10.199.1.2:22']);
+    expect(fromHa['10.199.1.2:6668']!.result).toBe('open');
+    expect(fromHa['10.199.1.2:22']!.result).toBe('refused');
+    const fromInternet = probe(NS.net, ['10.199.1.2:6668']);
+    expect(fromInternet['10.199.1.2:6668']!.result).toBe('refused');
+
+    expect(counter('d1_allowed')).toBeGreaterThanOrEqual(4);
+    expect(counter('d1_refused')).toBeGreaterThanOrEqual(5);
+    const sets = sh(['nft', 'list', 'set', 'inet', 'netneeds', 'd1_s1_n4'], NS.router);
+    expect(sets).toContain('10.199.2.2');
+    expect(sets).not.toContain('10.199.2.3');
+  });
+
+  it('in strict mode refuses unknown destinations; the DNS blocklist answers wants with 0.0.0.0', async () => {
+    await apply({ unknown: 'deny' }, ['blocklist.conf']);
+    const r = probe(NS.device, ['allowed.netneeds.test:443', 'unknown.netneeds.test:443', 'wanted.netneeds.test:443']);
+    expect(r['allowed.netneeds.test:443']!.result).toBe('open');
+    expect(r['unknown.netneeds.test:443']).toMatchObject({ address: '10.199.2.5', result: 'refused' });
+    expect(r['wanted.netneeds.test:443']!.address).toBe('0.0.0.0');
+  });
+
+  it('with --refuse drop, refused connections time out instead of being reset', async () => {
+    await apply({ refuse: 'drop' });
+    const r = probe(NS.device, ['allowed.netneeds.test:443', 'allowed.netneeds.test:8443']);
+    expect(r['allowed.netneeds.test:443']!.result).toBe('open');
+    expect(r['allowed.netneeds.test:8443']!.result).toBe('timeout');
+    expect(counter('d1_refused')).toBeGreaterThanOrEqual(1);
+  });
+});
