@@ -1,0 +1,88 @@
+// What the Policy model decides, on the namespace fixture (a synthetic plug with one destination per verdict).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '../../scripts/policy/index.js';
+import { nameSets, plan, PolicyError } from '../../scripts/policy/plan.js';
+import { blocklist } from '../../scripts/policy/formats/blocklists.js';
+import { mudFile } from '../../scripts/policy/formats/mud.js';
+import { parsePolicyArgs } from '../../scripts/policy/cli.js';
+import type { Dataset } from '../../scripts/build/types.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/netns', import.meta.url));
+let dataset: Dataset;
+beforeAll(async () => {
+  const loaded = await loadDataset(FIXTURE);
+  if ('errors' in loaded) throw new Error(loaded.errors.join('\n'));
+  dataset = loaded;
+});
+
+const names = (p: ReturnType<typeof plan>) => p.devices[0]!.allow.flatMap((a) => [...a.to.hosts, ...a.to.domains.map((d) => `*.${d}`)]).sort();
+
+describe('policy plan', () => {
+  it('allows required and setup-only destinations, unknown ones unless strict, never the wants', () => {
+    const lax = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' });
+    expect(names(lax)).toEqual(['*.cdn.netneeds.test', 'allowed.netneeds.test', 'unknown.netneeds.test']);
+    expect(lax.devices[0]!.wants.hosts).toEqual(['wanted.netneeds.test']);
+    const strict = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
+    expect(names(strict)).toEqual(['*.cdn.netneeds.test', 'allowed.netneeds.test']);
+    expect(strict.devices[0]!.counts).toMatchObject({ required: 1, setupOnly: 1, unknownDenied: 1, wants: 1 });
+  });
+
+  it('keeps the Home Assistant flow only for profiles that need it', () => {
+    const ha = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' });
+    const app = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'vendor-app', unknown: 'allow' });
+    expect(ha.devices[0]!.local).toEqual([{ initiator: 'peer', peer: 'controller', service: { protocol: 'tcp', ports: [{ from: 6668, to: 6668 }] } }]);
+    expect(app.devices[0]!.local).toEqual([]); // not-required for the vendor app
+  });
+
+  it('refuses with reject where the data says dropping breaks the device, unless told otherwise', () => {
+    expect(plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' }).devices[0]!.refuse).toBe('reject');
+    expect(plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow', refuse: 'drop' }).devices[0]!.refuse).toBe('drop');
+  });
+
+  it('refuses unknown devices, duplicates and malformed addresses', () => {
+    expect(() => plan(dataset, { devices: [{ id: 'no/such' }], profile: 'both', unknown: 'allow' })).toThrow(PolicyError);
+    expect(() => plan(dataset, { devices: [{ id: 'netns-test/plug' }, { id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' })).toThrow(/twice/);
+    expect(() => plan(dataset, { devices: [{ id: 'netns-test/plug', addresses: ['192.168.1.050'] }], profile: 'both', unknown: 'allow' })).toThrow(PolicyError);
+  });
+
+  it('gives names below an allowed wildcard the wildcard sets too, since dnsmasq uses only the longest match', () => {
+    expect(nameSets([
+      { to: { hosts: ['api.example.com', 'example.com'], domains: [] }, sets: ['a'] },
+      { to: { hosts: [], domains: ['example.com'] }, sets: ['w'] },
+      { to: { hosts: ['other.example.net'], domains: [] }, sets: ['b'] },
+    ])).toEqual([
+      { name: 'api.example.com', sets: ['a', 'w'] },
+      { name: 'example.com', sets: ['a', 'w'] },
+      { name: 'other.example.net', sets: ['b'] },
+    ]);
+  });
+
+  it('leaves a want out of the blocklist when blocking it would also block an allowed name', () => {
+    const p = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' });
+    p.devices[0]!.wants.domains.push('netneeds.test', 'elsewhere.test');
+    expect(blocklist(p)).toEqual({ hosts: ['wanted.netneeds.test'], domains: ['elsewhere.test'] });
+  });
+
+  it('writes MUD ACEs for names, the DNS controller and my-controller, with the responder port on each side', () => {
+    const p = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
+    const mud = mudFile(p, p.devices[0]!) as { 'ietf-mud:mud': Record<string, unknown>; 'ietf-access-control-list:acls': { acl: { name: string; aces: { ace: { matches: Record<string, unknown> }[] } }[] } };
+    expect(mud['ietf-mud:mud']['mud-url']).toMatch(/\/mud\/netns-test\/plug\/home-assistant\.json$/);
+    const v4fr = mud['ietf-access-control-list:acls'].acl.find((a) => a.name === 'netneeds-v4fr')!.aces.ace.map((a) => a.matches);
+    expect(v4fr).toContainEqual({ ipv4: { 'ietf-acldns:dst-dnsname': 'allowed.netneeds.test', protocol: 6 }, tcp: { 'ietf-mud:direction-initiated': 'from-device', 'destination-port': { operator: 'eq', port: 443 } } });
+    expect(v4fr).toContainEqual({ 'ietf-mud:mud': { controller: 'urn:ietf:params:mud:dns' }, ipv4: { protocol: 17 }, udp: { 'destination-port': { operator: 'eq', port: 53 } } });
+    expect(v4fr).toContainEqual({ 'ietf-mud:mud': { 'my-controller': [null] }, ipv4: { protocol: 6 }, tcp: { 'ietf-mud:direction-initiated': 'to-device', 'source-port': { operator: 'eq', port: 6668 } } });
+    expect(JSON.stringify(v4fr)).not.toContain('cdn.netneeds.test'); // wildcards cannot be expressed in MUD
+  });
+
+  it('reads the command line: devices with addresses and MACs, profile, strictness and formats', () => {
+    const parsed = parsePolicyArgs(['roborock/s50=192.168.1.50,AA-BB-CC-DD-EE-FF', '--for', 'home-assistant', '--home-assistant', '192.168.1.10', '--unknown', 'deny', '--format', 'nftables,mud']);
+    expect(parsed.selection).toEqual({
+      devices: [{ id: 'roborock/s50', addresses: ['192.168.1.50'], macs: ['aa:bb:cc:dd:ee:ff'] }],
+      homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny',
+    });
+    expect(parsed.formats.map((f) => f.name)).toEqual(['nftables', 'mud']);
+    expect(() => parsePolicyArgs(['x/y', '--for', 'everything'])).toThrow(PolicyError);
+    expect(() => parsePolicyArgs(['x/y', '--format', 'pf'])).toThrow(PolicyError);
+  });
+});
