@@ -15,7 +15,8 @@ import { markdownEmitter } from './emit/markdown.js';
 import { siteEmitter } from './emit/site.js';
 import { rulesEmitter } from './emit/rules.js';
 
-export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, siteEmitter, rulesEmitter];
+/** The site comes last: its device and downloads pages link to what the others wrote. */
+export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, rulesEmitter, siteEmitter];
 
 /** Downloads the site serves from its own root, so that one Pages deploy carries the site and the data. */
 const PUBLISHED = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
