@@ -34,6 +34,7 @@ export const portService: Rule = {
         continue;
       }
       const ports = asArray(e.ports).map(parsePortItem).filter((r) => r !== null);
+      if (ports.some((r) => r.from < 1 || r.to > 65535 || r.from > r.to)) continue; // port-range owns that mistake
       if (ports.length > 0 && !ports.some((r) => known.ports.some((p) => r.from <= p && p <= r.to))) {
         report([...path, 'ports'], `${e.service} normally uses port ${known.ports.join(' or ')}`, {
           severity: 'warning', hint: 'check the service name; an unusual port deserves a note:',
