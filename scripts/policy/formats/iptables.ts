@@ -1,7 +1,7 @@
 // iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them.
 // Names: ipset names are at most 31 characters and iptables chains 28, so both use the short device tags.
 import { LAN, nameSets, usesController, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
-import { header, portList, type Format } from './format.js';
+import { dnsmasqLine, header, portList, type Format } from './format.js';
 
 const IPSET_MAX = 31;
 const CHAIN_MAX = 28;
@@ -53,7 +53,7 @@ function refuse(d: DevicePlan, chain: string, v: 4 | 6): string[] {
 
 function restoreFile(policy: Policy, v: 4 | 6): string {
   const chains = ['NETNEEDS_FWD'];
-  const rules = ['-A FORWARD -j NETNEEDS_FWD'];
+  const rules = ['-I FORWARD 1 -j NETNEEDS_FWD'];
   for (const d of policy.devices) {
     const out = chainName(d, 'OUT');
     const inward = chainName(d, 'IN');
@@ -62,12 +62,12 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     for (const mac of d.sources.macs) rules.push(rule('-A NETNEEDS_FWD -m mac --mac-source', mac, '-j', out));
     rules.push(rule('-A NETNEEDS_FWD -m set --match-set', srcSet(d, v), 'dst -j', inward));
     const comment = `-m comment --comment "netneeds ${d.tag}"`;
-    rules.push(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'));
-    rules.push(rule('-A', inward, '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'));
+    rules.push(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
+    rules.push(rule('-A', inward, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
     d.allow.forEach((a, i) => {
       for (const match of l4(a.service, v) ?? []) {
-        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'a', v), 'dst', comment, '-j ACCEPT'));
-        if (a.to.hosts.length || a.to.domains.length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'n', v), 'dst', comment, '-j ACCEPT'));
+        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'a', v), 'dst', comment, '-j RETURN'));
+        if (a.to.hosts.length || a.to.domains.length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'n', v), 'dst', comment, '-j RETURN'));
       }
     });
     for (const l of d.local) {
@@ -75,8 +75,8 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
       if (!set) continue;
       for (const match of l4(l.service, v) ?? []) {
         rules.push(l.initiator === 'device'
-          ? rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j ACCEPT')
-          : rule('-A', inward, match, '-m set --match-set', set, 'src', comment, '-j ACCEPT'));
+          ? rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN')
+          : rule('-A', inward, match, '-m set --match-set', set, 'src', comment, '-j RETURN'));
       }
     }
     rules.push(...refuse(d, out, v), ...refuse(d, inward, v));
@@ -84,7 +84,8 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
   const usage = [
     '',
     `Load after the ipset file: ${v === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < <this file>`,
-    '(--noflush keeps your other rules; it adds one jump from FORWARD, so remove that jump before loading again).',
+    '(--noflush keeps your other rules). It puts one jump first in FORWARD; remove it before loading again.',
+    'Allowed traffic returns to your own FORWARD rules; everything else from or to the devices is refused.',
   ];
   return `${header(policy, '#', usage)}*filter\n${chains.map((c) => `:${c} - [0:0]`).join('\n')}\n${[...new Set(rules)].join('\n')}\nCOMMIT\n`;
 }
@@ -121,7 +122,7 @@ export function dnsmasqIpset(policy: Policy): string {
     sets: ([4, 6] as const).filter((v) => l4(a.service, v) !== null).map((v) => ipsetName(d, i, 'n', v)),
   })));
   const usage = ['', 'dnsmasq snippet for the ipset sets above: put it into /etc/dnsmasq.d/ and restart dnsmasq.'];
-  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets }) => `ipset=/${name}/${sets.join(',')}\n`).join('');
+  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets }) => dnsmasqLine(`ipset=/${name}/${sets.join(',')}`)).join('');
 }
 
 export const iptablesFormat: Format = {

@@ -40,21 +40,21 @@ function family(policy: Policy, v: 4 | 6): string[] {
     filters.push(add('chain=forward action=jump', `jump-target=${out}`, `src-address-list=netneeds-${d.tag}-src`));
     for (const mac of d.sources.macs) filters.push(add('chain=forward action=jump', `jump-target=${out}`, `src-mac-address=${mac.toUpperCase()}`));
     filters.push(add('chain=forward action=jump', `jump-target=${inward}`, `dst-address-list=netneeds-${d.tag}-src`));
-    for (const chain of [out, inward]) filters.push(add(`chain=${chain}`, 'action=accept connection-state=established,related'));
+    for (const chain of [out, inward]) filters.push(add(`chain=${chain}`, 'action=return connection-state=established,related'));
     d.allow.forEach((a, i) => {
       const matches = l4(a.service, v);
       if (matches === null) return;
       const addresses = [...a.to.hosts, ...(v === 4 ? a.to.v4 : a.to.v6)];
       for (const address of addresses) entry(list(d, i), address);
-      if (addresses.length) for (const m of matches) filters.push(add(`chain=${out}`, 'action=accept', `dst-address-list=${list(d, i)}`, m));
+      if (addresses.length) for (const m of matches) filters.push(add(`chain=${out}`, 'action=return', `dst-address-list=${list(d, i)}`, m));
     });
     for (const l of d.local) {
       const peer = peerList(l);
       const matches = peer ? l4(l.service, v) : null;
       for (const m of matches ?? []) {
         filters.push(l.initiator === 'device'
-          ? add(`chain=${out}`, 'action=accept', `dst-address-list=${peer}`, m)
-          : add(`chain=${inward}`, 'action=accept', `src-address-list=${peer}`, m));
+          ? add(`chain=${out}`, 'action=return', `dst-address-list=${peer}`, m)
+          : add(`chain=${inward}`, 'action=return', `src-address-list=${peer}`, m));
       }
     }
     for (const chain of [out, inward]) {
@@ -78,6 +78,7 @@ export const mikrotikFormat: Format = {
       '',
       'RouterOS 7: /import file-name=<this file>. It first removes the entries an earlier import added (comment=netneeds).',
       'The forward jumps are appended: move them above your own accept rules (Winbox or place-before=).',
+      'Allowed traffic returns to your forward chain; everything else from or to the devices is refused.',
       'Names under a wildcard cannot go into an address list; they are refused.',
       'Device addresses: /ip firewall address-list add list=netneeds-d1-src address=192.168.1.50 comment=netneeds',
     ];

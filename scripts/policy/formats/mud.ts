@@ -75,7 +75,7 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
 function localPeer(l: LocalRule): Peer | null {
   if (l.peer === 'controller') return { mud: 'my-controller' };
   if (l.peer === 'same-manufacturer') return { mud: 'same-manufacturer' };
-  if (l.peer === 'multicast') return l.group ? { network: `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
+  if (l.peer === 'multicast') return l.group ? { network: l.group.address.includes('/') ? l.group.address : `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
   return { mud: 'local-networks' };
 }
 

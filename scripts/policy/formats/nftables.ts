@@ -1,7 +1,7 @@
 // nftables: named sets for destinations (static addresses, and addresses dnsmasq adds as it resolves the names),
 // one chain per device, named counters. Shared by the standalone table and the OpenWrt fw4 include.
 import { LAN, nameSets, usesController, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
-import { header, portList, type Format } from './format.js';
+import { dnsmasqLine, header, portList, type Format } from './format.js';
 
 export interface NftNames {
   prefix: string;
@@ -117,7 +117,7 @@ export function dnsmasqNftset(policy: Policy, n: NftNames): string {
       ...(l4(rule.service, 6) !== null ? [`6#${n.table.family}#${n.table.name}#${setName(n, d, i, 'n6')}`] : []),
     ],
   })));
-  return nameSets(entries).map(({ name, sets }) => `nftset=/${name}/${sets.join(',')}\n`).join('');
+  return nameSets(entries).map(({ name, sets }) => dnsmasqLine(`nftset=/${name}/${sets.join(',')}`)).join('');
 }
 
 const STANDALONE: NftNames = { prefix: '', table: { family: 'inet', name: 'netneeds' } };
