@@ -7,10 +7,8 @@ import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
   protocolPorts, stackTable, verdictBadge,
 } from './components.js';
+import { type DeviceDownload, downloadsTable } from './device-downloads.js';
 import { page, rel } from './layout.js';
-
-/** Downloads made for one device by other emitters (firewall rules, MUD file), as site-root paths. */
-export interface DeviceDownloads { rules: string[]; mud?: string }
 
 const PARTY: Record<Endpoint['party'], string> = { first: 'Vendor', support: 'Cloud provider', third: 'Third party', unknown: 'Unknown' };
 const PLACE: Record<string, string> = {
@@ -84,17 +82,17 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   return out;
 }
 
-function downloadsSection(d: Device, depth: number, downloads: DeviceDownloads): ElementContent[] {
-  const items: ElementContent[] = downloads.rules.map((p) => {
-    const file = p.slice(p.lastIndexOf('/') + 1);
-    return h('li', h('a', { href: rel(depth, p), download: '' }, file));
-  });
-  if (downloads.mud) items.push(h('li', h('a', { href: rel(depth, downloads.mud), download: '' }, 'MUD profile (RFC 8520)')));
-  items.push(h('li', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON (per-device API)')));
-  return [h('ul.downloads', items)];
+function downloadsSection(d: Device, depth: number, downloads: DeviceDownload[]): ElementContent[] {
+  const json = h('p', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']);
+  if (!downloads.length) return [h('p', 'No ready-made rules were built for this device.'), json];
+  return [
+    h('p', 'Ready-made rules that allow what the chosen function needs and refuse the rest; destinations of unknown need stay allowed. Add your own addresses where a file says so.'),
+    downloadsTable(downloads, depth),
+    json,
+  ];
 }
 
-export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownloads = { rules: [] }): string {
+export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] = []): string {
   const depth = d.id.split('/').length + 1;
   const vendor = ds.vendors.find((v) => v.id === d.vendor);
   const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
@@ -139,7 +137,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownloads = 
         ]),
       ]),
       h('div.actions', [
-        ...(downloads.rules.length || downloads.mud ? [h('a.button.primary', { href: '#downloads' }, 'Firewall rules')] : []),
+        ...(downloads.length ? [h('a.button.primary', { href: '#downloads' }, 'Firewall rules')] : []),
         h('a.button', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON'),
         h('a.button', { href: editUrl(d) }, 'Edit this file'),
         h('a.button', { href: problemUrl(d) }, 'Report a problem'),

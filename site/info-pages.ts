@@ -36,11 +36,13 @@ export function downloadsPage(ds: Dataset, earlier: readonly OutputFile[]): stri
     return f ? [{ href: `../${path}`, name: path, what, bytes: size(f) }] : [];
   };
   const schemas = files.filter((f) => /^schema\/[^/]+\.json$/.test(f.path)).map((f) => ({ href: `../${f.path}`, name: f.path, what: 'JSON Schema', bytes: size(f) }));
-  const blocklists = files.filter((f) => f.path.startsWith('blocklists/')).map((f) => ({ href: `../${f.path}`, name: f.path, what: 'Blocklist', bytes: size(f) }));
+  const blocklists = files.filter((f) => f.path.startsWith('blocklists/all/'))
+    .map((f) => ({ href: `../${f.path}`, name: f.path, what: 'DNS blocklist of every blockable destination of every device, for one profile', bytes: size(f) }));
   const exports = [
-    ...folderRow(files, 'rules/', 'rules/<vendor>/<model>/<profile>.<ext>', 'Firewall and DNS rules for each device; linked from every device page'),
-    ...folderRow(files, 'mud/', 'mud/<vendor>/<model>.json', 'RFC 8520 MUD profile for each device'),
     ...blocklists,
+    ...folderRow(files.filter((f) => !f.path.startsWith('blocklists/all/')), 'blocklists/', 'blocklists/<vendor>/<model>/<profile>.<format>', 'DNS blocklists for one device'),
+    ...folderRow(files, 'rules/', 'rules/<vendor>/<model>/<profile>.<format>', 'Firewall rules for one device (nftables, iptables, OpenWrt, OPNsense, MikroTik); linked from every device page'),
+    ...folderRow(files, 'mud/', 'mud/<vendor>/<model>.json', 'RFC 8520 MUD profile for one device'),
   ];
   return page({
     title: 'Downloads', depth: 1, meta: ds.meta, section: 'downloads',

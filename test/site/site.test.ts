@@ -139,12 +139,12 @@ describe('device page', () => {
       await expect(local('rtsp').locator('.badge').allTextContents()).resolves.toEqual(['?Unknown', '●Required']);
       await expect(local('ws-discovery').locator('.badge').allTextContents()).resolves.toEqual(['?Unknown', '◐Setup only']);
       await expect(page.locator('ul.reflect').textContent()).resolves.toContain('ws-discovery (UDP 3702 to 239.255.255.250)');
-      await expect(page.locator('table.blocked tbody tr td').nth(1).textContent()).resolves.toBe('✓Keeps working');
+      await expect(page.locator('table.blocked tbody tr > *').nth(1).textContent()).resolves.toBe('✓Keeps working');
       await expect(page.locator('ol.evidence li a').first().getAttribute('href')).resolves.toBe('https://example.org/test/1');
       await expect(page.locator('ol.evidence li .ev-meta').first().textContent()).resolves.toBe('Blocking test · 2025-03-01');
 
       await expect(page.getByRole('link', { name: 'Edit this file' }).first().getAttribute('href')).resolves.toBe(`${REPO_URL}/edit/main/devices/acme/cam-2.yaml`);
-      const report = new URL((await page.getByRole('link', { name: 'Report a problem' }).getAttribute('href'))!);
+      const report = new URL((await page.getByRole('link', { name: 'Report a problem' }).first().getAttribute('href'))!);
       expect(`${report.origin}${report.pathname}`).toBe(`${REPO_URL}/issues/new`);
       expect(report.searchParams.get('template')).toBe('problem.yml');
       expect(report.searchParams.get('device')).toBe('acme/cam-2');
@@ -153,6 +153,10 @@ describe('device page', () => {
       const api = await page.request.get(new URL(json!, page.url()).href);
       expect(api.status()).toBe(200);
       expect((await api.json()).device.id).toBe('acme/cam-2');
+      // The rules the build wrote for this device are one click away, and the links resolve.
+      const rules = await page.locator('table.rules a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+      expect(rules.some((href) => href.endsWith('/rules/acme/cam-2/home-assistant.nft'))).toBe(true);
+      for (const href of rules) expect((await page.request.head(href)).status(), href).toBe(200);
       await screenshot(page, 'device-acme-cam-2');
     });
   });
