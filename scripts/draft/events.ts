@@ -85,9 +85,29 @@ export function noteMalformed(stats: ReadStats, at: string, reason: string): voi
   if (stats.malformedExamples.length < MAX_EXAMPLES) stats.malformedExamples.push({ at, reason });
 }
 
+/** Four decimal octets without leading zeros: the only IPv4 spelling we accept, checked without allocating. */
+function isDottedQuad(text: string): boolean {
+  let octets = 0;
+  let value = -1;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || ++octets > 4) return false;
+      value = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false;
+      value = (value < 0 ? 0 : value * 10) + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return octets === 4;
+}
+
 /** Canonical text of an IP address (dotted quad, RFC 5952), or null when the text is not one. */
 export function normalizeIp(text: string): string | null {
-  if (text.indexOf(':') < 0) return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text).toString() : null;
+  if (text.indexOf(':') < 0) return isDottedQuad(text) ? text : null;
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   if (!ipaddr.IPv6.isValid(bare) || bare.includes('%')) return null;
   const v6 = ipaddr.IPv6.parse(bare);

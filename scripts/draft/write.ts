@@ -82,13 +82,9 @@ function evidenceEntry(info: EvidenceInfo, data: DraftData, id: string): Entry {
   };
 }
 
-const sameList = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-function sameEndpoint(a: Entry, b: Entry): boolean {
-  return a.host === b.host && a.address === b.address && a.protocol === b.protocol && sameList(a.ports, b.ports);
-}
-function sameLocal(a: Entry, b: Entry): boolean {
-  return a.from === b.from && a.to === b.to && a.group === b.group && a.protocol === b.protocol && sameList(a.ports, b.ports);
-}
+// Entries are the same destination when these fields match; notes and verdicts may differ.
+const endpointKey = (e: Entry) => JSON.stringify([e.host, e.address, e.protocol, e.ports]);
+const localKey = (e: Entry) => JSON.stringify([e.from, e.to, e.group, e.protocol, e.ports]);
 
 function queriedNote(names: string[]): string | undefined {
   if (names.length === 0) return undefined;
@@ -126,13 +122,15 @@ export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existi
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     evidenceSeq.add(doc.createNode(evidenceEntry(info, data, id)));
   }
-  const merge = (key: string, entries: Entry[], same: (a: Entry, b: Entry) => boolean) => {
+  const merge = (key: string, entries: Entry[], keyOf: (e: Entry) => string) => {
     if (entries.length === 0) return { added: 0, matched: 0 };
     const seq = seqOf(key);
+    const existing = new Map<string, YAMLMap>();
+    for (const n of seq.items) if (isMap(n)) existing.set(keyOf(n.toJSON() as Entry), n);
     let added = 0;
     let matched = 0;
     for (const entry of entries) {
-      const hit = seq.items.find((n) => isMap(n) && same(n.toJSON() as Entry, entry)) as YAMLMap | undefined;
+      const hit = existing.get(keyOf(entry));
       if (!hit) { seq.add(doc.createNode(entry)); added++; continue; }
       matched++;
       const refs = hit.get('evidence', true);
@@ -140,8 +138,8 @@ export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existi
     }
     return { added, matched };
   };
-  const ep = merge('endpoints', data.endpoints.map((e) => endpointEntry(e, id)), sameEndpoint);
-  const lo = merge('local', data.local.map((l) => localEntry(l, id)), sameLocal);
+  const ep = merge('endpoints', data.endpoints.map((e) => endpointEntry(e, id)), endpointKey);
+  const lo = merge('local', data.local.map((l) => localEntry(l, id)), localKey);
   const notes = queriedNote(data.queriedOnly);
   if (notes && !('existing' in target)) root.add(doc.createPair('notes', notes));
   return {
