@@ -11,12 +11,12 @@ function checksumless(proto: number, src: string, dst: string, l4: Buffer): Buff
 export function ethernet(srcMac: string, dstMac: string, payload: Buffer): Buffer {
   return Buffer.concat([mac(dstMac), mac(srcMac), Buffer.from([0x08, 0x00]), payload]);
 }
-export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload = Buffer.alloc(0)): Buffer {
+export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload: Buffer = Buffer.alloc(0)): Buffer {
   const h = Buffer.alloc(20);
   h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h[12] = 5 << 4; h[13] = flags;
   return checksumless(6, src, dst, Buffer.concat([h, payload]));
 }
-export function udp(src: string, dst: string, sport: number, dport: number, payload = Buffer.alloc(0)): Buffer {
+export function udp(src: string, dst: string, sport: number, dport: number, payload: Buffer = Buffer.alloc(0)): Buffer {
   const h = Buffer.alloc(8);
   h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt16BE(8 + payload.length, 4);
   return checksumless(17, src, dst, Buffer.concat([h, payload]));
