@@ -28,7 +28,9 @@ function queries(searchIndex: { devices: unknown[][] }): string[] {
     .map((q) => q.slice(0, 12));
 }
 
-async function keystrokeMs(siteDir: string, terms: string[]): Promise<{ median: number; worst: number; count: number }> {
+interface Keystrokes { filter: number; withLayout: number; count: number }
+
+async function keystrokeMs(siteDir: string, terms: string[]): Promise<Keystrokes> {
   const server = await serveSite(siteDir);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -38,24 +40,27 @@ async function keystrokeMs(siteDir: string, terms: string[]): Promise<{ median: 
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.waitForSelector('html[data-search="ready"]', { timeout: 120_000 });
-    // The input handler filters synchronously, so the time around dispatchEvent is the whole filter and re-render.
+    // The input handler filters synchronously, so the time around dispatchEvent is the whole filter and DOM update;
+    // reading offsetHeight then forces the browser's style and layout work for the new rows.
     const times = await page.evaluate((words) => {
       const input = document.getElementById('filter-q') as HTMLInputElement;
-      const out: number[] = [];
+      const out: [number, number][] = [];
       for (const word of words) {
         for (let i = 1; i <= word.length; i++) {
           input.value = word.slice(0, i);
           const t0 = performance.now();
           input.dispatchEvent(new Event('input', { bubbles: true }));
-          out.push(performance.now() - t0);
+          const t1 = performance.now();
+          void document.body.offsetHeight;
+          out.push([t1 - t0, performance.now() - t0]);
         }
         input.value = '';
         input.dispatchEvent(new Event('input', { bubbles: true }));
       }
       return out;
     }, terms);
-    const sorted = [...times].sort((a, b) => a - b);
-    return { median: sorted[Math.floor(sorted.length / 2)]!, worst: sorted.at(-1)!, count: times.length };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return { filter: median(times.map((t) => t[0])), withLayout: median(times.map((t) => t[1])), count: times.length };
   } finally {
     await browser.close();
     await server.close();
@@ -72,6 +77,7 @@ export async function siteBudget(distDir: string): Promise<BudgetFigure[]> {
   return [
     { name: 'site: index page + search data + client JS/CSS (gzip)', value: round(index), unit: 'KB', budget: 1536 },
     { name: 'site: heaviest device page (gzip)', value: round(heaviest, 2), unit: 'KB', budget: 30 },
-    { name: `site: search keystroke, median of ${keys.count} (Chromium)`, value: round(keys.median, 2), unit: 'ms', budget: 16 },
+    { name: `site: search keystroke filter, median of ${keys.count} (Chromium)`, value: round(keys.filter, 2), unit: 'ms', budget: 16 },
+    { name: `site: search keystroke incl. style+layout, median of ${keys.count} (Chromium)`, value: round(keys.withLayout, 2), unit: 'ms', budget: 16 },
   ];
 }

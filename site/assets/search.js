@@ -2,7 +2,7 @@
 // The filter state lives in the URL query, so a filtered view can be shared. Text is only ever set with textContent.
 (() => {
   'use strict';
-  const PAGE = 200;
+  const PAGE = 100;
   const form = document.getElementById('filters');
   const table = document.getElementById('devices');
   const count = document.getElementById('result-count');
