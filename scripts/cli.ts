@@ -6,6 +6,8 @@ import { formatAnnotation, formatProblem } from './lib/problems.js';
 import { canonicalText } from './lib/canonical.js';
 import { build, writeOutput } from './build/index.js';
 
+export { lintWorker } from './lint/worker.js';
+
 export interface Command { summary: string; run(args: string[]): Promise<number> | number }
 
 function devicesDir(): string { return resolve(process.env.NETNEEDS_DEVICES ?? 'devices'); }

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the published package needs no build step of its own.
-import { register } from 'tsx/esm/api';
+import { compiledCli } from './compile.js';
 
-register();
-const { main } = await import('../cli.ts');
+// A compiled bundle when one can be built (fast start); otherwise the TypeScript sources through tsx.
+let entry = await compiledCli();
+if (!entry) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = new URL('../cli.ts', import.meta.url).href;
+}
+const { main } = await import(entry);
 process.exitCode = await main(process.argv.slice(2));

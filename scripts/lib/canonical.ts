@@ -1,5 +1,5 @@
 import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { validators } from './schemas.js';
+import { schemaDocuments } from './schemas.js';
 import type { FileKind } from './load.js';
 
 export const MODELINES: Record<FileKind, string> = {
@@ -29,7 +29,7 @@ function resolveRef(at: At): At {
   for (let guard = 0; typeof schema === 'object' && schema !== null && typeof schema.$ref === 'string' && guard < 20; guard++) {
     const [target, pointer = ''] = (schema.$ref as string).split('#');
     if (target) file = target;
-    let node: unknown = validators().schemas.get(file);
+    let node: unknown = schemaDocuments().get(file);
     for (const seg of pointer.split('/').filter(Boolean)) node = (node as Schema | undefined)?.[seg];
     schema = node as Schema | undefined;
   }

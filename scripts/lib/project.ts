@@ -1,8 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The project folder: the nearest one above this module with netneeds' package.json (a compiled CLI bundle lives elsewhere). */
+function findRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'netneeds') return dir + '/';
+    if (dirname(dir) === dir) throw new Error('netneeds: cannot find the project folder (package.json named netneeds)');
+  }
+}
+
+export const ROOT = findRoot();
 
 /** Where the site and the dataset are published, and where the data lives; forks override them. */
 export const SITE_URL = (process.env.NETNEEDS_SITE_URL ?? 'https://netneeds.github.io').replace(/\/+$/, '');

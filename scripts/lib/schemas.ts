@@ -1,13 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Ajv2020Module, { type ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import Ajv2020Module, { _, type ValidateFunction } from 'ajv/dist/2020.js';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
+import { ROOT } from './project.js';
 
 // ajv ships CommonJS: its module.exports is the class, and .default points at the same class.
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
+const standaloneCode = standaloneModule.default;
+const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+export const SCHEMA_DIR = ROOT + 'schema/';
 export const SCHEMA_FILES = ['common.schema.json', 'device.schema.json', 'vendor.schema.json', 'bundle.schema.json'] as const;
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -15,31 +22,64 @@ export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')) as Record<string, unknown>;
 }
 
-let cached: { device: ValidateFunction; vendor: ValidateFunction; bundle: ValidateFunction; schemas: Map<string, Record<string, unknown>> } | null = null;
+const COMPILED = ['device', 'vendor', 'bundle'] as const;
+type Compiled = (typeof COMPILED)[number];
 
-export function validators() {
-  if (cached) return cached;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+let schemaCache: Map<string, Record<string, unknown>> | null = null;
+const validatorCache = new Map<Compiled, ValidateFunction>();
+
+export function schemaDocuments(): Map<string, Record<string, unknown>> {
+  schemaCache ??= new Map(SCHEMA_FILES.map((name) => [name, readSchema(name)]));
+  return schemaCache;
+}
+
+function newAjv(standalone: boolean) {
+  const ajv = new Ajv2020({
+    allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true,
+    ...(standalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {}),
+  });
   addFormats(ajv, ['uri', 'date']);
-  const schemas = new Map<string, Record<string, unknown>>();
-  for (const name of SCHEMA_FILES) {
-    const schema = readSchema(name);
-    schemas.set(name, schema);
-    ajv.addSchema(schema, name);
+  for (const [name, schema] of schemaDocuments()) ajv.addSchema(schema, name);
+  return ajv;
+}
+
+/**
+ * Compiled validators. Compiling the schemas takes longer than checking a file, so the generated code is kept
+ * in node_modules/.cache, keyed by the schemas' text and ajv's version: a changed schema is compiled anew.
+ */
+function loadValidators(): void {
+  const key = createHash('sha256').update(ajvVersion).update(SCHEMA_FILES.map((n) => JSON.stringify(schemaDocuments().get(n))).join('\n')).digest('hex').slice(0, 16);
+  const file = `${ROOT}node_modules/.cache/netneeds/validators-${key}.cjs`;
+  const require = createRequire(import.meta.url);
+  if (!existsSync(file)) {
+    try {
+      const ajv = newAjv(true);
+      const code = standaloneCode(ajv, Object.fromEntries(COMPILED.map((n) => [n, `${n}.schema.json`])));
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, file);
+    } catch {
+      const ajv = newAjv(false);
+      for (const n of COMPILED) validatorCache.set(n, ajv.getSchema(`${n}.schema.json`)!);
+      return;
+    }
   }
-  cached = {
-    device: ajv.getSchema('device.schema.json')!,
-    vendor: ajv.getSchema('vendor.schema.json')!,
-    bundle: ajv.getSchema('bundle.schema.json')!,
-    schemas,
+  const mod = require(file) as Record<Compiled, ValidateFunction>;
+  for (const n of COMPILED) validatorCache.set(n, mod[n]);
+}
+
+export function validators(): Record<Compiled, ValidateFunction> & { schemas: Map<string, Record<string, unknown>> } {
+  if (validatorCache.size === 0) loadValidators();
+  return {
+    device: validatorCache.get('device')!, vendor: validatorCache.get('vendor')!, bundle: validatorCache.get('bundle')!,
+    get schemas() { return schemaDocuments(); },
   };
-  return cached;
 }
 
 /** The enum values a schema lists for a property, read from the schema so that tools never repeat them. */
 export function enumOf(schemaName: string, pointer: string): string[] {
-  const { schemas } = validators();
-  let node: unknown = schemas.get(schemaName);
+  let node: unknown = schemaDocuments().get(schemaName);
   for (const seg of pointer.split('/').filter(Boolean)) node = (node as Record<string, unknown>)?.[seg];
   const values = (node as { enum?: unknown[] } | undefined)?.enum;
   if (!Array.isArray(values)) throw new Error(`no enum at ${schemaName}#${pointer}`);

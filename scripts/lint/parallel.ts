@@ -40,8 +40,12 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
 
 function runWorker(task: WorkerTask): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    // Workers do not inherit tsx's loader: register it first, then load the TypeScript worker module.
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })`;
+    // From TypeScript sources, a worker needs tsx's loader registered first (workers do not inherit it); from
+    // the compiled CLI bundle (scripts/bin/compile.js), this very module is the bundle and exports lintWorker.
+    const fromSources = import.meta.url.endsWith('.ts');
+    const entry = fromSources ? new URL('./worker.ts', import.meta.url).href : import.meta.url;
+    const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
+    const bootstrap = `${load}.then((m) => m.lintWorker())`;
     const worker = new Worker(bootstrap, { eval: true, workerData: task });
     worker.once('message', (m: WorkerResult) => { resolve(m); void worker.terminate(); });
     worker.once('error', reject);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../lib/project.js';
 import { SCHEMA_DIR, SCHEMA_FILES } from '../../lib/schemas.js';
 import type { Emitter } from './emitter.js';
 
@@ -8,6 +8,6 @@ export const schemasEmitter: Emitter = {
   name: 'schemas',
   emit: () => [
     ...SCHEMA_FILES.map((name) => ({ path: `schema/${name}`, content: readFileSync(SCHEMA_DIR + name, 'utf8') })),
-    { path: 'types/index.d.ts', content: readFileSync(fileURLToPath(new URL('../types.ts', import.meta.url)), 'utf8') },
+    { path: 'types/index.d.ts', content: readFileSync(ROOT + 'scripts/build/types.ts', 'utf8') },
   ],
 };

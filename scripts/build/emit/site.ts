@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../lib/project.js';
 import {
   collectDeviceDownloads, contributePage, devicePage, devicePath, downloadsPage, indexPage, SEARCH_DATA, searchData, vendorPage, vendorsPage,
 } from '../../../site/pages.js';
 import type { Emitter, OutputFile } from './emitter.js';
 
-const ASSETS = fileURLToPath(new URL('../../../site/assets/', import.meta.url));
+const ASSETS = ROOT + 'site/assets/';
 
 /** The static site, rendered from the same model as every other output; it runs after the emitters whose files it links. */
 export const siteEmitter: Emitter = {

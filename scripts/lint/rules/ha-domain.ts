@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Rule } from '../rule.js';
+import { ROOT } from '../../lib/project.js';
 import { asArray, isRecord } from '../../lib/walk.js';
 
 interface HaList { attribution: string; domains: Record<string, { name: string; iot_class?: string }> }
 let list: HaList | null = null;
 export function haIntegrations(): HaList {
-  list ??= JSON.parse(readFileSync(new URL('../../data/ha-integrations.json', import.meta.url), 'utf8')) as HaList;
+  list ??= JSON.parse(readFileSync(ROOT + 'scripts/data/ha-integrations.json', 'utf8')) as HaList;
   return list;
 }
 
