@@ -13,9 +13,9 @@ export function writeYaml(dir: string, relPath: string, kind: 'device' | 'vendor
 
 const evidence = [{ id: 'test-1', type: 'blocking-test', date: '2025-03-01', source: 'https://example.org/test/1', title: 'Blocking test' }];
 
-/** 40 synthetic devices, the seed Roborock S50, and one camera known to keep working with Home Assistant offline. */
+/** 110 synthetic devices (more than one page of the index), the seed Roborock S50, and one camera known to keep working with Home Assistant offline. */
 export function writeSiteFixture(dir: string): void {
-  writeSyntheticTree(dir, { devices: 40, vendors: 4, seed: 7 });
+  writeSyntheticTree(dir, { devices: 110, vendors: 4, seed: 7 });
   mkdirSync(join(dir, 'roborock'), { recursive: true });
   for (const f of ['_vendor.yaml', 's50.yaml']) copyFileSync(join(ROOT, 'devices/roborock', f), join(dir, 'roborock', f));
   writeYaml(dir, 'acme/_vendor.yaml', 'vendor', { id: 'acme', name: 'Acme Cameras' });

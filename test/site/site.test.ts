@@ -89,7 +89,8 @@ describe('index page', () => {
       expect(new URL(shared).search).toBe('?category=camera&offline=1');
 
       await page.locator('#filters button[type="reset"]').click();
-      await expect.poll(() => page.locator('#devices tbody tr').count()).toBe(built.dataset.devices.length);
+      await expect.poll(() => page.locator('#result-count').textContent()).toBe(`${built.dataset.devices.length} devices, showing the first 100`);
+      expect(new URL(page.url()).search).toBe('');
 
       await page.goto(shared);
       await searchReady(page);
@@ -103,6 +104,20 @@ describe('index page', () => {
       await page.goto(`${base}?integration=onvif`);
       await searchReady(page);
       expect(await visibleNames(page)).toEqual(['Acme Cam 2']);
+    });
+  });
+
+  it('shows the first 100 matches and the rest on request', async () => {
+    const total = built.dataset.devices.length;
+    expect(total).toBeGreaterThan(100);
+    await withPage({}, async (page) => {
+      await page.goto(base);
+      await searchReady(page);
+      expect(await page.locator('#devices tbody tr').count()).toBe(100);
+      await expect(page.locator('#result-count').textContent()).resolves.toBe(`${total} devices, showing the first 100`);
+      await page.getByRole('button', { name: `Show all ${total}` }).click();
+      expect(await page.locator('#devices tbody tr').count()).toBe(total);
+      expect(await page.locator('#more').isVisible()).toBe(false);
     });
   });
 
