@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { serveSite } from '../preview.js';
 
-export interface BudgetFigure { name: string; value: number; unit: string; budget: number }
+export interface BudgetFigure { name: string; value: number; unit: string; budget?: number; note?: string }
 
 const gzipKb = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -75,9 +75,12 @@ export async function siteBudget(distDir: string): Promise<BudgetFigure[]> {
   const searchIndex = JSON.parse(readFileSync(join(site, 'search-index.json'), 'utf8')) as { devices: unknown[][] };
   const keys = await keystrokeMs(site, queries(searchIndex));
   return [
-    { name: 'site: index page + search data + client JS/CSS (gzip)', value: round(index), unit: 'KB', budget: 1536 },
-    { name: 'site: heaviest device page (gzip)', value: round(heaviest, 2), unit: 'KB', budget: 30 },
-    { name: `site: search keystroke filter, median of ${keys.count} (Chromium)`, value: round(keys.filter, 2), unit: 'ms', budget: 16 },
-    { name: `site: search keystroke incl. style+layout, median of ${keys.count} (Chromium)`, value: round(keys.withLayout, 2), unit: 'ms', budget: 16 },
+    { name: 'site: index + search data + JS/CSS, gzip', value: round(index), unit: 'KB', budget: 1536 },
+    { name: 'site: heaviest device page, gzip', value: round(heaviest, 2), unit: 'KB', budget: 30 },
+    { name: `site: keystroke filter (median of ${keys.count})`, value: round(keys.filter, 2), unit: 'ms', budget: 16 },
+    {
+      name: 'site: keystroke incl. style+layout', value: round(keys.withLayout, 2), unit: 'ms',
+      note: 'filter plus the browser laying out the 100 rows shown; depends on the machine more than on the data',
+    },
   ];
 }
