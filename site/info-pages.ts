@@ -8,6 +8,8 @@ import { page } from './layout.js';
 
 const size = (f: OutputFile) => (typeof f.content === 'string' ? Buffer.byteLength(f.content) : f.content.byteLength);
 
+const KEEPS: Record<string, string> = { 'home-assistant': 'Home Assistant', 'vendor-app': 'the vendor app', both: 'Home Assistant and the vendor app' };
+
 interface DownloadRow { href?: string; name: string; what: string; bytes: number; files?: number }
 
 function downloadsTable(caption: string, rows: DownloadRow[]): Element {
@@ -37,7 +39,7 @@ export function downloadsPage(ds: Dataset, earlier: readonly OutputFile[]): stri
   };
   const schemas = files.filter((f) => /^schema\/[^/]+\.json$/.test(f.path)).map((f) => ({ href: `../${f.path}`, name: f.path, what: 'JSON Schema', bytes: size(f) }));
   const blocklists = files.filter((f) => f.path.startsWith('blocklists/all/'))
-    .map((f) => ({ href: `../${f.path}`, name: f.path, what: 'DNS blocklist of every blockable destination of every device, for one profile', bytes: size(f) }));
+    .map((f) => ({ href: `../${f.path}`, name: f.path, what: `Blocklist of every device's blockable destinations that keeps ${KEEPS[f.path.split('/')[2]!.split('.')[0]!] ?? 'the named function'} working`, bytes: size(f) }));
   const exports = [
     ...blocklists,
     ...folderRow(files.filter((f) => !f.path.startsWith('blocklists/all/')), 'blocklists/', 'blocklists/<vendor>/<model>/<profile>.<format>', 'DNS blocklists for one device'),
@@ -62,7 +64,7 @@ export function downloadsPage(ds: Dataset, earlier: readonly OutputFile[]): stri
       downloadsTable('Static API', [
         ...one('api/v1/index.json', 'Links to everything below'),
         ...one('api/v1/devices.json', 'Summary of every device'),
-        ...folderRow(files, 'api/v1/devices/', 'api/v1/devices/<vendor>/<model>.json', 'One device with its meta data'),
+        ...folderRow(files, 'api/v1/devices/', 'api/v1/devices/<vendor>/<model>.json', 'One device, with the dataset version it comes from'),
         ...folderRow(files, 'api/v1/vendors/', 'api/v1/vendors/<vendor>.json', 'One vendor with its shared endpoint groups'),
       ]),
       ...(exports.length ? [h('h2', 'Rules and profiles'), downloadsTable('Rules and profiles', exports)] : []),
