@@ -18,6 +18,9 @@ export const EVIDENCE_STRENGTH: Record<EvidenceType, number> = {
   'community-report': 3, 'paper': 2, 'mud-profile': 1,
 };
 
+/** The destination text of an endpoint of kind `any`. */
+export const ANY_DESTINATION = '*';
+
 const ports = (items: (number | string)[] | undefined): PortRange[] =>
   (items ?? []).map(parsePortItem).filter((r): r is PortRange => r !== null);
 
@@ -47,8 +50,8 @@ function needsModel(src: { needs: Record<string, SourceVerdict>; evidence: strin
 }
 
 function endpointModel(e: SourceEndpoint, evidence: Map<string, Evidence>, prefix: string, group?: string): Endpoint {
-  const destination = (e.host ?? e.address)!;
-  const kind: Endpoint['kind'] = e.host ? (e.host.startsWith('*.') ? 'wildcard' : 'host') : destination.includes('/') ? 'cidr' : 'ip';
+  const destination = e.host ?? e.address ?? ANY_DESTINATION;
+  const kind: Endpoint['kind'] = e.host ? (e.host.startsWith('*.') ? 'wildcard' : 'host') : !e.address ? 'any' : destination.includes('/') ? 'cidr' : 'ip';
   const out: Endpoint = {
     destination, kind,
     ...(e.address ? { ipVersion: e.address.includes(':') ? 6 : 4 } : {}),

@@ -20,9 +20,10 @@ export interface Verdict {
 export type Needs = Record<NeedFunction, Verdict>;
 
 export interface Endpoint {
-  /** The host, wildcard or address as written. */
+  /** The host, wildcard or address as written; `*` for kind `any`. */
   destination: string;
-  kind: 'host' | 'wildcard' | 'ip' | 'cidr';
+  /** any: the source gives protocol and ports but names no destination, so they apply to any internet address. */
+  kind: 'host' | 'wildcard' | 'ip' | 'cidr' | 'any';
   ipVersion?: 4 | 6;
   reportedName?: string;
   /** unknown: the source did not say; ports is then empty. */

@@ -57,6 +57,16 @@ describe('canonicalText', () => {
     expect(once).toContain('aliases: [acme/a, acme/z]');
   });
 
+  it('puts any-destination endpoints after addresses, by protocol then first port', () => {
+    const any = (protocol: string, port: number) => `  - any-destination: true\n    protocol: ${protocol}\n    ports: [${port}]\n    service: x\n    purpose: unknown\n    party: unknown\n    needs: {vendor-app: unknown, home-assistant: unknown}\n    evidence: [capture]\n`;
+    const text = MESSY.replace('endpoints:\n', `endpoints:\n${any('udp', 3478)}${any('tcp', 9998)}${any('tcp', 443)}`);
+    const order = canon(text).split('\n').filter((l) => /^ {2}- (group|host|address|any-destination):/.test(l) || /^ {4}ports:/.test(l)).map((l) => l.trim());
+    expect(order).toEqual([
+      '- group: acme/cloud', '- host: b.example.com', 'ports: [80, 443, 8000-9000]', '- address: 9.9.9.9', 'ports: [53]',
+      '- any-destination: true', 'ports: [443]', '- any-destination: true', 'ports: [9998]', '- any-destination: true', 'ports: [3478]',
+    ]);
+  });
+
   it('writes mappings in block style, scalar lists in flow style, multi-line text as a literal block', () => {
     expect(once).toContain('    needs:\n      vendor-app: required\n      home-assistant: unknown');
     expect(once).toContain('notes: |-\n  two\n  lines');

@@ -74,7 +74,7 @@ function sortSeq(seq: YAMLSeq, property: string | undefined): void {
   if (property === 'ports') items.sort((a, b) => portStart(a) - portStart(b));
   else if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) items.sort((a, b) => collator.compare(scalarText(a), scalarText(b)));
   else if (property === 'endpoints') {
-    const rank = (i: unknown) => (isMap(i) && i.has('group') ? '0' : isMap(i) && i.has('host') ? '1' : '2');
+    const rank = (i: unknown) => (!isMap(i) ? '4' : i.has('group') ? '0' : i.has('host') ? '1' : i.has('address') ? '2' : '3');
     const keyOf = (i: unknown) => rank(i) + entryKey(i, ['group', 'host', 'address', 'protocol', 'ports']);
     items.sort((a, b) => collator.compare(keyOf(a), keyOf(b)));
   } else if (property === 'local') items.sort((a, b) => collator.compare(entryKey(a, ['from', 'to', 'protocol', 'ports']), entryKey(b, ['from', 'to', 'protocol', 'ports'])));

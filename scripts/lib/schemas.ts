@@ -16,7 +16,7 @@ const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { vers
 
 export const SCHEMA_DIR = ROOT + 'schema/';
 export const SCHEMA_FILES = ['common.schema.json', 'device.schema.json', 'vendor.schema.json', 'bundle.schema.json'] as const;
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0'; // 1.1: endpoints may say any-destination: true (bundle kind 'any')
 
 export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')) as Record<string, unknown>;

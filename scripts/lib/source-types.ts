@@ -14,6 +14,7 @@ export type PortItem = number | string;
 export interface SourceEndpoint {
   host?: string;
   address?: string;
+  'any-destination'?: true;
   'reported-name'?: string;
   protocol: Protocol;
   ports?: PortItem[];

@@ -87,6 +87,25 @@ describe('emitters treat device strings as data', () => {
     expect(urls).toEqual(['https://netneeds.github.io/devices/roborock/s50/']);
   });
 
+  it('an endpoint with any-destination is kind any with destination *, in the schema-checked bundle and the CSV', async () => {
+    const dir = hostileTree();
+    const file = join(dir, 'roborock/s50.yaml');
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const evidence = String(doc.getIn(['evidence', 0, 'id']));
+    doc.addIn(['endpoints'], doc.createNode({
+      'any-destination': true, protocol: 'udp', ports: ['16500-65000'], service: 'rtp', purpose: 'media', party: 'unknown',
+      needs: { 'vendor-app': 'unknown', 'home-assistant': 'unknown' }, evidence: [evidence],
+    }));
+    writeFileSync(file, canonicalText(doc, 'device'));
+    const result = await build(dir, [bundleEmitter, csvEmitter]);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    const endpoints = result.dataset.devices[0]!.endpoints;
+    expect(endpoints[endpoints.length - 1]).toMatchObject({ destination: '*', kind: 'any', protocol: 'udp', ports: [{ from: 16500, to: 65000 }] });
+    expect(endpoints[endpoints.length - 1]!.ipVersion).toBeUndefined();
+    const rows = parseCsv(String(result.files.find((f) => f.path === 'netneeds.csv')!.content), { columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r.kind === 'any').map((r) => [r.destination, r.ports])).toEqual([['*', '16500-65000']]);
+  });
+
   it('api: one file per device, and the old id answers with aliasOf', async () => {
     const result = await build(hostileTree(), [apiEmitter, bundleEmitter]);
     if ('errors' in result) throw new Error(result.errors.join('\n'));

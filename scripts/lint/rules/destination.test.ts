@@ -32,6 +32,38 @@ describe('destination', () => {
     expect(problems[0]!.col).toBe(5);
   });
 
+  it('accepts an any-destination endpoint that names its protocol and ports', () => {
+    const any = { host: undefined, 'any-destination': true, protocol: 'tcp', ports: [443] };
+    expect(lintDevice(withEndpoint(any, ['host'])).problems).toEqual([]);
+    expect(lintDevice(withEndpoint({ ...any, protocol: 'icmp', service: 'ping' }, ['host', 'ports'])).problems).toEqual([]);
+  });
+
+  it('catches any-destination beside a host or an address, at the second key', () => {
+    const withHost = lintDevice(withEndpoint({ 'any-destination': true }));
+    expect(brief(withHost.problems)).toEqual([err('destination', lineOf(withHost.text, 'any-destination:'))]);
+    expect(withHost.problems[0]!.message).toBe('endpoint has both host and any-destination');
+    expect(withHost.problems[0]!.hint).toMatch(/remove any-destination/);
+    const withAddress = lintDevice(withEndpoint({ address: '9.9.9.9', 'any-destination': true }, ['host']));
+    expect(brief(withAddress.problems)).toEqual([err('destination', lineOf(withAddress.text, 'any-destination:'))]);
+    expect(withAddress.problems[0]!.message).toBe('endpoint has both address and any-destination');
+  });
+
+  it('catches an any-destination endpoint that would allow everything: unknown protocol, or TCP/UDP without ports', () => {
+    const unknown = lintDevice(withEndpoint({ 'any-destination': true, protocol: 'unknown' }, ['host', 'ports']));
+    expect(brief(unknown.problems)).toEqual([err('destination', lineOf(unknown.text, 'protocol: unknown'))]);
+    expect(unknown.problems[0]!.message).toBe('any-destination entry has an unknown protocol');
+    for (const protocol of ['tcp', 'udp', 'tcp+udp']) {
+      const noPorts = lintDevice(withEndpoint({ 'any-destination': true, protocol }, ['host', 'ports']));
+      expect(brief(noPorts.problems)).toEqual([err('destination', lineOf(noPorts.text, `protocol: ${protocol}`))]);
+      expect(noPorts.problems[0]!.message).toBe(`${protocol} entry lists no ports`);
+    }
+  });
+
+  it('names any-destination in the hint for an endpoint with no destination', () => {
+    const { problems } = lintDevice(withEndpoint({}, ['host']));
+    expect(problems[0]!.hint).toMatch(/any-destination: true/);
+  });
+
   it('catches tcp without ports, at the protocol', () => {
     const { text, problems } = lintDevice(withEndpoint({}, ['ports']));
     expect(brief(problems)).toEqual([err('destination', lineOf(text, 'protocol: tcp'))]);

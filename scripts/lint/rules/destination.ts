@@ -1,16 +1,29 @@
 import type { Rule } from '../rule.js';
 import { endpointsOf, localFlowsOf } from '../../lib/walk.js';
 
+const DESTINATION_KEYS = ['host', 'address', 'any-destination'] as const;
+
 /** An endpoint names exactly one destination, and port-based protocols say which ports. */
 export const destination: Rule = {
   name: 'destination',
-  description: 'Each endpoint has exactly one of host or address; TCP/UDP entries list ports and entries of unknown protocol list none; multicast flows name their group.',
+  description: 'Each endpoint has exactly one of host, address or any-destination; any-destination entries name a protocol (and TCP/UDP ports); TCP/UDP entries list ports and entries of unknown protocol list none; multicast flows name their group.',
   appliesTo: ['device', 'vendor'],
   check({ data, report }) {
     for (const { value: e, path } of endpointsOf(data)) {
-      const has = ['host', 'address'].filter((k) => k in e);
-      if (has.length === 0) report(path, 'endpoint has no destination', { hint: 'add host: (a DNS name) or address: (an IP or CIDR block)' });
-      if (has.length === 2) report([...path, 'address'], 'endpoint has both host and address', { hint: 'split it into two endpoints, or keep the observed address in reported-name', at: 'key' });
+      const has = DESTINATION_KEYS.filter((k) => k in e);
+      if (has.length === 0) {
+        report(path, 'endpoint has no destination', { hint: 'add host: (a DNS name), address: (an IP or CIDR block), or any-destination: true when the source gives only protocol and ports' });
+      }
+      if (has.length > 1) {
+        report([...path, has[1]!], `endpoint has both ${has[0]} and ${has[1]}`, {
+          hint: has.includes('any-destination') ? 'keep the destination the source names and remove any-destination:' : 'split it into two endpoints, or keep the observed address in reported-name',
+          at: 'key',
+        });
+      }
+      // Without a protocol and ports, "any destination" would allow everything: the source must say what it allows.
+      if ('any-destination' in e && e.protocol === 'unknown') {
+        report([...path, 'protocol'], 'any-destination entry has an unknown protocol', { hint: 'name the protocol and ports the source gives; without them the entry would allow all traffic' });
+      }
     }
     for (const { value: e, path } of [...endpointsOf(data), ...localFlowsOf(data)]) {
       const proto = e.protocol;
