@@ -33,7 +33,7 @@ export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number
   return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
     endpoints.map((e) => [
       [
-        h('code', e.destination),
+        e.kind === 'any' ? h('span', 'Any internet address') : h('code', e.destination),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),

@@ -15,7 +15,7 @@ export function searchData(ds: Dataset): string {
   const integrations = [...iotClassOf.keys()].sort();
   const iotClass = integrations.map((dom) => iotClassOf.get(dom)!);
   const rows = ds.devices.map((d) => {
-    const destinations = new Set(d.endpoints.flatMap((e) => [e.destination, ...(e.reportedName ? [e.reportedName] : [])]));
+    const destinations = new Set(d.endpoints.flatMap((e) => [...(e.kind === 'any' ? [] : [e.destination]), ...(e.reportedName ? [e.reportedName] : [])]));
     const text = [d.id, ...d.models, ...d.aliases, ...d.apps, ...destinations].join(' ');
     return [
       d.name, vendorIndex.get(d.vendor) ?? -1, categories.indexOf(d.category), TRISTATE[d.derived.worksWithHaOffline],
