@@ -7,6 +7,9 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
 export class LogClock {
   private key = '';
   private value = NaN;
+  /** Never found in a line, so the first stamp computes its day. */
+  private dayKey = '\n';
+  private dayStart = NaN;
   private readonly fileYear: number;
   private readonly fileMonth: number;
   /** Set once a year had to be supplied for a BSD timestamp. */
@@ -32,7 +35,18 @@ export class LogClock {
       const sp = line.indexOf(' ', start);
       return Date.parse(line.slice(start, sp < 0 ? undefined : sp));
     }
-    return this.bsd(line.slice(start, start + 15));
+    return this.bsdAt(line, start);
+  }
+
+  /** A BSD stamp at line[start]; the common `Mmm dd hh:mm:ss` shape without slicing, one date computation per day. */
+  private bsdAt(line: string, start: number): number {
+    const clock = timeOfDay(line, start + 7);
+    if (clock < 0) return this.bsd(line.slice(start, start + 15));
+    if (!line.startsWith(this.dayKey, start)) {
+      this.dayKey = line.slice(start, start + 6);
+      this.dayStart = this.bsd(`${this.dayKey} 00:00:00`);
+    }
+    return this.dayStart + clock;
   }
 
   /** `Mmm dd hh:mm:ss`, read as UTC: a draft keeps dates, and the log does not say its zone. */
@@ -54,6 +68,21 @@ export class LogClock {
     this.value = value;
     return value;
   }
+}
+
+function twoDigits(line: string, at: number): number {
+  const a = line.charCodeAt(at) - 48;
+  const b = line.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Milliseconds into the day of `hh:mm:ss` at line[at], or -1 when it is not written that way. */
+function timeOfDay(line: string, at: number): number {
+  if (line.charCodeAt(at + 2) !== 58 || line.charCodeAt(at + 5) !== 58) return -1;
+  const h = twoDigits(line, at);
+  const m = twoDigits(line, at + 3);
+  const s = twoDigits(line, at + 6);
+  return h < 0 || m < 0 || s < 0 ? -1 : h * 3_600_000 + m * 60_000 + s * 1000;
 }
 
 /** Seconds since the epoch with a fraction (Zeek `ts`, conntrack timestamps). */
