@@ -35,6 +35,8 @@ export interface Destinations {
   domains: string[];
   v4: string[];
   v6: string[];
+  /** The data names no destination for this service (any-destination): any internet address, private networks excepted. */
+  any: boolean;
 }
 
 export interface AllowRule { service: Service; to: Destinations }
@@ -130,10 +132,16 @@ export function decide(needs: Needs, functions: NeedFunction[]): Decision {
   return 'unknown';
 }
 
-const emptyDestinations = (): Destinations => ({ hosts: [], domains: [], v4: [], v6: [] });
+const emptyDestinations = (): Destinations => ({ hosts: [], domains: [], v4: [], v6: [], any: false });
 
 function addDestination(to: Destinations, e: Endpoint): void {
-  if (e.kind === 'host') to.hosts.push(safeHost(e.destination));
+  if (e.kind === 'any') {
+    // Validation refuses these too; without a protocol and ports an any-destination rule would allow everything.
+    if (e.protocol === 'unknown' || (e.protocol !== 'icmp' && e.protocol !== 'icmpv6' && e.ports.length === 0)) {
+      throw new PolicyError(`an any-destination endpoint of protocol ${e.protocol} without ports cannot go into a rule: it would allow everything`);
+    }
+    to.any = true;
+  } else if (e.kind === 'host') to.hosts.push(safeHost(e.destination));
   else if (e.kind === 'wildcard') to.domains.push(safeHost(e.destination).slice(2));
   else {
     const a = canonicalAddress(e.destination, 'endpoint address');
@@ -163,7 +171,8 @@ function planDevice(device: Device, choice: DeviceChoice, index: number, sel: Se
   const appServices: string[] = [];
   for (const e of device.endpoints) {
     const decision = decide(e.needs, functions);
-    if (decision === 'want') { counts.wants++; addDestination(wants, e); continue; }
+    // A blocklist holds names: a want with no destination has nothing to block (the default refusal covers it).
+    if (decision === 'want') { counts.wants++; if (e.kind !== 'any') addDestination(wants, e); continue; }
     if (decision === 'unknown' && sel.unknown === 'deny') { counts.unknownDenied++; continue; }
     if (decision === 'unknown') counts.unknownAllowed++;
     else if (functions.some((f) => e.needs[f].verdict === 'required')) counts.required++;
@@ -178,7 +187,7 @@ function planDevice(device: Device, choice: DeviceChoice, index: number, sel: Se
   }
   const allow = [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => ({
     service: r.service,
-    to: { hosts: sortUnique(r.to.hosts), domains: sortUnique(r.to.domains), v4: sortUnique(r.to.v4), v6: sortUnique(r.to.v6) },
+    to: { hosts: sortUnique(r.to.hosts), domains: sortUnique(r.to.domains), v4: sortUnique(r.to.v4), v6: sortUnique(r.to.v6), any: r.to.any },
   }));
   const local = device.local
     .filter((f) => { const d = decide(f.needs, functions); return d === 'allow' || (d === 'unknown' && sel.unknown === 'allow'); })
@@ -258,3 +267,6 @@ export function nameSets(entries: { to: Pick<Destinations, 'hosts' | 'domains'>;
 
 /** True when the plan needs the controller (Home Assistant) address. */
 export const usesController = (p: DevicePlan) => p.local.some((l) => l.peer === 'controller');
+
+/** True when the plan needs the private-network ranges: flows to LAN peers, and any-destination rules, which exclude them. */
+export const usesLan = (p: DevicePlan) => p.local.some((l) => l.peer === 'lan' || l.peer === 'same-manufacturer') || p.allow.some((a) => a.to.any);

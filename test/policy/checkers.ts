@@ -103,7 +103,7 @@ const GRAMMARS: { test: RegExp; comment: RegExp; line: (l: string) => boolean }[
     test: /\.rsc$/,
     comment: /^#( [\x20-\x7e]*)?$/,
     line: (l) => /^\/ip(v6)? firewall (filter|address-list)( remove \[find comment=netneeds\])?$/.test(l) ||
-      (/^add( [a-z-]+=[A-Za-z0-9.:/,_-]+)+ comment=netneeds$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
+      (/^add( [a-z-]+=!?[A-Za-z0-9.:/,_-]+)+ comment=netneeds$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
   },
 ];
 

@@ -55,16 +55,18 @@ function randomDevice(rand: () => number, vendor: string, i: number): Record<str
   const endpoints: Record<string, unknown>[] = [];
   const n = 3 + Math.floor(rand() * 8);
   for (let k = 0; k < n; k++) {
-    const kind = pick(['host', 'host', 'wildcard', 'v4', 'v6', 'cidr4', 'cidr6', 'long']);
-    const dest: Record<string, string> =
-      kind === 'host' ? { host: `${label(rand, 12)}.${label(rand, 10)}.example.com` }
+    const kind = pick(['host', 'host', 'wildcard', 'v4', 'v6', 'cidr4', 'cidr6', 'long', 'any']);
+    const dest: Record<string, string | boolean> =
+      kind === 'any' ? { 'any-destination': true }
+        : kind === 'host' ? { host: `${label(rand, 12)}.${label(rand, 10)}.example.com` }
         : kind === 'long' ? { host: `${label(rand, 63).replace(/^-|-$/g, 'a')}.${label(rand, 63)}.${label(rand, 63)}.example.org` }
           : kind === 'wildcard' ? { host: `*.${label(rand, 10)}.example.net` }
             : kind === 'v4' ? { address: `${pick([8, 9, 23, 52, 104, 151])}.${Math.floor(rand() * 255)}.${Math.floor(rand() * 255)}.${1 + Math.floor(rand() * 250)}` }
               : kind === 'v6' ? { address: `2a00:1450:${Math.floor(rand() * 0xffff).toString(16)}::${(1 + Math.floor(rand() * 0xfff)).toString(16)}` }
                 : kind === 'cidr4' ? { address: `${pick([8, 23, 52])}.${Math.floor(rand() * 255)}.0.0/16` }
                   : { address: `2a03:2880:${Math.floor(rand() * 0xffff).toString(16)}::/48` };
-    const protocol = pick(['tcp', 'tcp', 'udp', 'tcp+udp', 'icmp', 'icmpv6', 'unknown']);
+    // An any-destination entry must name its protocol: validation refuses one that would allow everything.
+    const protocol = pick(kind === 'any' ? ['tcp', 'udp', 'tcp+udp', 'icmp'] : ['tcp', 'tcp', 'udp', 'tcp+udp', 'icmp', 'icmpv6', 'unknown']);
     const ports = protocol === 'icmp' || protocol === 'icmpv6' || protocol === 'unknown' ? undefined
       : rand() < 0.2 ? Array.from({ length: 20 }, (_, j) => 20000 + j * 3) // more than one multiport rule holds
         : rand() < 0.3 ? [443, '10000-10100'] : [pick([443, 8883, 123, 1883, 8443])];
@@ -110,6 +112,7 @@ describe('policy generator under hostile data', () => {
     expect(problems.map((p) => `${p.file}:${p.line}: ${p.rule}: ${p.message}`)).toEqual([]);
     const result = await build(dir, [rulesEmitter]);
     if ('errors' in result) throw new Error(result.errors.join('\n'));
+    expect(result.dataset.devices.some((d) => d.endpoints.some((e) => e.kind === 'any'))).toBe(true);
     const out = join(work, `out-${seed}`);
     const own = result.files.filter((f) => !f.path.startsWith('site/'));
     writeOutput(out, own);
@@ -148,6 +151,10 @@ describe('policy generator under hostile data', () => {
       ...HOSTILE_ADDRESSES.map((a): [string, (e: Record<string, unknown>) => void] => [`address ${JSON.stringify(a)}`, (e) => { delete e.host; e.address = a; }]),
       ...HOSTILE_PORTS.map((p): [string, (e: Record<string, unknown>) => void] => [`ports ${JSON.stringify(p)}`, (e) => { e.protocol = 'tcp'; e.ports = p; }]),
       ['service "https; reboot"', (e) => { e.service = 'https; reboot'; }],
+      ['any-destination with protocol unknown', (e) => { delete e.host; delete e.address; delete e.ports; e['any-destination'] = true; e.protocol = 'unknown'; }],
+      ['any-destination over udp without ports', (e) => { delete e.host; delete e.address; delete e.ports; e['any-destination'] = true; e.protocol = 'udp'; }],
+      ['any-destination: "yes"', (e) => { delete e.host; delete e.address; e['any-destination'] = 'yes'; }],
+      ['any-destination beside a host', (e) => { delete e.address; e.host = 'a.example.com'; e['any-destination'] = true; }],
     ];
     const accepted: string[] = [];
     cases.forEach(([what, mutate], i) => {

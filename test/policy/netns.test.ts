@@ -1,6 +1,7 @@
 // End to end in network namespaces the test creates and removes: a router runs the generated nftables policy and
 // a dnsmasq that fills its sets; a device, Home Assistant and "internet" test hosts hang off it on veth pairs.
-// Every address is a 10.199.x.x address inside these namespaces: nothing leaves the machine.
+// Every address is a 10.199.x.x address, or 198.51.100.7 (a documentation address standing for a public one), inside
+// these namespaces: nothing leaves the machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,6 +109,9 @@ describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () =
       sh(['ip', 'route', 'add', 'default', 'via', gateway], ns);
     });
     for (const extra of ['10.199.2.3/24', '10.199.2.4/24', '10.199.2.5/24']) sh(['ip', 'addr', 'add', extra, 'dev', 'eth0'], NS.net);
+    // A host outside the private ranges, for the fixture's any-destination port.
+    sh(['ip', 'addr', 'add', '198.51.100.7/24', 'dev', 'eth0'], NS.net);
+    sh(['ip', 'addr', 'add', '198.51.100.1/24', 'dev', 'r1'], NS.router);
     sh(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], NS.router);
     writeFileSync(join(work, 'zone.conf'), [
       'no-resolv', 'no-hosts', 'bind-interfaces', 'listen-address=127.0.0.1', 'port=5354',
@@ -138,6 +142,12 @@ describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () =
     expect(r['wanted.netneeds.test:443']).toMatchObject({ address: '10.199.2.3', result: 'refused' });
     expect(r['fw.cdn.netneeds.test:443']).toMatchObject({ address: '10.199.2.4', result: 'open' }); // *.cdn.netneeds.test
     expect(r['unknown.netneeds.test:443']!.result).toBe('open'); // unknown destinations are allowed by default
+
+    // The fixture's any-destination port: open to an address outside the private ranges, closed on other ports and
+    // towards private addresses (10.199.2.2:8443 above).
+    const any = probe(NS.device, ['198.51.100.7:8443', '198.51.100.7:443']);
+    expect(any['198.51.100.7:8443']!.result).toBe('open');
+    expect(any['198.51.100.7:443']!.result).toBe('refused');
 
     const fromHa = probe(NS.ha, ['10.199.1.2:6668', '10.199.1.2:22']);
     expect(fromHa['10.199.1.2:6668']!.result).toBe('open');

@@ -3,6 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../../scripts/policy/index.js';
 import { nameSets, plan, PolicyError } from '../../scripts/policy/plan.js';
+import { generate } from '../../scripts/policy/index.js';
+import { FORMATS } from '../../scripts/policy/formats/index.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkAll } from './checkers.js';
 import { blocklist } from '../../scripts/policy/formats/blocklists.js';
 import { mudFile } from '../../scripts/policy/formats/mud.js';
 import { parsePolicyArgs } from '../../scripts/policy/cli.js';
@@ -25,7 +31,7 @@ describe('policy plan', () => {
     expect(lax.devices[0]!.wants.hosts).toEqual(['wanted.netneeds.test']);
     const strict = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
     expect(names(strict)).toEqual(['*.cdn.netneeds.test', 'allowed.netneeds.test']);
-    expect(strict.devices[0]!.counts).toMatchObject({ required: 1, setupOnly: 1, unknownDenied: 1, wants: 1 });
+    expect(strict.devices[0]!.counts).toMatchObject({ required: 2, setupOnly: 1, unknownDenied: 1, wants: 1 });
   });
 
   it('keeps the Home Assistant flow only for profiles that need it', () => {
@@ -73,6 +79,70 @@ describe('policy plan', () => {
     expect(v4fr).toContainEqual({ 'ietf-mud:mud': { controller: 'urn:ietf:params:mud:dns' }, ipv4: { protocol: 17 }, udp: { 'destination-port': { operator: 'eq', port: 53 } } });
     expect(v4fr).toContainEqual({ 'ietf-mud:mud': { 'my-controller': [null] }, ipv4: { protocol: 6 }, tcp: { 'ietf-mud:direction-initiated': 'to-device', 'source-port': { operator: 'eq', port: 6668 } } });
     expect(JSON.stringify(v4fr)).not.toContain('cdn.netneeds.test'); // wildcards cannot be expressed in MUD
+  });
+
+  it('turns an any-destination endpoint into a rule without destinations, for the profiles that keep it', () => {
+    const ha = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
+    expect(ha.devices[0]!.allow.find((a) => a.service.ports[0]?.from === 8443)).toEqual({
+      service: { protocol: 'tcp', ports: [{ from: 8443, to: 8443 }] }, to: { hosts: [], domains: [], v4: [], v6: [], any: true },
+    });
+    expect(ha.devices[0]!.allow.filter((a) => a.to.any)).toHaveLength(1);
+    const app = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'vendor-app', unknown: 'deny' });
+    expect(app.devices[0]!.allow.some((a) => a.to.any)).toBe(false); // unknown for the vendor app: refused in strict mode
+    expect(app.devices[0]!.counts.unknownDenied).toBe(2);
+  });
+
+  it('leaves a not-required any-destination endpoint out of the blocklist: it has no name to block', () => {
+    const device = dataset.devices[0]!;
+    const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, disputed: false, claims: [] }, 'home-assistant': { verdict: 'not-required' as const, disputed: false, claims: [] } } } : e));
+    const p = plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' });
+    expect(p.devices[0]!.allow.some((a) => a.to.any)).toBe(false);
+    expect(p.devices[0]!.counts.wants).toBe(2);
+    expect(blocklist(p)).toEqual({ hosts: ['wanted.netneeds.test'], domains: [] });
+  });
+
+  it('refuses an any-destination endpoint that would allow everything, even when it bypassed validation', () => {
+    const device = dataset.devices[0]!;
+    for (const broken of [{ protocol: 'unknown' as const, ports: [] }, { protocol: 'udp' as const, ports: [] }]) {
+      const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, ...broken } : e));
+      expect(() => plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' })).toThrow(/would allow everything/);
+    }
+  });
+
+  it('writes the any-destination rule in every format without a destination set, private networks excepted, and every file passes its checker', () => {
+    const { files } = generate(dataset, { devices: [{ id: 'netns-test/plug', addresses: ['192.168.1.50', 'fd00::50'] }], homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny' });
+    const byName = Object.fromEntries(files.map((f) => [f.file.name, f.file.content]));
+    expect(byName.nft).toContain('ip daddr != @lan4 tcp dport 8443 counter name d1_allowed accept');
+    expect(byName.nft).toContain('ip6 daddr != @lan6 tcp dport 8443 counter name d1_allowed accept');
+    expect(byName.nft).toMatch(/set lan4 \{[^}]*elements = \{ 10\.0\.0\.0\/8,/);
+    expect(byName['openwrt.nft']).toContain('ip daddr != @netneeds_lan4 tcp dport 8443 counter name netneeds_d1_allowed accept');
+    expect(byName.iptables).toContain('-A NN_D1_OUT -p tcp --dport 8443 -m set ! --match-set nn_lan4 dst -m comment --comment "netneeds d1" -j RETURN');
+    expect(byName.ip6tables).toContain('-m set ! --match-set nn_lan6 dst');
+    expect(byName.ipset).toContain('create nn_lan4 hash:net family inet -exist');
+    expect(byName['mikrotik.rsc']).toContain('add chain=netneeds-d1-out action=return dst-address-list=!netneeds-lan protocol=tcp dst-port=8443 comment=netneeds');
+    expect(byName['opnsense/README.txt']).toContain('pass TCP ports 8443 from the address of d1 to any destination except your private networks');
+    expect(byName['opnsense/d1-s2-ports.txt']).toBe('8443\n');
+    expect(byName['opnsense/d1-s2-hosts.txt']).toBeUndefined();
+    for (const name of ['blocklist.hosts', 'blocklist.adguard.txt', 'blocklist.dnsmasq.conf', 'dnsmasq-nftset.conf', 'dnsmasq-ipset.conf']) expect(byName[name], name).not.toMatch(/^[^#!].*\*/m);
+    const mud = JSON.parse(byName['mud.json']!) as { 'ietf-access-control-list:acls': { acl: { name: string; aces: { ace: { matches: Record<string, unknown> }[] } }[] } };
+    const v6fr = mud['ietf-access-control-list:acls'].acl.find((a) => a.name === 'netneeds-v6fr')!.aces.ace.map((a) => a.matches);
+    expect(v6fr).toContainEqual({ ipv6: { protocol: 6 }, tcp: { 'ietf-mud:direction-initiated': 'from-device', 'destination-port': { operator: 'eq', port: 8443 } } });
+
+    const dir = mkdtempSync(join(tmpdir(), 'netneeds-any-'));
+    try {
+      const paths = files.map(({ file }) => {
+        const path = join(dir, file.name === 'mud.json' ? 'plug.json' : `netneeds.${file.name}`);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.content);
+        return path;
+      });
+      const report = checkAll(paths);
+      expect(report.failures).toEqual([]);
+      expect(report.checked).toBe(paths.length);
+      expect(new Set(files.map((f) => f.format))).toEqual(new Set(FORMATS.map((f) => f.name)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the command line: devices with addresses and MACs, profile, strictness and formats', () => {

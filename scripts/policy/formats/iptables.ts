@@ -1,6 +1,6 @@
 // iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them.
 // Names: ipset names are at most 31 characters and iptables chains 28, so both use the short device tags.
-import { LAN, nameSets, usesController, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { LAN, nameSets, usesController, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { dnsmasqLine, header, portList, type Format } from './format.js';
 
 const IPSET_MAX = 31;
@@ -68,6 +68,8 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
       for (const match of l4(a.service, v) ?? []) {
         if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'a', v), 'dst', comment, '-j RETURN'));
         if (a.to.hosts.length || a.to.domains.length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'n', v), 'dst', comment, '-j RETURN'));
+        // The data names no destination: any internet address, but not the private networks.
+        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment, '-j RETURN'));
       }
     });
     for (const l of d.local) {
@@ -97,9 +99,7 @@ function ipsetFile(policy: Policy): string {
     for (const m of members) lines.push(`add ${name} ${m} -exist`);
   };
   if (policy.devices.some(usesController)) for (const v of [4, 6] as const) create(`nn_ctl${v}`, 'hash:net', v, v === 4 ? policy.controller.v4 : policy.controller.v6);
-  if (policy.devices.some((d) => d.local.some((l) => l.peer === 'lan' || l.peer === 'same-manufacturer'))) {
-    for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? LAN.v4 : LAN.v6);
-  }
+  if (policy.devices.some(usesLan)) for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? LAN.v4 : LAN.v6);
   for (const d of policy.devices) {
     for (const v of [4, 6] as const) create(srcSet(d, v), 'hash:net', v, v === 4 ? d.sources.v4 : d.sources.v6);
     d.allow.forEach((a, i) => {

@@ -1,6 +1,6 @@
 // MikroTik RouterOS 7: address lists (RouterOS resolves the DNS names in them and keeps the addresses current)
 // and filter rules in jump chains. Every entry carries comment=netneeds, so the script first removes its old copy.
-import { LAN, usesController, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { LAN, usesController, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { header, portList, type Format } from './format.js';
 
 const TAG = 'comment=netneeds';
@@ -32,7 +32,7 @@ function family(policy: Policy, v: 4 | 6): string[] {
   const filters: string[] = [];
   const entry = (name: string, address: string) => lists.push(add(`list=${name}`, `address=${address}`));
   if (policy.devices.some(usesController)) for (const a of v === 4 ? policy.controller.v4 : policy.controller.v6) entry('netneeds-ctl', a);
-  if (policy.devices.some((d) => d.local.some((l) => peerList(l) === 'netneeds-lan'))) for (const a of v === 4 ? LAN.v4 : LAN.v6) entry('netneeds-lan', a);
+  if (policy.devices.some(usesLan)) for (const a of v === 4 ? LAN.v4 : LAN.v6) entry('netneeds-lan', a);
   for (const d of policy.devices) {
     const out = `netneeds-${d.tag}-out`;
     const inward = `netneeds-${d.tag}-in`;
@@ -47,6 +47,8 @@ function family(policy: Policy, v: 4 | 6): string[] {
       const addresses = [...a.to.hosts, ...(v === 4 ? a.to.v4 : a.to.v6)];
       for (const address of addresses) entry(list(d, i), address);
       if (addresses.length) for (const m of matches) filters.push(add(`chain=${out}`, 'action=return', `dst-address-list=${list(d, i)}`, m));
+      // The data names no destination: any internet address, but not the private networks.
+      if (a.to.any) for (const m of matches) filters.push(add(`chain=${out}`, 'action=return', 'dst-address-list=!netneeds-lan', m));
     });
     for (const l of d.local) {
       const peer = peerList(l);

@@ -11,7 +11,9 @@ type Peer =
   | { dnsname: string }
   | { network: string }
   | { mud: 'my-controller' | 'local-networks' | 'same-manufacturer' }
-  | { controller: string };
+  | { controller: string }
+  /** The data names no destination: an ACE with transport matches only. */
+  | { any: true };
 
 /** oneWay: multicast, which has no reply direction to allow. */
 interface AceSpec { peer: Peer; service: Service; initiated: 'from-device' | 'to-device'; oneWay?: boolean }
@@ -38,7 +40,7 @@ function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
   if ('dnsname' in peer) ip[`ietf-acldns:${dir === 'fr' ? 'dst' : 'src'}-dnsname`] = peer.dnsname;
   else if ('network' in peer) ip[`${towards}-ipv${v}-network`] = peer.network;
   else if ('mud' in peer) extra['ietf-mud:mud'] = { [peer.mud]: [null] };
-  else extra['ietf-mud:mud'] = { controller: peer.controller };
+  else if ('controller' in peer) extra['ietf-mud:mud'] = { controller: peer.controller };
   if (service.protocol !== 'any') ip.protocol = PROTOCOL[service.protocol];
   const base = { ...extra, ...(Object.keys(ip).length ? { [`ipv${v}`]: ip } : {}) };
   if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base];
@@ -64,6 +66,7 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
     for (const h of a.to.hosts) fromDevice({ dnsname: h }, a.service);
     for (const n of a.to.v4) fromDevice({ network: n.includes('/') ? n : `${n}/32` }, a.service);
     for (const n of a.to.v6) fromDevice({ network: n.includes('/') ? n : `${n}/128` }, a.service);
+    if (a.to.any) fromDevice({ any: true }, a.service);
   }
   for (const l of d.local) {
     const peer = localPeer(l);
@@ -128,7 +131,7 @@ export function mudFile(policy: Policy, d: DevicePlan): Record<string, unknown> 
 
 export const mudFormat: Format = {
   name: 'mud',
-  summary: 'RFC 8520 MUD files, one per device, allowing exactly the selected destinations (wildcards cannot be expressed)',
+  summary: 'RFC 8520 MUD files, one per device, allowing exactly the selected destinations (wildcards cannot be expressed; ports the data gives no destination for are allowed to any address)',
   render(policy) {
     return policy.devices.map((d) => ({
       name: policy.devices.length === 1 ? 'mud.json' : `${d.id.replace('/', '.')}.mud.json`,

@@ -1,6 +1,6 @@
 // nftables: named sets for destinations (static addresses, and addresses dnsmasq adds as it resolves the names),
 // one chain per device, named counters. Shared by the standalone table and the OpenWrt fw4 include.
-import { LAN, nameSets, usesController, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { LAN, nameSets, usesController, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { dnsmasqLine, header, portList, type Format } from './format.js';
 
 export interface NftNames {
@@ -46,14 +46,15 @@ export function nftBody(policy: Policy, n: NftNames): string {
   const counters: string[] = [];
   const chains: string[] = [];
   const dispatch: string[] = [];
-  const needLan = policy.devices.some((d) => d.local.some((l) => peerSets(n, l)?.[4] === `${n.prefix}lan4`));
+  const lan: Record<4 | 6, string> = { 4: `${n.prefix}lan4`, 6: `${n.prefix}lan6` };
+  const needLan = policy.devices.some(usesLan);
   if (policy.devices.some(usesController)) {
     sets.push(set(`${n.prefix}ctl4`, 4, policy.controller.v4, ['interval'], 'Home Assistant (IPv4)'));
     sets.push(set(`${n.prefix}ctl6`, 6, policy.controller.v6, ['interval'], 'Home Assistant (IPv6)'));
   }
   if (needLan) {
-    sets.push(set(`${n.prefix}lan4`, 4, LAN.v4, ['interval'], 'private networks (IPv4)'));
-    sets.push(set(`${n.prefix}lan6`, 6, LAN.v6, ['interval'], 'private networks (IPv6)'));
+    sets.push(set(lan[4], 4, LAN.v4, ['interval'], 'private networks (IPv4)'));
+    sets.push(set(lan[6], 6, LAN.v6, ['interval'], 'private networks (IPv6)'));
   }
   for (const d of policy.devices) {
     const allowed = `${n.prefix}${d.tag}_allowed`;
@@ -83,6 +84,8 @@ export function nftBody(policy: Policy, n: NftNames): string {
           sets.push(set(name, v, []));
           outRules.push(`${family(v)} daddr @${name} ${match} counter name ${allowed} accept`.replace('  ', ' '));
         }
+        // The data names no destination: any internet address, but not the private networks.
+        if (rule.to.any) outRules.push(`${family(v)} daddr != @${lan[v]} ${match} counter name ${allowed} accept`.replace('  ', ' '));
       }
     });
     const inRules = ['ct state established,related accept'];

@@ -1,6 +1,6 @@
 // OPNsense / pfSense: alias lists to subscribe to by URL (URL Table (IPs), URL Table (Ports)) or to import into a
 // Host(s) alias, and a short guide naming the rules to create. Lists hold only addresses, names and ports.
-import { safeId, usesController, type Policy, type Service } from '../plan.js';
+import { LAN, safeId, usesController, usesLan, type Policy, type Service } from '../plan.js';
 import { header, portList, type Format, type PolicyFile } from './format.js';
 
 const describe = (s: Service) => (s.protocol === 'any' ? 'any protocol' : s.ports.length ? `${s.protocol.toUpperCase()} ports ${portList(s.ports).join(', ')}` : s.protocol.toUpperCase());
@@ -29,8 +29,10 @@ export const opnsenseFormat: Format = {
         if (hosts.length) files.push({ name: `opnsense/${base}-hosts.txt`, content: lines(hosts) });
         if (addresses.length) files.push({ name: `opnsense/${base}-addresses.txt`, content: lines(addresses) });
         if (a.service.ports.length) files.push({ name: `opnsense/${base}-ports.txt`, content: lines(portList(a.service.ports, ':')) });
-        const target = hosts.length ? `alias ${base}-hosts` : 'nothing';
-        guide.push(`  pass ${describe(a.service)} from ${device} to ${target}${a.service.ports.length ? ` port alias ${base}-ports` : ''}`);
+        const port = a.service.ports.length ? ` port alias ${base}-ports` : '';
+        if (hosts.length || !a.to.any) guide.push(`  pass ${describe(a.service)} from ${device} to ${hosts.length ? `alias ${base}-hosts` : 'nothing'}${port}`);
+        // The data names no destination for this service: the rule's destination is "any" except the private networks.
+        if (a.to.any) guide.push(`  pass ${describe(a.service)} from ${device} to any destination except your private networks (destination: invert an alias of them)${port}`);
         for (const w of a.to.domains) guide.push(`    (not expressible as an alias: every name under ${w}; allow it by DNS-based rules or an address list)`);
       });
       for (const l of d.local) {
@@ -43,6 +45,7 @@ export const opnsenseFormat: Format = {
       guide.push(`  ${d.refuse === 'reject' ? 'reject' : 'block'} everything else from and to ${device}${d.refuse === 'reject' ? ' (reject: the data says dropping breaks this device)' : ''}`);
     }
     if (policy.devices.some(usesController)) guide.push('Home Assistant: an alias holding its address' + (policy.controller.v4.length + policy.controller.v6.length ? `: ${[...policy.controller.v4, ...policy.controller.v6].join(' ')}` : '.'));
+    if (policy.devices.some(usesLan)) guide.push(`Private networks: an alias holding ${[...LAN.v4, ...LAN.v6].join(' ')}`);
     files.unshift({ name: 'opnsense/README.txt', content: header(policy, '#', guide) });
     return files;
   },
