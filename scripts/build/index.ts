@@ -33,7 +33,8 @@ export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS):
     return { errors: explain(bundleCheck.errors ?? [], dataset).map((m) => `dist/netneeds.json: /${m.path.join('/')}: ${m.message}`) };
   }
   const files: OutputFile[] = [];
-  for (const emitter of emitters) files.push(...(await emitter.emit(dataset, files)));
+  // One push per file: spreading an emitter's hundreds of thousands of files into push() overflows the stack.
+  for (const emitter of emitters) for (const f of await emitter.emit(dataset, files)) files.push(f);
   for (const f of [...files]) if (PUBLISHED.test(f.path)) files.push({ path: `site/${f.path}`, content: f.content });
   const seen = new Set<string>();
   for (const f of files) {
