@@ -71,14 +71,29 @@ function observe(o: Observed, time: number, count = 1): void {
 }
 const fresh = (): Observed => ({ count: 0, first: NaN, last: NaN });
 
+const FIRST = 0;
+const SECOND = 1;
+const PROTOCOL_CODE: Record<FlowProtocol, number> = { tcp: 0, udp: 1, icmp: 2, icmpv6: 3 };
+
+/** Two ends (address id and port) and a protocol as a short string: cheap to build and to hash, unlike the address texts. */
+function conversationKey(firstId: number, firstPort: number, secondId: number, secondPort: number, protocol: FlowProtocol): string {
+  return String.fromCharCode(firstId & 0xffff, firstId >>> 16, firstPort, secondId & 0xffff, secondId >>> 16, secondPort, PROTOCOL_CODE[protocol]);
+}
+
+/** Remote, protocol, port and direction as four char codes; a server name, when there is one, follows them. */
+function groupKey(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): string {
+  return String.fromCharCode(remoteId & 0xffff, remoteId >>> 16, PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0), port ?? 0);
+}
+
 export class Collector implements Sink {
   readonly ips: Set<string>;
   readonly macs: Set<string>;
   private readonly groups = new Map<string, Group>();
   private readonly names = new Map<string, Map<string, number>>();
   private readonly queries = new Map<string, Observed>();
-  /** For packets of unknown role: who opened each conversation, keyed by the sorted 5-tuple. */
-  private readonly conversations = new Map<string, string>();
+  /** For packets of unknown role: which end opened each conversation (FIRST or SECOND of its key). */
+  private readonly conversations = new Map<string, number>();
+  private readonly addressIds = new Map<string, number>();
   private readonly otherHosts = new Set<string>();
   private readonly lanPeers = new Set<string>();
   private readonly period = fresh();
@@ -127,20 +142,34 @@ export class Collector implements Sink {
     }
   }
 
+  /** A number per address seen in the device's flows, so that conversation and group keys are a few char codes. */
+  private idOf(address: string): number {
+    let id = this.addressIds.get(address);
+    if (id === undefined) {
+      id = this.addressIds.size;
+      this.addressIds.set(address, id);
+    }
+    return id;
+  }
+
   private initiatorIsSrc(f: Flow): boolean {
     if (f.role === 'initiator' || f.sport === undefined || f.dport === undefined) return true;
-    const a = `${f.src} ${f.sport}`;
-    const b = `${f.dst} ${f.dport}`;
-    const key = a < b ? `${a} ${b} ${f.protocol}` : `${b} ${a} ${f.protocol}`;
+    const src = this.idOf(f.src);
+    const dst = this.idOf(f.dst);
+    // The key names the two ends in a fixed order, whichever sent this packet; the value says which end opened.
+    const srcFirst = src < dst || (src === dst && f.sport <= f.dport);
+    const key = srcFirst ? conversationKey(src, f.sport, dst, f.dport, f.protocol) : conversationKey(dst, f.dport, src, f.sport, f.protocol);
     let opener = this.conversations.get(key);
-    if (f.role === 'syn') opener = a;
-    else if (f.role === 'synack') opener = b;
+    const srcOpener = srcFirst ? FIRST : SECOND;
+    const dstOpener = srcFirst ? SECOND : FIRST;
+    if (f.role === 'syn') opener = srcOpener;
+    else if (f.role === 'synack') opener = dstOpener;
     else if (opener === undefined) {
       // Mid-conversation first sight: the side on a server port is the one that was called.
       // Without one, a port in the ephemeral range (32768 and up) is the caller's.
       const srcServes = isServicePort(f.protocol, f.sport);
       const dstServes = isServicePort(f.protocol, f.dport);
-      opener = (srcServes && !dstServes) || (!srcServes && !dstServes && f.sport < EPHEMERAL && f.dport >= EPHEMERAL) ? b : a;
+      opener = (srcServes && !dstServes) || (!srcServes && !dstServes && f.sport < EPHEMERAL && f.dport >= EPHEMERAL) ? dstOpener : srcOpener;
     }
     if (!this.conversations.has(key)) {
       if (this.conversations.size >= MAX_CONVERSATIONS) {
@@ -149,7 +178,8 @@ export class Collector implements Sink {
       }
     }
     this.conversations.set(key, opener);
-    return opener === a;
+    // Both ends the same address and port: whoever opened, it was src.
+    return opener === srcOpener || (src === dst && f.sport === f.dport);
   }
 
   private flow(f: Flow): void {
@@ -165,7 +195,7 @@ export class Collector implements Sink {
     const outbound = fromSrc === srcIs;
     const remote = srcIs ? f.dst : f.src;
     const port = f.protocol === 'tcp' || f.protocol === 'udp' ? (fromSrc ? f.dport : f.sport) : undefined;
-    const key = `${remote}|${f.protocol}|${port ?? ''}|${outbound ? 'o' : 'i'}|${f.sni ?? ''}`;
+    const key = groupKey(this.idOf(remote), f.protocol, port, outbound) + (f.sni ?? '');
     let g = this.groups.get(key);
     if (!g) {
       g = { ...fresh(), remote, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), ...(f.sni ? { sni: f.sni } : {}) };
