@@ -1,8 +1,8 @@
 // Streams a text file line by line in bounded memory, working on bytes: lines are decoded only when they
 // are parsed. With needles, lines that contain none of them are skipped with native Buffer searches instead
 // of being decoded and parsed: that is what keeps a 1 GB firewall log fast when the device is one host among many.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { newStats, noteMalformed, type ReadStats } from './events.js';
+import { FileWindow } from './file-window.js';
 
 /** 'ok': parsed; 'other': a line of something else (another program, a header); a string: why it is malformed. */
 export type LineResult = 'ok' | 'other' | string;
@@ -88,37 +88,25 @@ class LineScanner {
   }
 }
 
-/**
- * Reads with readSync into one reused buffer: no stream, no promise per chunk, no copy of whole chunks.
- * buf[0] is always a newline, so the first line of each fill starts after one, as line-start needles expect.
- */
+/** buf[0] is always a newline, so the first line after each refill starts after one, as line-start needles expect. */
 export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, chunkSize = CHUNK): Promise<ReadStats> {
   const scanner = new LineScanner(needleTexts, onLine);
-  let buf = Buffer.allocUnsafe(chunkSize + 1);
-  buf[0] = NL;
-  let filled = 1;
-  const fd = openSync(path, 'r');
+  const window = new FileWindow(path, chunkSize, 1);
+  window.buf[0] = NL;
+  let consumed = 1;
   try {
-    for (;;) {
-      if (filled === buf.length) {
-        // A line longer than the buffer: grow it, the line has to be whole to be parsed.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      const n = readSync(fd, buf, filled, buf.length - filled, null);
-      if (n === 0) break;
-      scanner.stats.bytes += n;
-      const scanFrom = filled;
-      filled += n;
-      const last = buf.lastIndexOf(NL, filled - 1);
-      if (last < scanFrom) continue;
-      scanner.region(buf, 1, last);
-      filled = 1 + buf.copy(buf, 1, last + 1, filled);
+    // After each refill the unconsumed tail, which holds no newline, starts at buf[1].
+    while (window.refill(consumed) > 0) {
+      const last = window.buf.lastIndexOf(NL, window.end - 1);
+      consumed = 1;
+      if (last === 0) continue;
+      scanner.region(window.buf, 1, last);
+      consumed = last + 1;
     }
-    if (filled > 1) scanner.all(buf, 1, filled);
+    scanner.stats.bytes = window.offset + window.end - 1;
+    if (window.end > 1) scanner.all(window.buf, 1, window.end);
   } finally {
-    closeSync(fd);
+    window.close();
   }
   return scanner.stats;
 }

@@ -3,9 +3,9 @@
 // https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html. Decodes Ethernet (with VLAN tags),
 // Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
 // and the TLS ClientHello server name.
-import { createReadStream } from 'node:fs';
 import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
+import { FileWindow } from '../file-window.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
 
@@ -184,10 +184,7 @@ class PacketDecoder {
   }
 }
 
-/** The file as a stream of 4 MiB chunks: memory stays bounded whatever the capture size. */
-async function* chunks(path: string): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) yield chunk as Buffer;
-}
+const CHUNK = 1 << 23;
 
 export const pcap: Format = {
   name: 'pcap',
@@ -201,88 +198,96 @@ export const pcap: Format = {
   async read(path, sink, options) {
     const stats = newStats();
     const decoder = new PacketDecoder(options.filter, sink, stats);
-    let buf: Buffer = Buffer.alloc(0);
+    const window = new FileWindow(path, CHUNK);
+    let buf = window.buf;
+    let end = 0;
     let pos = 0;
-    let offset = 0; // file offset of buf[0]
     let kind: 'pcap' | 'pcapng' | null = null;
     let le = true;
     let nanos = false;
     let link = 1;
     const interfaces: { link: number; unitsPerMs: number }[] = [];
     let bad = false;
-    const where = () => `byte ${offset + pos}`;
+    const where = () => `byte ${window.offset + pos}`;
     const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
     const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
-    for await (const chunk of chunks(path)) {
-      stats.bytes += chunk.length;
-      if (pos >= buf.length) { offset += buf.length; buf = chunk; pos = 0; }
-      else { offset += pos; buf = Buffer.concat([buf.subarray(pos), chunk]); pos = 0; }
-      if (bad) continue;
-      if (kind === null) {
-        if (buf.length < 24) continue;
-        const magic = buf.readUInt32LE(0);
-        if (magic === PCAPNG_SHB) kind = 'pcapng';
-        else {
-          kind = 'pcap';
-          le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-          nanos = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
-          if (!le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) { noteMalformed(stats, 'byte 0', 'not a pcap or pcapng file'); bad = true; continue; }
-          link = u32(20) & 0xffff;
-          pos = 24;
-        }
-      }
-      if (kind === 'pcap') {
-        while (buf.length - pos >= 16) {
-          const incl = u32(pos + 8);
-          if (incl > 262144 * 4) { noteMalformed(stats, where(), `record length ${incl} is implausible; the rest of the file is unreadable`); bad = true; break; }
-          if (buf.length - pos - 16 < incl) break;
-          const time = u32(pos) * 1000 + u32(pos + 4) / (nanos ? 1e6 : 1e3);
-          stats.records++;
-          decoder.packet(link, buf, pos + 16, pos + 16 + incl, time, where);
-          pos += 16 + incl;
-        }
-        continue;
-      }
-      while (buf.length - pos >= 12) {
-        if (buf.readUInt32LE(pos) === PCAPNG_SHB) {
-          const bom = buf.readUInt32LE(pos + 8);
-          le = bom === 0x1a2b3c4d;
-          if (!le && bom !== 0x4d3c2b1a) { noteMalformed(stats, where(), 'section header with an unknown byte order'); bad = true; break; }
-          interfaces.length = 0;
-        }
-        const type = u32(pos);
-        const len = u32(pos + 4);
-        if (len < 12 || len % 4 !== 0 || len > 1 << 26) { noteMalformed(stats, where(), `block length ${len} is invalid; the rest of the file is unreadable`); bad = true; break; }
-        if (buf.length - pos < len) break;
-        if (type === 1) {
-          let unitsPerMs = 1000;
-          for (let p = pos + 16; p + 4 <= pos + len - 4; ) {
-            const code = u16(p);
-            const olen = u16(p + 2);
-            if (code === 0) break;
-            if (code === 9 && olen >= 1) {
-              const r = buf[p + 4]!;
-              unitsPerMs = (r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r) / 1000;
-            }
-            p += 4 + Math.ceil(olen / 4) * 4;
+    try {
+      for (;;) {
+        const n = window.refill(bad ? end : pos);
+        buf = window.buf;
+        end = window.end;
+        pos = 0;
+        if (n === 0) break;
+        stats.bytes += n;
+        if (bad) continue;
+        if (kind === null) {
+          if (end < 24) continue;
+          const magic = buf.readUInt32LE(0);
+          if (magic === PCAPNG_SHB) kind = 'pcapng';
+          else {
+            kind = 'pcap';
+            le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+            nanos = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+            if (!le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) { noteMalformed(stats, 'byte 0', 'not a pcap or pcapng file'); bad = true; continue; }
+            link = u32(20) & 0xffff;
+            pos = 24;
           }
-          interfaces.push({ link: u16(pos + 8), unitsPerMs });
-        } else if (type === 6 || type === 2) {
-          stats.records++;
-          const iface = interfaces[type === 6 ? u32(pos + 8) : u16(pos + 8)];
-          const cap = u32(pos + 20);
-          if (!iface || 28 + cap > len) noteMalformed(stats, where(), 'packet block names no known interface or overruns its block');
-          else decoder.packet(iface.link, buf, pos + 28, pos + 28 + cap, (u32(pos + 12) * 4294967296 + u32(pos + 16)) / iface.unitsPerMs, where);
-        } else if (type === 3) {
-          stats.records++;
-          const iface = interfaces[0];
-          if (!iface) noteMalformed(stats, where(), 'simple packet block before any interface');
-          else decoder.packet(iface.link, buf, pos + 12, pos + len - 4, NaN, where);
         }
-        pos += len;
+        if (kind === 'pcap') {
+          while (end - pos >= 16) {
+            const incl = u32(pos + 8);
+            if (incl > 262144 * 4) { noteMalformed(stats, where(), `record length ${incl} is implausible; the rest of the file is unreadable`); bad = true; break; }
+            if (end - pos - 16 < incl) break;
+            const time = u32(pos) * 1000 + u32(pos + 4) / (nanos ? 1e6 : 1e3);
+            stats.records++;
+            decoder.packet(link, buf, pos + 16, pos + 16 + incl, time, where);
+            pos += 16 + incl;
+          }
+          continue;
+        }
+        while (end - pos >= 12) {
+          if (buf.readUInt32LE(pos) === PCAPNG_SHB) {
+            const bom = buf.readUInt32LE(pos + 8);
+            le = bom === 0x1a2b3c4d;
+            if (!le && bom !== 0x4d3c2b1a) { noteMalformed(stats, where(), 'section header with an unknown byte order'); bad = true; break; }
+            interfaces.length = 0;
+          }
+          const type = u32(pos);
+          const len = u32(pos + 4);
+          if (len < 12 || len % 4 !== 0 || len > 1 << 26) { noteMalformed(stats, where(), `block length ${len} is invalid; the rest of the file is unreadable`); bad = true; break; }
+          if (end - pos < len) break;
+          if (type === 1) {
+            let unitsPerMs = 1000;
+            for (let p = pos + 16; p + 4 <= pos + len - 4; ) {
+              const code = u16(p);
+              const olen = u16(p + 2);
+              if (code === 0) break;
+              if (code === 9 && olen >= 1) {
+                const r = buf[p + 4]!;
+                unitsPerMs = (r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r) / 1000;
+              }
+              p += 4 + Math.ceil(olen / 4) * 4;
+            }
+            interfaces.push({ link: u16(pos + 8), unitsPerMs });
+          } else if (type === 6 || type === 2) {
+            stats.records++;
+            const iface = interfaces[type === 6 ? u32(pos + 8) : u16(pos + 8)];
+            const cap = u32(pos + 20);
+            if (!iface || 28 + cap > len) noteMalformed(stats, where(), 'packet block names no known interface or overruns its block');
+            else decoder.packet(iface.link, buf, pos + 28, pos + 28 + cap, (u32(pos + 12) * 4294967296 + u32(pos + 16)) / iface.unitsPerMs, where);
+          } else if (type === 3) {
+            stats.records++;
+            const iface = interfaces[0];
+            if (!iface) noteMalformed(stats, where(), 'simple packet block before any interface');
+            else decoder.packet(iface.link, buf, pos + 12, pos + len - 4, NaN, where);
+          }
+          pos += len;
+        }
       }
+    } finally {
+      window.close();
     }
-    if (!bad && buf.length - pos > 0) noteMalformed(stats, where(), `file ends inside a record (${buf.length - pos} bytes left)`);
+    if (!bad && end - pos > 0) noteMalformed(stats, where(), `file ends inside a record (${end - pos} bytes left)`);
     return stats;
   },
 };
