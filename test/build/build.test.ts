@@ -34,8 +34,11 @@ describe('build', () => {
   it('is deterministic: two builds of the same tree are byte-identical', async () => {
     const dir = tmp('synthetic');
     writeSyntheticTree(dir, { devices: 20, seed: 7 });
+    // Pin the commit: in a working tree, someone may commit between the two builds.
+    process.env.NETNEEDS_COMMIT = '0123456789abcdef0123456789abcdef01234567';
     const a = await build(dir);
     const b = await build(dir);
+    delete process.env.NETNEEDS_COMMIT;
     if ('errors' in a || 'errors' in b) throw new Error('build refused');
     expect(a.files.map((f) => f.path)).toEqual(b.files.map((f) => f.path));
     for (let i = 0; i < a.files.length; i++) expect(Buffer.from(a.files[i]!.content).equals(Buffer.from(b.files[i]!.content)), a.files[i]!.path).toBe(true);
