@@ -4,6 +4,7 @@
 import { checkHostname } from '../lib/net.js';
 import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
 import { isServicePort, purposeOf, scopeOf, serviceSlug } from './classify.js';
+import { ConversationTable } from './conversations.js';
 
 export interface Observed { count: number; first: number; last: number }
 
@@ -75,11 +76,6 @@ const FIRST = 0;
 const SECOND = 1;
 const PROTOCOL_CODE: Record<FlowProtocol, number> = { tcp: 0, udp: 1, icmp: 2, icmpv6: 3 };
 
-/** Two ends (address id and port) and a protocol as a short string: cheap to build and to hash, unlike the address texts. */
-function conversationKey(firstId: number, firstPort: number, secondId: number, secondPort: number, protocol: FlowProtocol): string {
-  return String.fromCharCode(firstId & 0xffff, firstId >>> 16, firstPort, secondId & 0xffff, secondId >>> 16, secondPort, PROTOCOL_CODE[protocol]);
-}
-
 /** Remote, protocol, port and direction as four char codes; a server name, when there is one, follows them. */
 function groupKey(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): string {
   return String.fromCharCode(remoteId & 0xffff, remoteId >>> 16, PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0), port ?? 0);
@@ -91,8 +87,8 @@ export class Collector implements Sink {
   private readonly groups = new Map<string, Group>();
   private readonly names = new Map<string, Map<string, number>>();
   private readonly queries = new Map<string, Observed>();
-  /** For packets of unknown role: which end opened each conversation (FIRST or SECOND of its key). */
-  private readonly conversations = new Map<string, number>();
+  /** For packets of unknown role: which end opened each conversation. */
+  private readonly conversations = new ConversationTable(MAX_CONVERSATIONS);
   private readonly addressIds = new Map<string, number>();
   private readonly otherHosts = new Set<string>();
   private readonly lanPeers = new Set<string>();
@@ -156,28 +152,23 @@ export class Collector implements Sink {
     if (f.role === 'initiator' || f.sport === undefined || f.dport === undefined) return true;
     const src = this.idOf(f.src);
     const dst = this.idOf(f.dst);
-    // The key names the two ends in a fixed order, whichever sent this packet; the value says which end opened.
+    // The table names the two ends in a fixed order, whichever sent this packet, and stores which end opened.
     const srcFirst = src < dst || (src === dst && f.sport <= f.dport);
-    const key = srcFirst ? conversationKey(src, f.sport, dst, f.dport, f.protocol) : conversationKey(dst, f.dport, src, f.sport, f.protocol);
-    let opener = this.conversations.get(key);
+    const protocol = PROTOCOL_CODE[f.protocol];
+    const known = srcFirst ? this.conversations.lookup(src, f.sport, dst, f.dport, protocol) : this.conversations.lookup(dst, f.dport, src, f.sport, protocol);
     const srcOpener = srcFirst ? FIRST : SECOND;
     const dstOpener = srcFirst ? SECOND : FIRST;
+    let opener = known;
     if (f.role === 'syn') opener = srcOpener;
     else if (f.role === 'synack') opener = dstOpener;
-    else if (opener === undefined) {
+    else if (opener < 0) {
       // Mid-conversation first sight: the side on a server port is the one that was called.
       // Without one, a port in the ephemeral range (32768 and up) is the caller's.
       const srcServes = isServicePort(f.protocol, f.sport);
       const dstServes = isServicePort(f.protocol, f.dport);
       opener = (srcServes && !dstServes) || (!srcServes && !dstServes && f.sport < EPHEMERAL && f.dport >= EPHEMERAL) ? dstOpener : srcOpener;
     }
-    if (!this.conversations.has(key)) {
-      if (this.conversations.size >= MAX_CONVERSATIONS) {
-        let drop = MAX_CONVERSATIONS / 4;
-        for (const k of this.conversations.keys()) { this.conversations.delete(k); if (--drop === 0) break; }
-      }
-    }
-    this.conversations.set(key, opener);
+    if (opener !== known) this.conversations.store(opener);
     // Both ends the same address and port: whoever opened, it was src.
     return opener === srcOpener || (src === dst && f.sport === f.dport);
   }
