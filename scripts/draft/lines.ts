@@ -2,12 +2,11 @@
 // are parsed. With needles, lines that contain none of them are skipped with native Buffer searches instead
 // of being decoded and parsed: that is what keeps a 1 GB firewall log fast when the device is one host among many.
 import { newStats, noteMalformed, type ReadStats } from './events.js';
-import { FileWindow } from './file-window.js';
+import { FileWindow, WINDOW_SIZE } from './file-window.js';
 
 /** 'ok': parsed; 'other': a line of something else (another program, a header); a string: why it is malformed. */
 export type LineResult = 'ok' | 'other' | string;
 
-const CHUNK = 1 << 23;
 const NL = 10;
 
 function countLines(buf: Buffer, from: number, to: number): number {
@@ -89,9 +88,9 @@ class LineScanner {
 }
 
 /** buf[0] is always a newline, so the first line after each refill starts after one, as line-start needles expect. */
-export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, chunkSize = CHUNK): Promise<ReadStats> {
+export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, windowSize = WINDOW_SIZE): Promise<ReadStats> {
   const scanner = new LineScanner(needleTexts, onLine);
-  const window = new FileWindow(path, chunkSize, 1);
+  const window = new FileWindow(path, windowSize, 1);
   window.buf[0] = NL;
   let consumed = 1;
   try {

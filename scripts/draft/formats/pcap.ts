@@ -184,8 +184,6 @@ class PacketDecoder {
   }
 }
 
-const CHUNK = 1 << 23;
-
 export const pcap: Format = {
   name: 'pcap',
   evidenceType: 'packet-capture',
@@ -198,7 +196,7 @@ export const pcap: Format = {
   async read(path, sink, options) {
     const stats = newStats();
     const decoder = new PacketDecoder(options.filter, sink, stats);
-    const window = new FileWindow(path, CHUNK);
+    const window = new FileWindow(path);
     let buf = window.buf;
     let end = 0;
     let pos = 0;
