@@ -4,7 +4,7 @@ import { lint, RULES } from './lint/index.js';
 import { lintParallel } from './lint/parallel.js';
 import { formatAnnotation, formatProblem } from './lib/problems.js';
 import { canonicalText } from './lib/canonical.js';
-import { build, writeOutput } from './build/index.js';
+import { build, EMITTERS, writeOutput } from './build/index.js';
 
 export { lintWorker } from './lint/worker.js';
 
@@ -58,7 +58,11 @@ export function runFix(args: string[]): number {
 export async function runBuild(args: string[]): Promise<number> {
   const outIndex = args.indexOf('--out');
   const outDir = resolve(outIndex >= 0 ? args[outIndex + 1]! : 'dist');
-  const result = await build(devicesDir());
+  const skipIndex = args.indexOf('--skip');
+  const skip = skipIndex >= 0 ? new Set(args[skipIndex + 1]!.split(',')) : new Set<string>();
+  const unknown = [...skip].filter((name) => !EMITTERS.some((e) => e.name === name));
+  if (unknown.length) { process.stderr.write(`--skip: no emitter named ${unknown.join(', ')} (emitters: ${EMITTERS.map((e) => e.name).join(', ')})\n`); return 2; }
+  const result = await build(devicesDir(), EMITTERS.filter((e) => !skip.has(e.name)));
   if ('errors' in result) {
     process.stderr.write(result.errors.join('\n') + `\nbuild refused: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}; run npm run validate\n`);
     return 1;
@@ -71,7 +75,7 @@ export async function runBuild(args: string[]): Promise<number> {
 export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: runValidate },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: runFix },
-  build: { summary: 'validate, then write the dataset, API, CSV, schemas, index and site to dist/', run: runBuild },
+  build: { summary: 'validate, then write the dataset, API, CSV, schemas, index, rules and site to dist/ (--out DIR, --skip rules,…)', run: runBuild },
   draft: { summary: 'draft a device file from a firewall log or capture: npm run draft -- <log>… --device <ip|mac> --into devices/<vendor>/<model>.yaml', run: (args) => import('./draft/command.js').then((m) => m.runDraft(args)) },
   new: { summary: 'scaffold a device file: npm run new -- --vendor <slug> --model <slug> --category <category>', run: (args) => import('./new-device.js').then((m) => m.runNew(args)) },
   'import-mud': {

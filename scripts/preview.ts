@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PUBLISHED_DOWNLOADS } from './build/index.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
@@ -22,8 +23,10 @@ export function resolveRequest(root: string, urlPath: string): string | undefine
   return target === root || target.startsWith(root + sep) ? target : undefined;
 }
 
-export function serveSite(dir: string, port = 0, host = '127.0.0.1'): Promise<SiteServer> {
+/** Serves dir; paths of the published downloads (dataset, API, rules, …) come from downloadsDir, as deployed. */
+export function serveSite(dir: string, port = 0, host = '127.0.0.1', downloadsDir = resolve(dir, '..')): Promise<SiteServer> {
   const root = resolve(dir);
+  const downloads = resolve(downloadsDir);
   const server = createServer((req, res) => {
     const send = (status: number, text: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
@@ -31,7 +34,8 @@ export function serveSite(dir: string, port = 0, host = '127.0.0.1'): Promise<Si
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n', { allow: 'GET, HEAD' });
     const urlPath = req.url ?? '/';
-    let file = resolveRequest(root, urlPath);
+    const relative = urlPath.split('?')[0]!.replace(/^\/+/, '');
+    let file = PUBLISHED_DOWNLOADS.test(relative) ? resolveRequest(downloads, urlPath) : resolveRequest(root, urlPath);
     if (!file) return send(400, 'bad path\n');
     let stat = statSync(file, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {

@@ -18,8 +18,11 @@ import { rulesEmitter } from './emit/rules.js';
 /** The site comes last: its device and downloads pages link to what the others wrote. */
 export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, rulesEmitter, siteEmitter];
 
-/** Downloads the site serves from its own root, so that one Pages deploy carries the site and the data. */
-const PUBLISHED = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
+/**
+ * Downloads the site links from its own root. They are written once, beside dist/site, not copied into it (the
+ * ready-made rules alone are dozens of files per device): the preview server and the Pages deploy serve both.
+ */
+export const PUBLISHED_DOWNLOADS = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
 
 export interface BuildResult { dataset: Dataset; files: OutputFile[] }
 
@@ -35,7 +38,6 @@ export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS):
   const files: OutputFile[] = [];
   // One push per file: spreading an emitter's hundreds of thousands of files into push() overflows the stack.
   for (const emitter of emitters) for (const f of await emitter.emit(dataset, files)) files.push(f);
-  for (const f of [...files]) if (PUBLISHED.test(f.path)) files.push({ path: `site/${f.path}`, content: f.content });
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two emitters wrote ${f.path}`);
@@ -44,12 +46,16 @@ export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS):
   return { dataset, files };
 }
 
+/** Replaces outDir with exactly these files (a build writes many small files: each folder is made once). */
 export function writeOutput(outDir: string, files: OutputFile[]): void {
-  rmSync(outDir, { recursive: true, force: true });
+  const root = resolve(outDir);
+  rmSync(root, { recursive: true, force: true });
+  const made = new Set<string>();
   for (const f of files) {
-    const target = join(outDir, f.path);
-    if (!resolve(target).startsWith(resolve(outDir) + '/')) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
-    mkdirSync(dirname(target), { recursive: true });
+    const target = join(root, f.path);
+    if (!target.startsWith(root + '/')) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
+    const dir = dirname(target);
+    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
     writeFileSync(target, f.content);
   }
 }

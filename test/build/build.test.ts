@@ -59,7 +59,7 @@ describe('build', () => {
     const result = await build(join(ROOT, 'devices'), EMITTERS);
     if ('errors' in result) throw new Error(result.errors.join('\n'));
     const paths = new Set(result.files.map((f) => f.path));
-    for (const p of ['netneeds.json', 'netneeds.csv', 'INDEX.md', 'schema/bundle.schema.json', 'types/index.d.ts', 'api/v1/devices.json', 'site/index.html', 'site/netneeds.json']) {
+    for (const p of ['netneeds.json', 'netneeds.csv', 'INDEX.md', 'schema/bundle.schema.json', 'types/index.d.ts', 'api/v1/devices.json', 'site/index.html', 'rules/roborock/s50/home-assistant.nft', 'mud/roborock/s50.json']) {
       expect(paths.has(p), p).toBe(true);
     }
     expect(result.dataset.devices.find((d) => d.id === 'roborock/s50')).toBeDefined();
