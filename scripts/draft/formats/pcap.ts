@@ -3,6 +3,7 @@
 // https://www.ietf.org/archive/id/draft-ietf-opsawg-pcapng-03.html. Decodes Ethernet (with VLAN tags),
 // Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
 // and the TLS ClientHello server name.
+import ipaddr from 'ipaddr.js';
 import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
@@ -21,6 +22,13 @@ function v6Text(b: Buffer, at: number): string {
   const parts: string[] = [];
   for (let i = 0; i < 16; i += 2) parts.push(b.readUInt16BE(at + i).toString(16));
   return normalizeIp(parts.join(':'))!;
+}
+
+/** The 16 bytes of an IPv6 address written as v6Text writes it; null for any other text, which no packet's address can equal. */
+function v6Bytes(text: string): Buffer | null {
+  if (!ipaddr.IPv6.isValid(text)) return null;
+  const bytes = Buffer.from(ipaddr.IPv6.parse(text).toByteArray());
+  return v6Text(bytes, 0) === text ? bytes : null;
 }
 
 /** The server_name of a TLS ClientHello at b[at, end), if the payload starts with one. */
@@ -52,14 +60,17 @@ export function clientHelloSni(b: Buffer, at: number, end: number): string | und
 
 class PacketDecoder {
   private readonly v4 = new Set<number>();
-  private readonly v6: string[] = [];
+  /** The device's IPv6 addresses as bytes, so that other hosts' packets are skipped before any text is made. */
+  private readonly v6: Buffer[] = [];
   private readonly macs: Set<string>;
   private readonly all: boolean;
 
   constructor(filter: DeviceFilter, private readonly sink: Sink, private readonly stats: ReadStats) {
     for (const ip of filter.ips) {
-      if (ip.includes(':')) this.v6.push(ip);
-      else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
+      if (ip.includes(':')) {
+        const bytes = v6Bytes(ip);
+        if (bytes) this.v6.push(bytes);
+      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
     }
     this.macs = new Set(filter.macs);
     this.all = filter.ips.size === 0 && filter.macs.size === 0;
@@ -115,9 +126,9 @@ class PacketDecoder {
       p += ihl;
     } else if (etherType === 0x86dd) {
       if (end - p < 40) return this.bad(where, 'truncated IPv6 header');
+      if (!macHit && !this.all && !this.isDeviceV6(b, p + 8) && !this.isDeviceV6(b, p + 24)) { this.stats.skipped++; return; }
       src = v6Text(b, p + 8);
       dst = v6Text(b, p + 24);
-      if (!macHit && !this.all && !this.v6.includes(src) && !this.v6.includes(dst)) { this.stats.skipped++; return; }
       proto = b[p + 6]!;
       p += 40;
       for (let guard = 0; (proto === 0 || proto === 43 || proto === 60 || proto === 44) && guard < 8 && end - p >= 8; guard++) {
@@ -148,6 +159,11 @@ class PacketDecoder {
     if (sport === 53) this.dns(b, payload, end, time, dst, dstMac);
     if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
     this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'udp', sport, dport, role: 'packet', ...macs });
+  }
+
+  private isDeviceV6(b: Buffer, at: number): boolean {
+    for (const address of this.v6) if (b.compare(address, 0, 16, at, at + 16) === 0) return true;
+    return false;
   }
 
   private dns(b: Buffer, at: number, end: number, time: number, client: string, clientMac: string | undefined): void {
