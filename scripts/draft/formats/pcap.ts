@@ -200,6 +200,133 @@ class PacketDecoder {
   }
 }
 
+/** Walks the records of a pcap or pcapng file through a FileWindow and hands each packet to the decoder. */
+class CaptureReader {
+  private buf: Buffer;
+  private end = 0;
+  /** The next unread byte of buf. */
+  private pos = 0;
+  private kind: 'pcap' | 'pcapng' | null = null;
+  private le = true;
+  private nanos = false;
+  private link = 1;
+  private readonly interfaces: { link: number; unitsPerMs: number }[] = [];
+  /** Set once the file cannot be followed any further: the rest is read only to count its bytes. */
+  private bad = false;
+  private readonly where = () => `byte ${this.window.offset + this.pos}`;
+
+  constructor(private readonly window: FileWindow, private readonly decoder: PacketDecoder, private readonly stats: ReadStats) {
+    this.buf = window.buf;
+  }
+
+  read(): void {
+    for (;;) {
+      const n = this.window.refill(this.bad ? this.end : this.pos);
+      this.buf = this.window.buf;
+      this.end = this.window.end;
+      this.pos = 0;
+      if (n === 0) break;
+      this.stats.bytes += n;
+      if (this.bad || (this.kind === null && !this.header())) continue;
+      if (this.kind === 'pcap') this.pcapRecords();
+      else this.pcapngBlocks();
+    }
+    if (!this.bad && this.end - this.pos > 0) noteMalformed(this.stats, this.where(), `file ends inside a record (${this.end - this.pos} bytes left)`);
+  }
+
+  private u32(at: number): number {
+    return this.le ? this.buf.readUInt32LE(at) : this.buf.readUInt32BE(at);
+  }
+  private u16(at: number): number {
+    return this.le ? this.buf.readUInt16LE(at) : this.buf.readUInt16BE(at);
+  }
+
+  private fail(at: string, reason: string): void {
+    noteMalformed(this.stats, at, reason);
+    this.bad = true;
+  }
+
+  /** Recognises the file from its first 24 bytes; false while they are not all there, or when it is neither format. */
+  private header(): boolean {
+    if (this.end < 24) return false;
+    const magic = this.buf.readUInt32LE(0);
+    if (magic === PCAPNG_SHB) {
+      this.kind = 'pcapng';
+      return true;
+    }
+    this.kind = 'pcap';
+    this.le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+    this.nanos = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+    if (!this.le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) { this.fail('byte 0', 'not a pcap or pcapng file'); return false; }
+    this.link = this.u32(20) & 0xffff;
+    this.pos = 24;
+    return true;
+  }
+
+  private pcapRecords(): void {
+    while (this.end - this.pos >= 16) {
+      const pos = this.pos;
+      const incl = this.u32(pos + 8);
+      if (incl > 262144 * 4) return this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`);
+      if (this.end - pos - 16 < incl) return;
+      const time = this.u32(pos) * 1000 + this.u32(pos + 4) / (this.nanos ? 1e6 : 1e3);
+      this.stats.records++;
+      this.decoder.packet(this.link, this.buf, pos + 16, pos + 16 + incl, time, this.where);
+      this.pos = pos + 16 + incl;
+    }
+  }
+
+  private pcapngBlocks(): void {
+    while (this.end - this.pos >= 12) {
+      const pos = this.pos;
+      if (this.buf.readUInt32LE(pos) === PCAPNG_SHB) {
+        const bom = this.buf.readUInt32LE(pos + 8);
+        this.le = bom === 0x1a2b3c4d;
+        if (!this.le && bom !== 0x4d3c2b1a) return this.fail(this.where(), 'section header with an unknown byte order');
+        this.interfaces.length = 0;
+      }
+      const type = this.u32(pos);
+      const len = this.u32(pos + 4);
+      if (len < 12 || len % 4 !== 0 || len > 1 << 26) return this.fail(this.where(), `block length ${len} is invalid; the rest of the file is unreadable`);
+      if (this.end - pos < len) return;
+      if (type === 1) this.interfaces.push(this.interfaceBlock(pos, len));
+      else if (type === 6 || type === 2) this.packetBlock(type, pos, len);
+      else if (type === 3) {
+        this.stats.records++;
+        const iface = this.interfaces[0];
+        if (!iface) noteMalformed(this.stats, this.where(), 'simple packet block before any interface');
+        else this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, NaN, this.where);
+      }
+      this.pos = pos + len;
+    }
+  }
+
+  /** An interface description: its link type, and its time unit from if_tsresol (microseconds by default). */
+  private interfaceBlock(pos: number, len: number): { link: number; unitsPerMs: number } {
+    let unitsPerMs = 1000;
+    for (let p = pos + 16; p + 4 <= pos + len - 4; ) {
+      const code = this.u16(p);
+      const olen = this.u16(p + 2);
+      if (code === 0) break;
+      if (code === 9 && olen >= 1) {
+        const r = this.buf[p + 4]!;
+        unitsPerMs = (r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r) / 1000;
+      }
+      p += 4 + Math.ceil(olen / 4) * 4;
+    }
+    return { link: this.u16(pos + 8), unitsPerMs };
+  }
+
+  /** An enhanced (6) or obsolete (2) packet block. */
+  private packetBlock(type: number, pos: number, len: number): void {
+    this.stats.records++;
+    const iface = this.interfaces[type === 6 ? this.u32(pos + 8) : this.u16(pos + 8)];
+    const cap = this.u32(pos + 20);
+    if (!iface || 28 + cap > len) noteMalformed(this.stats, this.where(), 'packet block names no known interface or overruns its block');
+    else this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, (this.u32(pos + 12) * 4294967296 + this.u32(pos + 16)) / iface.unitsPerMs, this.where);
+  }
+}
+
 export const pcap: Format = {
   name: 'pcap',
   evidenceType: 'packet-capture',
@@ -211,97 +338,12 @@ export const pcap: Format = {
   },
   async read(path, sink, options) {
     const stats = newStats();
-    const decoder = new PacketDecoder(options.filter, sink, stats);
     const window = new FileWindow(path);
-    let buf = window.buf;
-    let end = 0;
-    let pos = 0;
-    let kind: 'pcap' | 'pcapng' | null = null;
-    let le = true;
-    let nanos = false;
-    let link = 1;
-    const interfaces: { link: number; unitsPerMs: number }[] = [];
-    let bad = false;
-    const where = () => `byte ${window.offset + pos}`;
-    const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
-    const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
     try {
-      for (;;) {
-        const n = window.refill(bad ? end : pos);
-        buf = window.buf;
-        end = window.end;
-        pos = 0;
-        if (n === 0) break;
-        stats.bytes += n;
-        if (bad) continue;
-        if (kind === null) {
-          if (end < 24) continue;
-          const magic = buf.readUInt32LE(0);
-          if (magic === PCAPNG_SHB) kind = 'pcapng';
-          else {
-            kind = 'pcap';
-            le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-            nanos = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
-            if (!le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) { noteMalformed(stats, 'byte 0', 'not a pcap or pcapng file'); bad = true; continue; }
-            link = u32(20) & 0xffff;
-            pos = 24;
-          }
-        }
-        if (kind === 'pcap') {
-          while (end - pos >= 16) {
-            const incl = u32(pos + 8);
-            if (incl > 262144 * 4) { noteMalformed(stats, where(), `record length ${incl} is implausible; the rest of the file is unreadable`); bad = true; break; }
-            if (end - pos - 16 < incl) break;
-            const time = u32(pos) * 1000 + u32(pos + 4) / (nanos ? 1e6 : 1e3);
-            stats.records++;
-            decoder.packet(link, buf, pos + 16, pos + 16 + incl, time, where);
-            pos += 16 + incl;
-          }
-          continue;
-        }
-        while (end - pos >= 12) {
-          if (buf.readUInt32LE(pos) === PCAPNG_SHB) {
-            const bom = buf.readUInt32LE(pos + 8);
-            le = bom === 0x1a2b3c4d;
-            if (!le && bom !== 0x4d3c2b1a) { noteMalformed(stats, where(), 'section header with an unknown byte order'); bad = true; break; }
-            interfaces.length = 0;
-          }
-          const type = u32(pos);
-          const len = u32(pos + 4);
-          if (len < 12 || len % 4 !== 0 || len > 1 << 26) { noteMalformed(stats, where(), `block length ${len} is invalid; the rest of the file is unreadable`); bad = true; break; }
-          if (end - pos < len) break;
-          if (type === 1) {
-            let unitsPerMs = 1000;
-            for (let p = pos + 16; p + 4 <= pos + len - 4; ) {
-              const code = u16(p);
-              const olen = u16(p + 2);
-              if (code === 0) break;
-              if (code === 9 && olen >= 1) {
-                const r = buf[p + 4]!;
-                unitsPerMs = (r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r) / 1000;
-              }
-              p += 4 + Math.ceil(olen / 4) * 4;
-            }
-            interfaces.push({ link: u16(pos + 8), unitsPerMs });
-          } else if (type === 6 || type === 2) {
-            stats.records++;
-            const iface = interfaces[type === 6 ? u32(pos + 8) : u16(pos + 8)];
-            const cap = u32(pos + 20);
-            if (!iface || 28 + cap > len) noteMalformed(stats, where(), 'packet block names no known interface or overruns its block');
-            else decoder.packet(iface.link, buf, pos + 28, pos + 28 + cap, (u32(pos + 12) * 4294967296 + u32(pos + 16)) / iface.unitsPerMs, where);
-          } else if (type === 3) {
-            stats.records++;
-            const iface = interfaces[0];
-            if (!iface) noteMalformed(stats, where(), 'simple packet block before any interface');
-            else decoder.packet(iface.link, buf, pos + 12, pos + len - 4, NaN, where);
-          }
-          pos += len;
-        }
-      }
+      new CaptureReader(window, new PacketDecoder(options.filter, sink, stats), stats).read();
     } finally {
       window.close();
     }
-    if (!bad && end - pos > 0) noteMalformed(stats, where(), `file ends inside a record (${end - pos} bytes left)`);
     return stats;
   },
 };
