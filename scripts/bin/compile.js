@@ -1,42 +1,51 @@
-// The CLI from a compiled bundle: tsx resolves and transforms each TypeScript module on every start, which
-// costs more than a whole single-file validation. The bundle is rebuilt whenever a source file is newer, so
-// it can never run stale code; if it cannot be written (a read-only install), the caller falls back to tsx.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The CLI from compiled code: tsx resolves and transforms each TypeScript module on every start, which
+// costs more than a whole single-file validation. esbuild writes the CLI as code-split chunks, so a command
+// loads only what it uses. The output folder is named after the sources' state and rebuilt whenever a source
+// changes, so it never runs stale code; if it cannot be written (a read-only install), the caller uses tsx.
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['scripts', 'site'];
-const OUT = join(ROOT, 'node_modules/.cache/netneeds/cli.mjs');
+const CACHE = join(ROOT, 'node_modules/.cache/netneeds');
 
-function newestSource(dir, newest = 0) {
+function sourceState(dir, state = { newest: 0, count: 0 }) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = newestSource(path, newest);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    if (entry.isDirectory()) sourceState(path, state);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+      state.newest = Math.max(state.newest, statSync(path).mtimeMs);
+      state.count++;
+    }
   }
-  return newest;
+  return state;
 }
 
-/** URL of an up-to-date bundle of scripts/cli.ts, or null when it cannot be built here. */
+/** URL of the compiled scripts/cli.ts for the current sources, or null when it cannot be built here. */
 export async function compiledCli() {
   try {
-    const built = (() => { try { return statSync(OUT).mtimeMs; } catch { return 0; } })();
-    if (built < Math.max(...SOURCES.map((s) => newestSource(join(ROOT, s))))) {
+    const state = { newest: 0, count: 0 };
+    for (const s of SOURCES) sourceState(join(ROOT, s), state);
+    const name = `cli-${Math.floor(state.newest)}-${state.count}`;
+    const outdir = join(CACHE, name);
+    const entry = join(outdir, 'cli.mjs');
+    if (!statSync(entry, { throwIfNoEntry: false })) {
       const { build } = await import('esbuild');
-      mkdirSync(dirname(OUT), { recursive: true });
-      const tmp = `${OUT}.${process.pid}.tmp.mjs`;
+      const tmp = `${outdir}.${process.pid}.tmp`;
       await build({
-        entryPoints: [join(ROOT, 'scripts/cli.ts')], outfile: tmp, bundle: true, platform: 'node', format: 'esm',
-        target: 'node20', packages: 'external', sourcemap: false, logLevel: 'silent',
-        // Bundled modules run from node_modules/.cache; packages stay external, resolved from the project.
+        entryPoints: { cli: join(ROOT, 'scripts/cli.ts'), worker: join(ROOT, 'scripts/lint/worker.ts') },
+        outdir: tmp, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
+        target: 'node20', packages: 'external', logLevel: 'silent',
+        // Packages stay external and resolve from the project; some CommonJS code in them calls require.
         banner: { js: `import { createRequire as __nnRequire } from 'node:module'; const require = __nnRequire(${JSON.stringify(pathToFileURL(join(ROOT, 'package.json')).href)});` },
       });
-      const { renameSync } = await import('node:fs');
-      renameSync(tmp, OUT);
+      mkdirSync(CACHE, { recursive: true });
+      try { renameSync(tmp, outdir); } catch { rmSync(tmp, { recursive: true, force: true }); } // another process won the race
+      for (const old of readdirSync(CACHE)) if (old.startsWith('cli') && old !== name && !old.endsWith('.tmp')) rmSync(join(CACHE, old), { recursive: true, force: true });
     }
-    return pathToFileURL(OUT).href;
+    return pathToFileURL(entry).href;
   } catch {
     return null;
   }

@@ -67,6 +67,9 @@ export function buildIndex(vendorFiles: LoadedFile[], today: string, allRelPaths
   return { claims, vendors, groups, today };
 }
 
+/** Up to this many named files, a run reads only the vendor files they need. */
+const TARGETED_VENDOR_LOADING = 64;
+
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -75,8 +78,22 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
   const rules = options.rules ?? RULES;
   const all = existsSync(devicesDir) ? listDataFiles(devicesDir) : [];
   const only = options.only ? new Set(options.only) : null;
-  // Partial runs still read vendor files: group references and vendor-file checks need them.
-  const vendorFiles = all.filter((rel) => rel.endsWith('/' + VENDOR_FILE)).map((rel) => loadFile(devicesDir, rel, options.displayBase));
+  // A few named files are read first, so that only the vendor files they need (their own, and the ones whose
+  // groups they use) are read too; a larger run reads every vendor file once and its device files one by one.
+  const preloaded = new Map<string, LoadedFile>();
+  let vendorRels = all.filter((rel) => rel.endsWith('/' + VENDOR_FILE));
+  if (only && only.size <= TARGETED_VENDOR_LOADING) {
+    const needed = new Set<string>();
+    for (const rel of all) {
+      if (!only.has(rel)) continue;
+      needed.add(rel.split('/')[0]!);
+      const file = loadFile(devicesDir, rel, options.displayBase);
+      preloaded.set(rel, file);
+      if (isRecord(file.data)) for (const e of asArray(file.data.endpoints)) if (isRecord(e) && typeof e.group === 'string') needed.add(e.group.split('/')[0]!);
+    }
+    vendorRels = vendorRels.filter((rel) => needed.has(rel.split('/')[0]!));
+  }
+  const vendorFiles = vendorRels.map((rel) => preloaded.get(rel) ?? loadFile(devicesDir, rel, options.displayBase));
   const index = buildIndex(vendorFiles, options.today ?? today(), all);
   const vendorByPath = new Map(vendorFiles.map((f) => [f.relPath, f]));
   const problems: Problem[] = [];
@@ -86,7 +103,7 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
   for (const rel of all) {
     if (only && !only.has(rel)) { if (vendorByPath.has(rel)) files.push(vendorByPath.get(rel)!); continue; }
     // Device files are read one at a time and released after their check, so memory stays flat.
-    const file = vendorByPath.get(rel) ?? loadFile(devicesDir, rel, options.displayBase);
+    const file = vendorByPath.get(rel) ?? preloaded.get(rel) ?? loadFile(devicesDir, rel, options.displayBase);
     files.push(file);
     checked++;
     problems.push(...file.problems);

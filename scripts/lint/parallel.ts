@@ -41,9 +41,9 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
 function runWorker(task: WorkerTask): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // From TypeScript sources, a worker needs tsx's loader registered first (workers do not inherit it); from
-    // the compiled CLI bundle (scripts/bin/compile.js), this very module is the bundle and exports lintWorker.
+    // the compiled CLI (scripts/bin/compile.js), worker.mjs sits beside every chunk.
     const fromSources = import.meta.url.endsWith('.ts');
-    const entry = fromSources ? new URL('./worker.ts', import.meta.url).href : import.meta.url;
+    const entry = new URL(fromSources ? './worker.ts' : './worker.mjs', import.meta.url).href;
     const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
     const bootstrap = `${load}.then((m) => m.lintWorker())`;
     const worker = new Worker(bootstrap, { eval: true, workerData: task });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runFix } from '../../scripts/cli.js';
+import { runFix } from '../../scripts/commands/check.js';
 import { lint } from '../../scripts/lint/index.js';
 import { baseDevice, baseVendor, TODAY, tree, yamlOf } from './helpers.js';
 
