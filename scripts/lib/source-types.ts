@@ -1,8 +1,10 @@
 // Shapes of the YAML files in devices/, as the schemas define them. Rules must not trust these types
 // until the schema check passes: a rule reads through `asRecord`/`asArray` guards.
-export type VerdictWord = 'required' | 'not-required' | 'setup-only' | 'unknown';
+// The vocabulary shared with the bundle is defined once, in the bundle's published types.
+import type { Effect, EvidenceType, NeedFunction, VerdictWord } from '../build/types.js';
+
+export type { Effect, EvidenceType, NeedFunction, VerdictWord };
 export const VERDICT_WORDS: readonly VerdictWord[] = ['required', 'not-required', 'setup-only', 'unknown'];
-export type NeedFunction = 'vendor-app' | 'home-assistant';
 export const NEED_FUNCTIONS: readonly NeedFunction[] = ['vendor-app', 'home-assistant'];
 
 export interface VerdictClaim { verdict: VerdictWord; evidence: string[]; note?: string }
@@ -40,15 +42,11 @@ export interface SourceLocalFlow {
   evidence: string[];
   note?: string;
 }
-export type Effect = 'stops-working' | 'degraded' | 'keeps-working' | 'unknown';
 export interface BlockedReport { 'vendor-app': Effect; 'home-assistant': Effect; note?: string; evidence: string[] }
 export interface WhenBlocked {
   internet?: BlockedReport[];
   'reject-or-drop'?: { advice: 'reject' | 'either' | 'unknown'; note?: string; evidence: string[] };
 }
-export type EvidenceType =
-  | 'firewall-log' | 'packet-capture' | 'dns-log' | 'blocking-test' | 'vendor-documentation' | 'paper'
-  | 'community-report' | 'mud-profile';
 export interface SourceEvidence {
   id: string; type: EvidenceType; date?: string; accessed?: string; source: string;
   title?: string; firmware?: string; region?: string; note?: string;
