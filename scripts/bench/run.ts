@@ -62,6 +62,7 @@ async function main() {
   const siteBudget = await optional<(distDir: string) => Promise<Row[]>>('scripts/bench/site-budget.ts', 'siteBudget');
   if (siteBudget) rows.push(...(await siteBudget(dist)));
   const draftThroughput = await optional<(workDir: string) => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
+  mkdirSync(join(work, 'draft'), { recursive: true });
   if (draftThroughput) rows.push(...(await draftThroughput(join(work, 'draft'))));
 
   console.log('\nresults:');

@@ -1,6 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { globSync } from 'glob';
 import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { Problem } from './problems.js';
 
@@ -26,8 +25,16 @@ export interface LoadedFile {
 
 const toSlash = (p: string) => p.split(sep).join('/');
 
+/** `<vendor>/<file>.yaml` (and .yml, which id-path rejects) for every data file, sorted. */
 export function listDataFiles(devicesDir: string): string[] {
-  return globSync('*/*.{yaml,yml}', { cwd: devicesDir, nodir: true, dot: false, posix: true }).sort();
+  const out: string[] = [];
+  for (const vendor of readdirSync(devicesDir, { withFileTypes: true })) {
+    if (!vendor.isDirectory() || vendor.name.startsWith('.')) continue;
+    for (const file of readdirSync(join(devicesDir, vendor.name), { withFileTypes: true })) {
+      if (file.isFile() && !file.name.startsWith('.') && /\.ya?ml$/.test(file.name)) out.push(`${vendor.name}/${file.name}`);
+    }
+  }
+  return out.sort();
 }
 
 /** Offset of the first byte that is not valid UTF-8, or -1. */
