@@ -69,12 +69,14 @@ function loadValidators(): void {
   for (const n of COMPILED) validatorCache.set(n, mod[n]);
 }
 
-export function validators(): Record<Compiled, ValidateFunction> & { schemas: Map<string, Record<string, unknown>> } {
-  if (validatorCache.size === 0) loadValidators();
-  return {
-    device: validatorCache.get('device')!, vendor: validatorCache.get('vendor')!, bundle: validatorCache.get('bundle')!,
-    get schemas() { return schemaDocuments(); },
-  };
+let compiled: Record<Compiled, ValidateFunction> | null = null;
+
+export function validators(): Record<Compiled, ValidateFunction> {
+  if (!compiled) {
+    loadValidators();
+    compiled = Object.fromEntries(validatorCache) as Record<Compiled, ValidateFunction>;
+  }
+  return compiled;
 }
 
 /** The enum values a schema lists for a property, read from the schema so that tools never repeat them. */

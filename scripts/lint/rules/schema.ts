@@ -123,7 +123,7 @@ export const schema: Rule = {
   description: 'The file matches schema/device.schema.json or schema/vendor.schema.json.',
   appliesTo: ['device', 'vendor'],
   check({ file, report }) {
-    const validate = file.kind === 'device' ? validators().device : validators().vendor;
+    const validate = validators()[file.kind];
     if (validate(file.data)) return;
     for (const m of explain(validate.errors ?? [], file.data)) {
       report(m.path, m.message, { ...(m.hint ? { hint: m.hint } : {}), ...(m.at ? { at: m.at } : {}) });
