@@ -26,7 +26,7 @@ const ports = (items: (number | string)[] | undefined): PortRange[] =>
 
 function evidenceModel(e: SourceEvidence, prefix = ''): Evidence {
   const out: Evidence = { id: prefix + e.id, type: e.type, source: e.source };
-  for (const k of ['date', 'accessed', 'title', 'firmware', 'region', 'note'] as const) if (e[k] !== undefined) out[k] = e[k];
+  for (const k of ['date', 'accessed', 'title', 'firmware', 'region', 'note', 'quote'] as const) if (e[k] !== undefined) out[k] = e[k];
   return out;
 }
 

@@ -5,8 +5,8 @@ export type NeedFunction = 'vendor-app' | 'home-assistant';
 export type Effect = 'stops-working' | 'degraded' | 'keeps-working' | 'unknown';
 export type Tristate = 'yes' | 'no' | 'unknown';
 export type EvidenceType =
-  | 'firewall-log' | 'packet-capture' | 'dns-log' | 'blocking-test' | 'vendor-documentation' | 'paper'
-  | 'community-report' | 'mud-profile';
+  | 'firewall-log' | 'packet-capture' | 'dns-log' | 'blocking-test' | 'vendor-documentation'
+  | 'integration-documentation' | 'source-code' | 'paper' | 'community-report' | 'community-blocklist' | 'mud-profile';
 
 export interface PortRange { from: number; to: number }
 export interface Claim { verdict: VerdictWord; evidence: string[]; note?: string }
@@ -65,6 +65,8 @@ export interface Evidence {
   firmware?: string;
   region?: string;
   note?: string;
+  /** The passage of the source that carries the claim, verbatim (at most 25 words). */
+  quote?: string;
 }
 
 export interface HaIntegration { domain: string; name?: string; iotClass?: string }

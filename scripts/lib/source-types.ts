@@ -49,7 +49,7 @@ export interface WhenBlocked {
 }
 export interface SourceEvidence {
   id: string; type: EvidenceType; date?: string; accessed?: string; source: string;
-  title?: string; firmware?: string; region?: string; note?: string;
+  title?: string; firmware?: string; region?: string; note?: string; quote?: string;
 }
 export interface SourceDevice {
   id: string;
