@@ -93,19 +93,67 @@ const isPort = (s: string) => /^[0-9]{1,5}$/.test(s) && Number(s) >= 1 && Number
 /** Line grammars for formats no tool here can parse: every line is a comment or a fully checked entry. */
 const GRAMMARS: { test: RegExp; comment: RegExp; line: (l: string) => boolean }[] = [
   { test: /\.opnsense\/README\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: () => false },
-  { test: /-hosts\.txt$/, comment: /^$/, line: (l) => isHost(l) || isAddress(l) },
-  { test: /-addresses\.txt$/, comment: /^$/, line: isAddress },
-  { test: /-ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
+  { test: /_hosts\.txt$/, comment: /^$/, line: (l) => isHost(l) || isAddress(l) },
+  { test: /_addresses\.txt$/, comment: /^$/, line: isAddress },
+  { test: /_ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
   { test: /\.hosts$/, comment: /^#( [\x20-\x7e]*)?$/, line: (l) => l.startsWith('0.0.0.0 ') && isHost(l.slice(8)) },
   { test: /\.domains\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: isHost },
   { test: /\.adguard\.txt$/, comment: /^!( [\x20-\x7e]*)?$/, line: (l) => /^\|\|[^|^]+\^$/.test(l) && isHost(l.slice(2, -1)) },
   {
     test: /\.rsc$/,
     comment: /^#( [\x20-\x7e]*)?$/,
-    line: (l) => /^\/ip(v6)? firewall (filter|address-list)( remove \[find comment=netneeds\])?$/.test(l) ||
-      (/^add( [a-z-]+=!?[A-Za-z0-9.:/,_-]+)+ comment=netneeds$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
+    line: (l) => /^\/ip(v6)? firewall (filter|address-list|nat)$/.test(l) ||
+      /^\/ip(v6)? firewall (filter|nat) move \[find where comment="netneeds:[0-9a-f]{8}"( && chain="forward")?\] destination=0$/.test(l) ||
+      /^\/ip(v6)? firewall (filter|nat|address-list) remove \[find where comment~"\^netneeds" && comment!="netneeds:[0-9a-f]{8}"\]$/.test(l) ||
+      (/^add( [a-z-]+=!?[A-Za-z0-9.:/,_-]+)+ comment=netneeds:[0-9a-f]{8}$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
   },
 ];
+
+const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_]{0,30}$/;
+const aliasEntry = (type: string, entry: string) => (type === 'port' ? entry.split(':').length <= 2 && entry.split(':').every(isPort) : isAddress(entry) || (type === 'host' && isHost(entry)));
+
+/** OPNsense's alias import JSON: {"aliases": {"alias": {<uuid>: {...}}}} with valid names and checked entries. */
+export function checkOpnsenseAliases(files: string[]): CheckResult {
+  const failures: string[] = [];
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+  for (const f of files) {
+    try {
+      const doc = JSON.parse(readFileSync(f, 'utf8')) as { aliases?: { alias?: Record<string, Record<string, unknown>> } };
+      const entries = Object.entries(doc.aliases?.alias ?? {});
+      if (!doc.aliases?.alias || Object.keys(doc).length !== 1) { failures.push(`FAIL ${f}: not {"aliases": {"alias": {...}}}`); continue; }
+      for (const [id, a] of entries) {
+        const keys = Object.keys(a).sort().join(',');
+        if (!UUID.test(id)) failures.push(`FAIL ${f}: alias key ${id} is not a UUID`);
+        if (keys !== 'categories,content,counters,description,enabled,name,proto,type,updatefreq') failures.push(`FAIL ${f}: alias ${id} has fields ${keys}`);
+        if (typeof a.name !== 'string' || !ALIAS_NAME.test(a.name)) failures.push(`FAIL ${f}: alias name ${JSON.stringify(a.name)}`);
+        if (!['host', 'network', 'port'].includes(a.type as string)) failures.push(`FAIL ${f}: alias type ${JSON.stringify(a.type)}`);
+        if (typeof a.description !== 'string' || !/^[\x20-\x7e]*$/.test(a.description)) failures.push(`FAIL ${f}: description ${JSON.stringify(a.description)}`);
+        const content = typeof a.content === 'string' ? (a.content === '' ? [] : a.content.split('\n')) : null;
+        if (!content || !content.every((e) => aliasEntry(a.type as string, e))) failures.push(`FAIL ${f}: content of ${String(a.name)}: ${JSON.stringify(a.content)}`);
+      }
+    } catch (e) { failures.push(`FAIL ${f}: ${(e as Error).message}`); }
+  }
+  return { checked: files.length, failures };
+}
+
+/** pfSense's config.xml <aliases> section, line by line: only the elements pfSense reads, with checked values. */
+export function checkPfsenseAliases(files: string[]): CheckResult {
+  const failures: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    const m = /^<\?xml version="1\.0"\?>\n<aliases>\n((?:\t<alias>\n\t\t<name>[^<]*<\/name>\n\t\t<type>[^<]*<\/type>\n\t\t<address>[^<]*<\/address>\n\t\t<descr>[^<]*<\/descr>\n\t\t<detail>[^<]*<\/detail>\n\t<\/alias>\n)*)<\/aliases>\n$/.exec(text);
+    if (!m) { failures.push(`FAIL ${f}: not a pfSense <aliases> section`); continue; }
+    for (const alias of m[1]!.split('\t<alias>\n').slice(1)) {
+      const field = (k: string) => new RegExp(`<${k}>([^<]*)</${k}>`).exec(alias)![1]!;
+      const [name, type, address, descr] = ['name', 'type', 'address', 'descr'].map(field) as [string, string, string, string];
+      if (!ALIAS_NAME.test(name)) failures.push(`FAIL ${f}: alias name ${JSON.stringify(name)}`);
+      if (!['host', 'network', 'port'].includes(type)) failures.push(`FAIL ${f}: alias type ${type}`);
+      if (/[&"']/.test(descr) || !/^[\x20-\x7e]*$/.test(descr)) failures.push(`FAIL ${f}: descr ${JSON.stringify(descr)}`);
+      if (address !== '' && !address.split(' ').every((e) => aliasEntry(type, e))) failures.push(`FAIL ${f}: address of ${name}: ${JSON.stringify(address)}`);
+    }
+  }
+  return { checked: files.length, failures };
+}
 
 export function checkGrammar(files: string[]): CheckResult {
   const failures: string[] = [];
@@ -127,14 +175,15 @@ export function checkGrammar(files: string[]): CheckResult {
 export function checkAll(files: string[]): { byTool: Record<string, CheckResult>; failures: string[]; checked: number } {
   const pick = (re: RegExp) => files.filter((f) => re.test(f));
   const byTool: Record<string, CheckResult> = {
-    'nft -c': checkNft(pick(/(?<!openwrt)\.nft$/)),
-    'nft -c (fw4 include)': checkOpenwrtNft(pick(/\.openwrt\.nft$/)),
+    'nft -c': checkNft(pick(/\.nft$/)),
     'iptables-restore --test + ipset': checkIptables(pick(/\.iptables$/).map((f) => f.slice(0, -'.iptables'.length))),
     'dnsmasq --test': checkDnsmasq(pick(/\.conf$/)),
-    'yanglint (check-mud)': checkMud(pick(/\.json$/)),
+    'yanglint (check-mud)': checkMud(pick(/(?<!opnsense-aliases)\.json$/)),
+    'OPNsense alias import': checkOpnsenseAliases(pick(/opnsense-aliases\.json$/)),
+    'pfSense <aliases>': checkPfsenseAliases(pick(/pfsense-aliases\.xml$/)),
     grammar: checkGrammar(pick(/(\.txt|\.hosts|\.rsc)$/)),
   };
-  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/)]);
+  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/), ...pick(/pfsense-aliases\.xml$/)]);
   const unchecked = files.filter((f) => !covered.has(f)).map((f) => `FAIL ${f}: no checker`);
   const failures = [...Object.values(byTool).flatMap((r) => r.failures), ...unchecked];
   // .ip6tables and .ipset files are checked together with their .iptables file.

@@ -1,4 +1,5 @@
-import type { Policy } from '../plan.js';
+import ipaddr from 'ipaddr.js';
+import type { DevicePlan, Policy } from '../plan.js';
 import { PolicyError, safeId } from '../plan.js';
 
 /** One generated file; `name` is a suffix the caller puts after its own base name (`<base>.<name>`). */
@@ -18,8 +19,9 @@ export function header(policy: Policy, comment: string, usage: string[]): string
   // One line per device: dnsmasq refuses configuration lines (comments included) longer than about 1000 bytes.
   const lines = [
     'NetNeeds allow-list policy (generated; do not edit, regenerate instead)',
-    `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}`,
-    ...policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`),
+    `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}; not-required verdicts acted on: ${policy.trust === 'tested' ? 'tested only' : policy.trust === 'documented' ? 'tested or documented' : 'tested, documented or community-listed'}`,
+    `any-destination endpoints: ${policy.anyDestination === 'allow' ? 'allowed (never DNS, DoT or DoH)' : 'refused'}; mode: ${policy.mode === 'log' ? 'log only (refuses nothing; logs what enforce mode would refuse)' : 'enforce'}`,
+    ...policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}, IPv6 ${d.ipv6 === 'open' ? 'by policy' : 'closed'}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`),
     ...usage,
   ];
   return lines.map((l) => (l ? `${comment} ${l}` : comment)).join('\n') + '\n';
@@ -34,4 +36,26 @@ export function dnsmasqLine(line: string): string {
     throw new PolicyError(`a dnsmasq line for ${line.split('/')[1]} would be ${line.length} bytes (dnsmasq reads 1024): too many devices share this name; generate fewer devices per policy`);
   }
   return line + '\n';
+}
+
+/** The log prefix of refusals in log-only mode; `netneeds draft` reads the lines that follow it. */
+export const logPrefix = (d: DevicePlan) => `netneeds ${d.tag} refused: `;
+
+/**
+ * The last step of every guide: conversations opened before the rules were loaded keep flowing until their
+ * conntrack entries go, so a test of the block would mislead.
+ */
+export function conntrackFlush(policy: Policy): string[] {
+  const lines = ['Last, end the conversations the devices opened before these rules (they would keep flowing):'];
+  for (const d of policy.devices) {
+    const addresses = [...d.sources.v4, ...d.sources.v6];
+    if (addresses.length === 0) lines.push(`  conntrack -D -s <address of ${d.tag}>; conntrack -D -d <address of ${d.tag}>`);
+    for (const a of addresses) {
+      const [ip, len] = a.split('/');
+      if (len === undefined) { lines.push(`  conntrack -D -s ${a}; conntrack -D -d ${a}`); continue; }
+      const mask = ipaddr.IPv4.isValidFourPartDecimal(ip!) ? ipaddr.IPv4.subnetMaskFromPrefixLength(Number(len)).toString() : ipaddr.IPv6.subnetMaskFromPrefixLength(Number(len)).toRFC5952String();
+      lines.push(`  conntrack -D -s ${ip} --mask-src ${mask}; conntrack -D -d ${ip} --mask-dst ${mask}`);
+    }
+  }
+  return lines;
 }

@@ -66,7 +66,8 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
     for (const h of a.to.hosts) fromDevice({ dnsname: h }, a.service);
     for (const n of a.to.v4) fromDevice({ network: n.includes('/') ? n : `${n}/32` }, a.service);
     for (const n of a.to.v6) fromDevice({ network: n.includes('/') ? n : `${n}/128` }, a.service);
-    if (a.to.any) fromDevice({ any: true }, a.service);
+    // NTP to any server is the ntp controller's job in MUD (added above).
+    if (a.to.any && !(a.service.protocol === 'udp' && a.service.ports.length === 1 && a.service.ports[0]!.from === 123 && a.service.ports[0]!.to === 123)) fromDevice({ any: true }, a.service);
   }
   for (const l of d.local) {
     const peer = localPeer(l);
@@ -76,7 +77,9 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
 }
 
 function localPeer(l: LocalRule): Peer | null {
-  if (l.peer === 'controller') return { mud: 'my-controller' };
+  // The router's own services keep their MUD meaning: the network's DNS and NTP servers, never Home Assistant.
+  if (l.peer === 'router') return l.name === 'dns' ? { controller: 'urn:ietf:params:mud:dns' } : l.name === 'ntp' ? { controller: 'urn:ietf:params:mud:ntp' } : null;
+  if (l.peer === 'home-assistant' || l.peer === 'controller') return { mud: 'my-controller' };
   if (l.peer === 'same-manufacturer') return { mud: 'same-manufacturer' };
   if (l.peer === 'multicast') return l.group ? { network: l.group.address.includes('/') ? l.group.address : `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
   return { mud: 'local-networks' };
