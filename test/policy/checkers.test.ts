@@ -59,7 +59,7 @@ describe('policy checkers', () => {
     expect(checkGrammar([file('a.hosts', '# ok\n0.0.0.0 ads.example.com\n')]).failures).toEqual([]);
     expect(checkGrammar([file('b.hosts', '0.0.0.0 ads.example.com evil\n')]).failures).toHaveLength(1);
     expect(checkGrammar([file('c.adguard.txt', '||a.example.com^$important\n')]).failures).toHaveLength(1);
-    expect(checkGrammar([file('d.mikrotik.rsc', 'add list=x address=a.example.com comment=netneeds\n/system reboot\n')]).failures).toHaveLength(1);
+    expect(checkGrammar([file('d.mikrotik.rsc', 'add list=x address=a.example.com comment=netneeds:0123abcd\n/system reboot\n')]).failures).toHaveLength(1);
     expect(checkGrammar([file('e-ports.txt', '443\n1000:2000\n70000\n')]).failures).toHaveLength(1);
   });
 });

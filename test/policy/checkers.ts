@@ -98,6 +98,14 @@ const GRAMMARS: { test: RegExp; comment: RegExp; line: (l: string) => boolean }[
   { test: /_ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
   { test: /\.hosts$/, comment: /^#( [\x20-\x7e]*)?$/, line: (l) => l.startsWith('0.0.0.0 ') && isHost(l.slice(8)) },
   { test: /\.domains\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: isHost },
+  {
+    test: /\.adguard-clients\.txt$/,
+    comment: /^!( [\x20-\x7e]*)?$/,
+    line: (l) => {
+      const m = /^\|\|([^|^$]+)\^(?:\$client=([^$]+))?$/.exec(l);
+      return !!m && isHost(m[1]!) && (!m[2] || m[2].split('|').every((c) => (c.includes(':') ? /^'[^']+'$/.test(c) && isAddress(c.slice(1, -1)) : isAddress(c))));
+    },
+  },
   { test: /\.adguard\.txt$/, comment: /^!( [\x20-\x7e]*)?$/, line: (l) => /^\|\|[^|^]+\^$/.test(l) && isHost(l.slice(2, -1)) },
   {
     test: /\.rsc$/,
@@ -155,6 +163,31 @@ export function checkPfsenseAliases(files: string[]): CheckResult {
   return { checked: files.length, failures };
 }
 
+/** The tables and unique keys of Pi-hole's gravity database that the statements touch (Pi-hole v5/v6 gravity.db). */
+const GRAVITY_SCHEMA = [
+  'CREATE TABLE "group" (id INTEGER PRIMARY KEY AUTOINCREMENT, enabled BOOLEAN NOT NULL DEFAULT 1, name TEXT UNIQUE NOT NULL, date_added INTEGER, date_modified INTEGER, description TEXT);',
+  'INSERT INTO "group" (id, enabled, name, description) VALUES (0, 1, \'Default\', \'The default group\');',
+  'CREATE TABLE client (id INTEGER PRIMARY KEY AUTOINCREMENT, ip TEXT NOT NULL UNIQUE, date_added INTEGER, date_modified INTEGER, comment TEXT);',
+  'CREATE TABLE client_by_group (client_id INTEGER NOT NULL REFERENCES client (id), group_id INTEGER NOT NULL REFERENCES "group" (id), PRIMARY KEY (client_id, group_id));',
+  'CREATE TABLE domainlist (id INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL DEFAULT 0, domain TEXT NOT NULL, enabled BOOLEAN NOT NULL DEFAULT 1, date_added INTEGER, date_modified INTEGER, comment TEXT, UNIQUE(domain, type));',
+  'CREATE TABLE domainlist_by_group (domainlist_id INTEGER NOT NULL REFERENCES domainlist (id), group_id INTEGER NOT NULL REFERENCES "group" (id), PRIMARY KEY (domainlist_id, group_id));',
+  'CREATE TRIGGER tr_domainlist_add AFTER INSERT ON domainlist BEGIN INSERT INTO domainlist_by_group (domainlist_id, group_id) VALUES (NEW.id, 0); END;',
+].join('\n');
+
+/** Pi-hole statements: each line a known statement shape, and the whole file runs in sqlite3 on the gravity tables. */
+export function checkPiholeSql(files: string[]): CheckResult {
+  const failures: string[] = [];
+  const LINE = /^(--( [\x20-\x7e]*)?|BEGIN TRANSACTION;|COMMIT;|INSERT OR IGNORE INTO ("group"|client|client_by_group|domainlist|domainlist_by_group) [\x20-\x7e]*;|DELETE FROM domainlist_by_group WHERE group_id = 0 [\x20-\x7e]*;)$/;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    text.split('\n').slice(0, -1).forEach((l, i) => { if (!LINE.test(l)) failures.push(`FAIL ${f}:${i + 1}: ${JSON.stringify(l.slice(0, 200))}`); });
+    const r = spawnSync('sqlite3', ['-bail', ':memory:'], { input: `${GRAVITY_SCHEMA}\n${text}\nSELECT 'rows', count(*) FROM domainlist_by_group WHERE group_id = 0;\n`, encoding: 'utf8' });
+    if (r.status !== 0) failures.push(`FAIL ${f}: sqlite3: ${r.stderr.trim()}`);
+    else if (!/^rows\|0$/m.test(r.stdout)) failures.push(`FAIL ${f}: entries left in the Default group: ${r.stdout.trim()}`);
+  }
+  return { checked: files.length, failures };
+}
+
 export function checkGrammar(files: string[]): CheckResult {
   const failures: string[] = [];
   let checked = 0;
@@ -181,9 +214,10 @@ export function checkAll(files: string[]): { byTool: Record<string, CheckResult>
     'yanglint (check-mud)': checkMud(pick(/(?<!opnsense-aliases)\.json$/)),
     'OPNsense alias import': checkOpnsenseAliases(pick(/opnsense-aliases\.json$/)),
     'pfSense <aliases>': checkPfsenseAliases(pick(/pfsense-aliases\.xml$/)),
+    'sqlite3 (Pi-hole gravity)': checkPiholeSql(pick(/\.pihole\.sql$/)),
     grammar: checkGrammar(pick(/(\.txt|\.hosts|\.rsc)$/)),
   };
-  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/), ...pick(/pfsense-aliases\.xml$/)]);
+  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/), ...pick(/pfsense-aliases\.xml$/), ...pick(/\.pihole\.sql$/)]);
   const unchecked = files.filter((f) => !covered.has(f)).map((f) => `FAIL ${f}: no checker`);
   const failures = [...Object.values(byTool).flatMap((r) => r.failures), ...unchecked];
   // .ip6tables and .ipset files are checked together with their .iptables file.

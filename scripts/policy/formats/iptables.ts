@@ -19,9 +19,8 @@ function checked(name: string, max: number): string {
 const learnKey = (d: DevicePlan) => createHash('sha256').update(JSON.stringify([d.id, d.sources])).digest('hex').slice(0, 8);
 const ipsetName = (d: DevicePlan, key: string, kind: 'a' | 'n', v: 4 | 6) => checked(`nn_${d.tag}_${key}_${kind}${v}`, IPSET_MAX);
 const srcSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_src${v}`, IPSET_MAX);
-const macSet = (d: DevicePlan) => checked(d.sources.macs.length ? `nn_${d.tag}_mac` : `nn_${d.tag}_${learnKey(d)}_macl`, IPSET_MAX);
 const seenSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_${learnKey(d)}_seen${v}`, IPSET_MAX);
-const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR' | 'V6') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);
+const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);
 
 /** The protocol and port matches of a service, one entry per rule it needs (multiport holds 15 ports). */
 function l4(s: Service, v: 4 | 6, side: 'dport' | 'sport' = 'dport'): string[] | null {
@@ -68,22 +67,14 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
   for (const d of policy.devices) {
     const [out, inward, peer, peerReply] = [chainName(d, 'OUT'), chainName(d, 'IN'), chainName(d, 'PEER'), chainName(d, 'PEERR')];
     chains.push(out, inward, peer, peerReply);
-    const mac = macSet(d);
     const rpf = '-m rpfilter';
-    if (d.sources.macs.length) {
-      if (v === 4) learn.push(rule('-A NETNEEDS_LEARN -m set --match-set', mac, 'src ! -s 0.0.0.0', rpf, '-j SET --add-set', seenSet(d, 4), 'src --exist'));
-    } else if (v === 4) {
-      learn.push(rule('-A NETNEEDS_LEARN -m set --match-set', srcSet(d, 4), 'src', rpf, '-j SET --add-set', mac, 'src --exist'));
-    }
-    if (v === 6) learn.push(rule('-A NETNEEDS_LEARN -m set --match-set', mac, 'src ! -s fe80::/10', rpf, '-j SET --add-set', seenSet(d, 6), 'src --exist'));
-    if (v === 6 && d.ipv6 === 'closed') {
-      const closed = chainName(d, 'V6');
-      chains.push(closed);
-      rules.push(rule('-A NETNEEDS_FWD -m set --match-set', mac, 'src -j', closed), rule('-A NETNEEDS_FWD -m set --match-set', seenSet(d, 6), 'dst -j', closed));
-      rules.push(...refuse(policy, d, closed, v));
-    }
-    const fromDevice = [`-m set --match-set ${srcSet(d, v)} src`, ...(d.sources.macs.length ? [`-m set --match-set ${mac} src`] : [])];
-    const toDevice = [`-m set --match-set ${srcSet(d, v)} dst`, ...(d.sources.macs.length || (v === 6 && d.ipv6 === 'open') ? [`-m set --match-set ${seenSet(d, v)} dst`] : [])];
+    const macs = d.sources.macs.map((m) => `-m mac --mac-source ${m}`);
+    // A MAC-given device's addresses are learned on the way in (reverse-path checked). ipset's hash:mac is missing
+    // from many kernels, so a device given by IPv4 only cannot have its MAC learned here: its IPv6 stays open to
+    // whatever else the router allows unless its MAC or IPv6 addresses are given (the nftables format closes it).
+    for (const m of macs) learn.push(rule('-A NETNEEDS_LEARN', m, v === 4 ? '! -s 0.0.0.0' : '! -s fe80::/10', rpf, '-j SET --add-set', seenSet(d, v), 'src --exist'));
+    const fromDevice = [`-m set --match-set ${srcSet(d, v)} src`, ...macs];
+    const toDevice = [`-m set --match-set ${srcSet(d, v)} dst`, ...(macs.length ? [`-m set --match-set ${seenSet(d, v)} dst`] : [])];
     for (const m of fromDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', out));
     for (const m of toDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', inward));
     if (policy.mode === 'enforce' && !(v === 6 && d.ipv6 === 'closed')) {
@@ -119,7 +110,7 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     '(--noflush keeps your other rules). It puts one jump first in FORWARD, mangle PREROUTING and nat PREROUTING;',
     'remove them before loading again. Allowed traffic returns to your own FORWARD rules; everything else from or to',
     'the devices is refused, and their DNS to any server is answered by this router (port 53 redirected).',
-    ...policy.devices.filter((d) => d.ipv6 === 'closed').map((d) => `IPv6 of ${d.tag} is closed (given by IPv4 only): give its IPv6 addresses, its prefix or its MAC to open it to the policy.`),
+    ...policy.devices.filter((d) => d.ipv6 === 'closed').map((d) => `IPv6 of ${d.tag}: given by IPv4 only, so these rules cannot see its IPv6 traffic; give its MAC (then IPv6 follows the policy) or use the nftables format, which closes it.`),
     ...conntrackFlush(policy),
   ];
   const table = (name: string, own: string[], lines: string[]) => `*${name}\n${own.map((c) => `:${c} - [0:0]`).join('\n')}\n${[...new Set(lines)].join('\n')}\nCOMMIT\n`;
@@ -141,12 +132,7 @@ function ipsetFile(policy: Policy): string {
   if (policy.devices.some(usesLan)) for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? policy.lan.v4 : policy.lan.v6);
   for (const d of policy.devices) {
     for (const v of [4, 6] as const) create(srcSet(d, v), 'hash:net', v, v === 4 ? d.sources.v4 : d.sources.v6);
-    if (d.sources.macs.length) {
-      lines.push(`create ${macSet(d)} hash:mac -exist`, `flush ${macSet(d)}`, ...d.sources.macs.map((m) => `add ${macSet(d)} ${m} -exist`));
-    } else {
-      lines.push(`create ${macSet(d)} hash:mac timeout ${LEARN_TIMEOUT} -exist`);
-    }
-    for (const v of [4, 6] as const) lines.push(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
+    if (d.sources.macs.length) for (const v of [4, 6] as const) lines.push(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
     d.allow.forEach((a) => {
       for (const v of [4, 6] as const) {
         if (l4(a.service, v) === null) continue;
