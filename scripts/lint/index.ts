@@ -8,6 +8,7 @@ import { idPath } from './rules/id-path.js';
 import { aliasCollisions, uniqueIds } from './rules/unique-ids.js';
 import { vendorFile } from './rules/vendor-file.js';
 import { destination } from './rules/destination.js';
+import { broadDestination } from './rules/broad-destination.js';
 import { hostname } from './rules/hostname.js';
 import { ipCanonical } from './rules/ip-canonical.js';
 import { publicAddress } from './rules/public-address.js';
@@ -23,7 +24,7 @@ import { canonicalFormat } from './rules/canonical-format.js';
 
 /** Order matters only for reading: the schema first, formatting last. */
 export const RULES: readonly Rule[] = [
-  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, hostname, ipCanonical, publicAddress, portRange,
+  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, broadDestination, hostname, ipCanonical, publicAddress, portRange,
   portService, evidenceRefs, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
 ];
 

@@ -3,7 +3,7 @@
 // hit a name the policy allows, and where the blocker can scope a rule to a client (AdGuard Home's $client, Pi-hole
 // groups) the rules are scoped to the devices' addresses.
 import { parents, type DevicePlan, type Policy } from '../plan.js';
-import { isShared } from '../shared-infrastructure.js';
+import { isShared } from '../../lib/shared-infrastructure.js';
 import { header, type Format } from './format.js';
 
 export interface Blocklist { hosts: string[]; domains: string[] }

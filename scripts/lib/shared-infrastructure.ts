@@ -12,6 +12,8 @@ export interface SharedGroup {
   subtree?: string[];
   /** Shared endpoints that follow a pattern (S3's regional endpoints). */
   patterns?: RegExp[];
+  /** Domains under which the provider hands out names to every customer: a wildcard on them means everyone. */
+  tenants?: string[];
 }
 
 export const SHARED_INFRASTRUCTURE: readonly SharedGroup[] = [
@@ -37,6 +39,7 @@ export const SHARED_INFRASTRUCTURE: readonly SharedGroup[] = [
     what: 'Google Cloud Storage: the shared endpoint of every bucket',
     source: 'https://cloud.google.com/storage/docs/request-endpoints',
     exact: ['storage.googleapis.com'],
+    tenants: ['googleapis.com'],
   },
   {
     what: 'YouTube: the site, its API, images and video caches, for every browser, phone and TV',
@@ -48,12 +51,14 @@ export const SHARED_INFRASTRUCTURE: readonly SharedGroup[] = [
     what: 'Amazon S3: the shared (path-style and regional) endpoints of every bucket',
     source: 'https://docs.aws.amazon.com/general/latest/gr/s3.html',
     exact: ['s3.amazonaws.com'],
+    tenants: ['amazonaws.com'],
     patterns: [/^s3[.-][a-z0-9-]+\.amazonaws\.com$/, /^s3\.dualstack\.[a-z0-9-]+\.amazonaws\.com$/],
   },
   {
     what: 'Amazon CloudFront: one domain for the distributions of every customer',
     source: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Introduction.html',
     exact: ['cloudfront.net'],
+    tenants: ['cloudfront.net'],
   },
   {
     what: 'Netflix: API and video hosts every Netflix client uses (listed by TVs and sticks of several makers in this dataset)',
@@ -100,4 +105,12 @@ function inSubtree(name: string): boolean {
 export function isShared(name: string, asDomain: boolean): boolean {
   if (sharedHost(name)) return true;
   return asDomain && protectedAbove.has(name);
+}
+
+const tenants = SHARED_INFRASTRUCTURE.flatMap((g) => g.tenants ?? []);
+
+/** The shared cloud a wildcard base covers (it is a tenant domain or above one), if any. */
+export function sharedCloud(base: string): SharedGroup | undefined {
+  const t = tenants.find((x) => x === base || x.endsWith(`.${base}`));
+  return t ? SHARED_INFRASTRUCTURE.find((g) => g.tenants?.includes(t)) : undefined;
 }
