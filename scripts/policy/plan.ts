@@ -338,6 +338,11 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
     // Home Assistant's own flows and the router's services are kept unless trusted evidence says nobody needs them.
     const keep = decision === 'allow' || (decision === 'unknown' && (sel.unknown === 'allow' || peer === 'home-assistant' || peer === 'router'));
     if (keep) { local.push(...localRules(flow, peer)); continue; }
+    // Home Assistant is a LAN host: an untested flow from the LAN to the device stays open to Home Assistant alone.
+    if (decision === 'unknown' && peer === 'lan' && flow.to === 'device' && functions.includes('home-assistant')) {
+      local.push(...localRules(flow, 'home-assistant'));
+      continue;
+    }
     const needed = neededBy(flow.needs);
     const what = `${flow.from} → ${flow.to} ${describeFlow(flow.protocol, flow.ports)} (${flow.service})`;
     if (needed.length) refused.push({ what, why: `the data says ${needed.join(' and ')} needs it, which you did not keep (--for)`, kind: 'needed', evidence: cite(claimIds(flow.needs, flow.evidence)) });

@@ -207,8 +207,8 @@ export function dnsmasqNftset(policy: Policy): string {
 export function nftNotes(policy: Policy): string[] {
   const d1 = policy.devices[0]!.tag;
   return [
-    `Device addresses: nft add element ${T} ${d1}_src4 '{ 192.168.1.50 }' (or regenerate with the address).`,
-    ...(policy.devices.some(usesHomeAssistant) ? [`Home Assistant: nft add element ${T} ha4 '{ 192.168.1.10 }'.`] : []),
+    `Device addresses: nft add element ${T} ${d1}_src4 '{ <address> }' (or regenerate with the address).`,
+    ...(policy.devices.some(usesHomeAssistant) ? [`Home Assistant: nft add element ${T} ha4 '{ <address> }'.`] : []),
     ...policy.devices.filter((d) => d.ipv6 === 'closed').map((d) => `IPv6 of ${d.tag} is closed (given by IPv4 only): give its IPv6 addresses, its prefix or its MAC to open it to the policy.`),
     'DNS from the devices to any server is answered by this router (port 53 redirected); DNS over TLS is refused.',
     `Counters: nft list counters table ${T}`,
