@@ -191,7 +191,7 @@ type Decision = 'allow' | 'unknown' | 'want';
  */
 export function effectiveVerdict(v: Verdict, typeOf: (id: string) => Evidence['type'] | undefined, trust: TrustLevel): VerdictWord {
   if (v.verdict !== 'not-required') return v.verdict;
-  const backed = v.claims.some((c) => c.verdict === 'not-required' && trusted(claimBasis(c.evidence.map(typeOf).filter((t): t is Evidence['type'] => !!t)), trust));
+  const backed = (v.claims ?? []).some((c) => c.verdict === 'not-required' && trusted(claimBasis(c.evidence.map(typeOf).filter((t): t is Evidence['type'] => !!t)), trust));
   return backed ? 'not-required' : 'unknown';
 }
 
@@ -259,10 +259,10 @@ function ruleKey(service: Service, to: Destinations): string {
 
 function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Selection, functions: NeedFunction[]): DevicePlan {
   const trust = sel.trust ?? 'documented';
-  const evidence = new Map(device.evidence.map((e) => [e.id, e]));
+  const evidence = new Map((device.evidence ?? []).map((e) => [e.id, e]));
   const typeOf = (id: string) => evidence.get(id)?.type;
   const cite = (ids: string[]) => sortUnique(ids).map((id) => ({ id, type: evidence.get(id)?.type ?? 'unknown', source: evidence.get(id)?.source ?? '' }));
-  const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => needs[f].claims.flatMap((c) => c.evidence))];
+  const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => (needs[f].claims ?? []).flatMap((c) => c.evidence))];
   const neededBy = (needs: Needs) => NEED_FUNCTIONS.filter((f) => needs[f].verdict === 'required' || needs[f].verdict === 'setup-only');
 
   const byService = new Map<string, { service: Service; to: Destinations }>();
@@ -381,7 +381,7 @@ function deviceIndex(dataset: Dataset): Map<string, Device> {
   let index = indexes.get(dataset);
   if (!index) {
     index = new Map();
-    for (const d of dataset.devices) for (const alias of d.aliases) if (!index.has(alias)) index.set(alias, d);
+    for (const d of dataset.devices) for (const alias of d.aliases ?? []) if (!index.has(alias)) index.set(alias, d);
     for (const d of dataset.devices) index.set(d.id, d);
     indexes.set(dataset, index);
   }

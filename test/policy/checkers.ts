@@ -149,9 +149,9 @@ export function checkPfsenseAliases(files: string[]): CheckResult {
   const failures: string[] = [];
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
-    const m = /^<\?xml version="1\.0"\?>\n<aliases>\n((?:\t<alias>\n\t\t<name>[^<]*<\/name>\n\t\t<type>[^<]*<\/type>\n\t\t<address>[^<]*<\/address>\n\t\t<descr>[^<]*<\/descr>\n\t\t<detail>[^<]*<\/detail>\n\t<\/alias>\n)*)<\/aliases>\n$/.exec(text);
+    const m = /^<\?xml version="1\.0"\?>\n<aliases>\n((?: {2}<alias>\n {4}<name>[^<]*<\/name>\n {4}<type>[^<]*<\/type>\n {4}<address>[^<]*<\/address>\n {4}<descr>[^<]*<\/descr>\n {4}<detail>[^<]*<\/detail>\n {2}<\/alias>\n)*)<\/aliases>\n$/.exec(text);
     if (!m) { failures.push(`FAIL ${f}: not a pfSense <aliases> section`); continue; }
-    for (const alias of m[1]!.split('\t<alias>\n').slice(1)) {
+    for (const alias of m[1]!.split('  <alias>\n').slice(1)) {
       const field = (k: string) => new RegExp(`<${k}>([^<]*)</${k}>`).exec(alias)![1]!;
       const [name, type, address, descr] = ['name', 'type', 'address', 'descr'].map(field) as [string, string, string, string];
       if (!ALIAS_NAME.test(name)) failures.push(`FAIL ${f}: alias name ${JSON.stringify(name)}`);

@@ -134,7 +134,7 @@ describe('policy generator under hostile data', () => {
 
     for (const p of paths) {
       const text = readFileSync(p, 'utf8');
-      if (p.endsWith('.json')) {
+      if (p.endsWith('.json') && !p.endsWith('opnsense-aliases.json')) {
         const mud = JSON.parse(text) as { 'ietf-mud:mud': { systeminfo: string } };
         expect(result.dataset.devices.map((d) => d.name)).toContain(mud['ietf-mud:mud'].systeminfo); // carried intact, as a JSON string
       } else {

@@ -36,15 +36,15 @@ export function opnsenseAliasJson(aliases: Alias[]): string {
 
 export function pfsenseAliasXml(aliases: Alias[]): string {
   const body = aliases.map((a) => [
-    '\t<alias>',
-    `\t\t<name>${xmlEscape(a.name)}</name>`,
-    `\t\t<type>${a.type}</type>`,
-    `\t\t<address>${xmlEscape(a.content.join(' '))}</address>`,
-    `\t\t<descr>${xmlEscape(a.description)}</descr>`,
-    `\t\t<detail>${xmlEscape(a.content.map(() => 'netneeds').join('||'))}</detail>`,
-    '\t</alias>',
+    '  <alias>',
+    `    <name>${xmlEscape(a.name)}</name>`,
+    `    <type>${a.type}</type>`,
+    `    <address>${xmlEscape(a.content.join(' '))}</address>`,
+    `    <descr>${xmlEscape(a.description)}</descr>`,
+    `    <detail>${xmlEscape(a.content.map(() => 'netneeds').join('||'))}</detail>`,
+    '  </alias>',
   ].join('\n'));
-  return `<?xml version="1.0"?>\n<aliases>\n${body.join('\n')}\n</aliases>\n`;
+  return `<?xml version="1.0"?>\n<aliases>\n${body.map((b) => `${b}\n`).join('')}</aliases>\n`;
 }
 
 function deviceAliases(policy: Policy, d: DevicePlan, aliases: Alias[]): string {
