@@ -128,11 +128,11 @@ describe('finding 6: sets survive a reload', () => {
     for (const name of ['nft', 'openwrt.nft']) {
       expect(out[name]!.split('\n').filter((l) => !l.startsWith('#')).join('\n')).not.toContain('delete table');
       expect(out[name]).toContain('flush table inet netneeds');
-      const nameSets = [...out[name]!.matchAll(/^\s+set (d\d+_[0-9a-f]{8}_n[46]) \{/gm)].map((m) => m[1]);
+      const nameSets = [...out[name]!.matchAll(/^\s+set (n[46]_[0-9a-f]{12}) \{/gm)].map((m) => m[1]);
       expect(nameSets.length).toBeGreaterThan(0);
       for (const s of nameSets) expect(out[name]).not.toContain(`flush set inet netneeds ${s}\n`);
     }
-    const created = [...out.ipset!.matchAll(/^create (nn_d\d+_[0-9a-f]{8}_n[46]) /gm)].map((m) => m[1]);
+    const created = [...out.ipset!.matchAll(/^create (nn_n[46]_[0-9a-f]{12}) /gm)].map((m) => m[1]);
     expect(created.length).toBeGreaterThan(0);
     for (const s of created) expect(out.ipset).not.toContain(`flush ${s}\n`);
   });

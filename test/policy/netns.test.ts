@@ -216,6 +216,40 @@ describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () =
     expect(results[0]).toBe(results[1]);
   });
 
+  it('iptables gives the same verdicts in both orders, IPv4 and IPv6', () => {
+    spawnSync('ip', ['netns', 'exec', NS.router, 'nft', 'delete', 'table', 'inet', 'netneeds']);
+    const plug = { id: 'netns-test/plug', addresses: ['10.199.1.2', '2001:db8:1::2'] };
+    const other = { id: 'netns-test/switch', addresses: ['10.199.4.2', '2001:db8:4::2'] };
+    try {
+      for (const devices of [[plug, other], [other, plug]]) {
+        const { files } = generate(dataset, { devices, homeAssistant: ['10.199.3.2', '2001:db8:3::2'], profile: 'home-assistant', unknown: 'allow' }, [formatByName('iptables')!]);
+        const byName = Object.fromEntries(files.map((f) => [f.file.name, f.file.content]));
+        for (const tool of ['iptables', 'ip6tables']) for (const [table, chain] of [['filter', 'FORWARD'], ['mangle', 'PREROUTING'], ['nat', 'PREROUTING']]) sh([tool, '-t', table!, '-F', chain!], NS.router);
+        for (const name of ['ipset', 'iptables', 'ip6tables']) writeFileSync(join(work, `policy.${name}`), byName[name]!);
+        sh(['bash', '-c', `ipset restore < ${join(work, 'policy.ipset')} && iptables-restore --noflush < ${join(work, 'policy.iptables')} && ip6tables-restore --noflush < ${join(work, 'policy.ip6tables')}`], NS.router);
+        const r = probe(NS.other, ['10.199.1.2:6668', '[2001:db8:1::2]:6668']);
+        expect(r['10.199.1.2:6668']!.result).not.toBe('open');
+        expect(r['[2001:db8:1::2]:6668']!.result).not.toBe('open');
+        const ha = probe(NS.ha, ['10.199.1.2:6668', '[2001:db8:1::2]:6668', '10.199.1.2:22']);
+        expect(ha['10.199.1.2:6668']!.result).toBe('open');
+        expect(ha['[2001:db8:1::2]:6668']!.result).toBe('open');
+        expect(ha['10.199.1.2:22']!.result).not.toBe('open');
+        expect(probe(NS.net, ['[2001:db8:1::2]:22'])['[2001:db8:1::2]:22']!.result).not.toBe('open');
+      }
+    } finally {
+      for (const tool of ['iptables', 'ip6tables']) for (const [table, chain] of [['filter', 'FORWARD'], ['mangle', 'PREROUTING'], ['nat', 'PREROUTING']]) spawnSync('ip', ['netns', 'exec', NS.router, tool, '-t', table!, '-F', chain!]);
+    }
+  });
+
+  it('counts the IPv6 prefix given with --lan as the home network, not the internet', async () => {
+    const devices = [{ id: 'netns-test/plug', addresses: ['10.199.1.2', '2001:db8:1::2'] }];
+    await apply({ devices, anyDestination: 'allow' });
+    expect(probe(NS.device, ['[2001:db8:2::2]:8443'])['[2001:db8:2::2]:8443']!.result).toBe('open');
+    await apply({ devices, anyDestination: 'allow', lan: ['2001:db8::/32'] });
+    expect(probe(NS.device, ['[2001:db8:2::2]:8443'])['[2001:db8:2::2]:8443']!.result).not.toBe('open');
+    expect(probe(NS.device, ['198.51.100.7:8443'])['198.51.100.7:8443']!.result).toBe('open');
+  });
+
   it('answers DNS asked of any other server itself, and refuses DNS over TLS', async () => {
     await apply({});
     const r = probe(NS.device, ['dns@198.51.100.53:allowed.netneeds.test', '198.51.100.53:853', '198.51.100.7:853']);

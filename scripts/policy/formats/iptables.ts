@@ -17,7 +17,9 @@ function checked(name: string, max: number): string {
 }
 
 const learnKey = (d: DevicePlan) => createHash('sha256').update(JSON.stringify([d.id, d.sources])).digest('hex').slice(0, 8);
-const ipsetName = (d: DevicePlan, key: string, kind: 'a' | 'n', v: 4 | 6) => checked(`nn_${d.tag}_${key}_${kind}${v}`, IPSET_MAX);
+const ipsetName = (d: DevicePlan, key: string, v: 4 | 6) => checked(`nn_${d.tag}_${key}_a${v}`, IPSET_MAX);
+/** One set per allowed name, shared by every device that allows it (see the nftables format). */
+const nameIpset = (name: string, v: 4 | 6) => checked(`nn_n${v}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`, IPSET_MAX);
 const srcSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_src${v}`, IPSET_MAX);
 const seenSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_${learnKey(d)}_seen${v}`, IPSET_MAX);
 const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);
@@ -85,8 +87,8 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     rules.push(rule('-A', inward, '-m conntrack --ctdir REPLY -j RETURN'), rule('-A', inward, '-g', peer));
     d.allow.forEach((a) => {
       for (const match of l4(a.service, v) ?? []) {
-        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, a.key, 'a', v), 'dst', comment(d), '-j RETURN'));
-        if (a.to.hosts.length || a.to.domains.length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, a.key, 'n', v), 'dst', comment(d), '-j RETURN'));
+        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, a.key, v), 'dst', comment(d), '-j RETURN'));
+        for (const name of [...a.to.hosts, ...a.to.domains]) rules.push(rule('-A', out, match, '-m set --match-set', nameIpset(name, v), 'dst', comment(d), '-j RETURN'));
         // The data names no destination: any internet address, but not the home network.
         if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment(d), '-j RETURN'));
       }
@@ -122,6 +124,7 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
 
 function ipsetFile(policy: Policy): string {
   const lines: string[] = [];
+  const named = new Set<string>();
   const create = (name: string, type: 'hash:ip' | 'hash:net', v: 4 | 6, members: string[], flush = true) => {
     lines.push(`create ${name} ${type} family ${v === 4 ? 'inet' : 'inet6'} -exist`);
     if (flush) lines.push(`flush ${name}`);
@@ -137,9 +140,13 @@ function ipsetFile(policy: Policy): string {
       for (const v of [4, 6] as const) {
         if (l4(a.service, v) === null) continue;
         const statics = v === 4 ? a.to.v4 : a.to.v6;
-        if (statics.length) create(ipsetName(d, a.key, 'a', v), 'hash:net', v, statics);
+        if (statics.length) create(ipsetName(d, a.key, v), 'hash:net', v, statics);
         // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
-        if (a.to.hosts.length || a.to.domains.length) create(ipsetName(d, a.key, 'n', v), 'hash:ip', v, [], false);
+        for (const name of [...a.to.hosts, ...a.to.domains]) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
+      }
+      // dnsmasq adds to both families' sets of every name.
+      for (const name of [...a.to.hosts, ...a.to.domains]) {
+        for (const v of [4, 6] as const) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
       }
     });
   }
@@ -148,12 +155,16 @@ function ipsetFile(policy: Policy): string {
 }
 
 export function dnsmasqIpset(policy: Policy): string {
-  const entries = policy.devices.flatMap((d) => d.allow.map((a) => ({
-    to: a.to,
-    sets: ([4, 6] as const).filter((v) => l4(a.service, v) !== null).map((v) => ipsetName(d, a.key, 'n', v)),
-  })));
+  const hosts = new Set<string>();
+  const domains = new Set<string>();
+  for (const d of policy.devices) for (const a of d.allow) { for (const h of a.to.hosts) hosts.add(h); for (const w of a.to.domains) domains.add(w); }
+  const sets = (name: string) => ([4, 6] as const).map((v) => nameIpset(name, v));
+  const entries = [
+    ...[...hosts].map((h) => ({ to: { hosts: [h], domains: [] }, sets: sets(h) })),
+    ...[...domains].map((w) => ({ to: { hosts: [], domains: [w] }, sets: sets(w) })),
+  ];
   const usage = ['', 'dnsmasq snippet for the ipset sets above: put it into /etc/dnsmasq.d/ and restart dnsmasq.'];
-  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets }) => dnsmasqLine(`ipset=/${name}/${sets.join(',')}`)).join('');
+  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets: s }) => dnsmasqLine(`ipset=/${name}/${s.join(',')}`)).join('');
 }
 
 export const iptablesFormat: Format = {

@@ -12,7 +12,12 @@ export const TABLE = { family: 'inet', name: 'netneeds' } as const;
 const T = `${TABLE.family} ${TABLE.name}`;
 
 const family = (v: 4 | 6) => (v === 4 ? 'ip' : 'ip6');
-const nameSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_n${v}`;
+/**
+ * One set per allowed name, shared by every device and rule that allows it: dnsmasq then lists at most a few sets per
+ * name (its own and its allowed wildcard parents'), however many devices a policy holds, and a set keeps its meaning
+ * whatever else is regenerated.
+ */
+export const nameSet = (name: string, v: 4 | 6) => `n${v}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 const addressSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_a${v}`;
 /** Sets the router fills by itself (learned MACs and addresses) are named after the device and its addresses. */
 const learnKey = (d: DevicePlan) => createHash('sha256').update(JSON.stringify([d.id, d.sources])).digest('hex').slice(0, 8);
@@ -72,6 +77,7 @@ export function nftScript(policy: Policy): string {
   const staticSet = (name: string, v: 4 | 6, elements: string[], comment?: string) =>
     sets.push({ name, type: v === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: ['interval'], elements, ...(comment ? { comment } : {}) });
 
+  const declared = new Set<string>();
   const pre = chain('learn', 'type filter hook prerouting priority filter - 1; policy accept;');
   const nat = chain('dns', 'type nat hook prerouting priority dstnat; policy accept;');
   const forward = chain('forward', 'type filter hook forward priority filter - 1; policy accept;');
@@ -144,9 +150,12 @@ export function nftScript(policy: Policy): string {
           staticSet(name, v, statics);
           outRules.push(`${family(v)} daddr @${name} ${match} counter name ${allowed} return`.replace('  ', ' '));
         }
-        if (rule.to.hosts.length || rule.to.domains.length) {
-          const name = nameSet(d, rule.key, v);
-          sets.push({ name, type: v === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: [] });
+        for (const host of [...rule.to.hosts, ...rule.to.domains]) {
+          const name = nameSet(host, v);
+          if (!declared.has(host)) {
+            declared.add(host);
+            for (const w of [4, 6] as const) sets.push({ name: nameSet(host, w), type: w === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: [] });
+          }
           outRules.push(`${family(v)} daddr @${name} ${match} counter name ${allowed} return`.replace('  ', ' '));
         }
         // The data names no destination: any internet address, but not the home network.
@@ -193,14 +202,15 @@ export function nftScript(policy: Policy): string {
 
 /** dnsmasq lines that put the addresses of allowed names into the policy's sets as dnsmasq resolves them. */
 export function dnsmasqNftset(policy: Policy): string {
-  const entries = policy.devices.flatMap((d) => d.allow.map((rule) => ({
-    to: rule.to,
-    sets: [
-      ...(l4(rule.service, 4) !== null ? [`4#${TABLE.family}#${TABLE.name}#${nameSet(d, rule.key, 4)}`] : []),
-      ...(l4(rule.service, 6) !== null ? [`6#${TABLE.family}#${TABLE.name}#${nameSet(d, rule.key, 6)}`] : []),
-    ],
-  })));
-  return nameSets(entries).map(({ name, sets }) => dnsmasqLine(`nftset=/${name}/${sets.join(',')}`)).join('');
+  const hosts = new Set<string>();
+  const domains = new Set<string>();
+  for (const d of policy.devices) for (const rule of d.allow) { for (const h of rule.to.hosts) hosts.add(h); for (const w of rule.to.domains) domains.add(w); }
+  const sets = (name: string) => ([4, 6] as const).map((v) => `${v}#${TABLE.family}#${TABLE.name}#${nameSet(name, v)}`);
+  const entries = [
+    ...[...hosts].map((h) => ({ to: { hosts: [h], domains: [] }, sets: sets(h) })),
+    ...[...domains].map((w) => ({ to: { hosts: [], domains: [w] }, sets: sets(w) })),
+  ];
+  return nameSets(entries).map(({ name, sets: s }) => dnsmasqLine(`nftset=/${name}/${s.join(',')}`)).join('');
 }
 
 /** What the instructions say about addresses and the steps after loading, shared with the OpenWrt variant. */
