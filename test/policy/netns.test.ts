@@ -203,8 +203,9 @@ describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () =
 
   it('gives the same verdict whatever the order of the devices: the switch never reaches the plug kept for Home Assistant', async () => {
     const plug = { id: 'netns-test/plug', addresses: ['10.199.1.2', '2001:db8:1::2'] };
-    const other = { id: 'netns-test/switch', addresses: ['10.199.4.2', '2001:db8:4::2'] };
+    const other = { id: 'netns-test/lan-switch', addresses: ['10.199.4.2', '2001:db8:4::2'] };
     const results: string[] = [];
+    // The switch sorts first (d1), so its chains run before the plug's on the opening packet.
     for (const devices of [[plug, other], [other, plug]]) {
       const files = await apply({ devices });
       results.push(files.nft!);
@@ -219,7 +220,7 @@ describe.skipIf(!isRoot)('generated nftables policy in network namespaces', () =
   it('iptables gives the same verdicts in both orders, IPv4 and IPv6', () => {
     spawnSync('ip', ['netns', 'exec', NS.router, 'nft', 'delete', 'table', 'inet', 'netneeds']);
     const plug = { id: 'netns-test/plug', addresses: ['10.199.1.2', '2001:db8:1::2'] };
-    const other = { id: 'netns-test/switch', addresses: ['10.199.4.2', '2001:db8:4::2'] };
+    const other = { id: 'netns-test/lan-switch', addresses: ['10.199.4.2', '2001:db8:4::2'] };
     try {
       for (const devices of [[plug, other], [other, plug]]) {
         const { files } = generate(dataset, { devices, homeAssistant: ['10.199.3.2', '2001:db8:3::2'], profile: 'home-assistant', unknown: 'allow' }, [formatByName('iptables')!]);
