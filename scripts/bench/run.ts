@@ -61,6 +61,8 @@ async function main() {
 
   const siteBudget = await optional<(distDir: string) => Promise<Row[]>>('scripts/bench/site-budget.ts', 'siteBudget');
   if (siteBudget) rows.push(...(await siteBudget(dist)));
+  const policyScale = await optional<(devicesDir: string) => Promise<Row[]>>('scripts/bench/policy-scale.ts', 'policyScale');
+  if (policyScale) rows.push(...(await policyScale(devices)));
   const draftThroughput = await optional<(workDir: string) => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
   mkdirSync(join(work, 'draft'), { recursive: true });
   if (draftThroughput) rows.push(...(await draftThroughput(join(work, 'draft'))));

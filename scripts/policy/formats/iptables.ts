@@ -1,8 +1,8 @@
 // iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them. The same rules as
 // the nftables table: device chains only return or refuse, so both devices of a LAN conversation are asked.
 // Names: ipset names are at most 31 characters and iptables chains 28, so both use the short device tags.
-import { createHash } from 'node:crypto';
-import { nameSets, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { learnKey } from './nftables.js';
 import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
 
 const IPSET_MAX = 31;
@@ -16,10 +16,9 @@ function checked(name: string, max: number): string {
   return name;
 }
 
-const learnKey = (d: DevicePlan) => createHash('sha256').update(JSON.stringify([d.id, d.sources])).digest('hex').slice(0, 8);
 const ipsetName = (d: DevicePlan, key: string, v: 4 | 6) => checked(`nn_${d.tag}_${key}_a${v}`, IPSET_MAX);
 /** One set per allowed name, shared by every device that allows it (see the nftables format). */
-const nameIpset = (name: string, v: 4 | 6) => checked(`nn_n${v}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`, IPSET_MAX);
+const nameIpset = (name: string, v: 4 | 6) => checked(`nn_n${v}_${shortHash(name)}`, IPSET_MAX);
 const srcSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_src${v}`, IPSET_MAX);
 const seenSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_${learnKey(d)}_seen${v}`, IPSET_MAX);
 const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);

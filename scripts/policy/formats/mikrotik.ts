@@ -1,7 +1,6 @@
 // MikroTik RouterOS 7: address lists (RouterOS resolves the DNS names in them and keeps the addresses current)
 // and filter rules in jump chains. Every entry carries comment=netneeds:<generation>; the old generation goes last.
-import { createHash } from 'node:crypto';
-import { usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { header, portList, type Format } from './format.js';
 
 /** RouterOS, like xt_multiport, takes at most 15 ports in one dst-port. */
@@ -114,7 +113,9 @@ export const mikrotikFormat: Format = {
       'Device addresses: regenerate with the address (list names carry the generation).',
     ];
     const body = (gen: string) => [...family(policy, 4, gen), ...family(policy, 6, gen)].join('\n');
-    const gen = createHash('sha256').update(body('0')).digest('hex').slice(0, 8);
+    // The generation names what the policy holds: the same policy gives the same script.
+    const gen = shortHash(JSON.stringify([policy.profile, policy.unknown, policy.trust, policy.anyDestination, policy.mode, policy.homeAssistant, policy.controllers, policy.lan,
+      policy.devices.map((d) => [d.id, d.sources, d.refuse, d.ipv6, d.allow.map((a) => a.key), d.local.map((l) => [l.initiator, l.peer, l.service])])]), 8);
     return [{ name: 'mikrotik.rsc', content: `${header(policy, '#', [...usage, ...connectionFlush(policy)])}${body(gen)}\n` }];
   },
 };

@@ -138,7 +138,8 @@ export const mudFormat: Format = {
   render(policy) {
     return policy.devices.map((d) => ({
       name: policy.devices.length === 1 ? 'mud.json' : `${d.id.replace('/', '.')}.mud.json`,
-      content: JSON.stringify(mudFile(policy, d), null, 2) + '\n',
+      // Indented for a reader of one device's file; a policy of many devices is for machines, and indenting doubles its size.
+      content: JSON.stringify(mudFile(policy, d), null, policy.devices.length > 20 ? undefined : 2) + '\n',
     }));
   },
 };

@@ -4,23 +4,29 @@
 // Every device chain only returns (no objection) or refuses, so the verdict for traffic between two listed devices is
 // the same whatever their order: both devices' chains run. Loading again keeps the sets dnsmasq filled (`flush table`
 // empties chains, not sets), because dnsmasq does not refill them from its cache.
-import { createHash } from 'node:crypto';
-import { nameSets, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
 
 export const TABLE = { family: 'inet', name: 'netneeds' } as const;
 const T = `${TABLE.family} ${TABLE.name}`;
 
 const family = (v: 4 | 6) => (v === 4 ? 'ip' : 'ip6');
+/** A rule from its parts; an empty match (any protocol) leaves no double space. */
+const join = (head: string, match: string, tail: string) => (match ? `${head} ${match} ${tail}` : `${head} ${tail}`);
 /**
  * One set per allowed name, shared by every device and rule that allows it: dnsmasq then lists at most a few sets per
  * name (its own and its allowed wildcard parents'), however many devices a policy holds, and a set keeps its meaning
  * whatever else is regenerated.
  */
-export const nameSet = (name: string, v: 4 | 6) => `n${v}_${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
+export const nameSet = (name: string, v: 4 | 6) => `n${v}_${shortHash(name)}`;
 const addressSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_a${v}`;
 /** Sets the router fills by itself (learned MACs and addresses) are named after the device and its addresses. */
-const learnKey = (d: DevicePlan) => createHash('sha256').update(JSON.stringify([d.id, d.sources])).digest('hex').slice(0, 8);
+const learnKeys = new WeakMap<DevicePlan, string>();
+export function learnKey(d: DevicePlan): string {
+  let key = learnKeys.get(d);
+  if (key === undefined) { key = shortHash(JSON.stringify([d.id, d.sources]), 8); learnKeys.set(d, key); }
+  return key;
+}
 
 function l4(s: Service, version: 4 | 6): string | null {
   if (s.protocol === 'icmp') return version === 4 ? 'meta l4proto icmp' : null;
@@ -68,8 +74,16 @@ const sourceMatches = (d: DevicePlan, dir: 'saddr' | 'daddr') => [
   `ip ${dir} @${d.tag}_src4`, `ip6 ${dir} @${d.tag}_src6`,
 ];
 
+const scripts = new WeakMap<Policy, string>();
+
 /** The complete nft script: idempotent declarations, `flush table`, then the static elements and the rules. */
 export function nftScript(policy: Policy): string {
+  let script = scripts.get(policy);
+  if (script === undefined) { script = buildNftScript(policy); scripts.set(policy, script); }
+  return script;
+}
+
+function buildNftScript(policy: Policy): string {
   const sets: SetDef[] = [];
   const counters: string[] = [];
   const chains = new Map<string, { hook?: string; rules: string[] }>();
@@ -148,7 +162,7 @@ export function nftScript(policy: Policy): string {
         if (statics.length) {
           const name = addressSet(d, rule.key, v);
           staticSet(name, v, statics);
-          outRules.push(`${family(v)} daddr @${name} ${match} counter name ${allowed} return`.replace('  ', ' '));
+          outRules.push(join(`${family(v)} daddr @${name}`, match, `counter name ${allowed} return`));
         }
         for (const host of [...rule.to.hosts, ...rule.to.domains]) {
           const name = nameSet(host, v);
@@ -156,10 +170,10 @@ export function nftScript(policy: Policy): string {
             declared.add(host);
             for (const w of [4, 6] as const) sets.push({ name: nameSet(host, w), type: w === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: [] });
           }
-          outRules.push(`${family(v)} daddr @${name} ${match} counter name ${allowed} return`.replace('  ', ' '));
+          outRules.push(join(`${family(v)} daddr @${name}`, match, `counter name ${allowed} return`));
         }
         // The data names no destination: any internet address, but not the home network.
-        if (rule.to.any) outRules.push(`${family(v)} daddr != @lan${v} ${match} counter name ${allowed} return`.replace('  ', ' '));
+        if (rule.to.any) outRules.push(join(`${family(v)} daddr != @lan${v}`, match, `counter name ${allowed} return`));
       }
     }
     const peerRules: string[] = [];
@@ -169,10 +183,10 @@ export function nftScript(policy: Policy): string {
       for (const v of [4, 6] as const) {
         if (l.initiator === 'device') {
           const match = l4(l.service, v);
-          if (match !== null) outRules.push(`${family(v)} daddr @${set[v]} ${match} counter name ${allowed} return`.replace('  ', ' '));
+          if (match !== null) outRules.push(join(`${family(v)} daddr @${set[v]}`, match, `counter name ${allowed} return`));
         } else {
           const match = l4Original(l.service, v);
-          if (match !== null) peerRules.push(`ct original ${family(v)} saddr @${set[v]} ${match} counter name ${allowed} return`.replace('  ', ' '));
+          if (match !== null) peerRules.push(join(`ct original ${family(v)} saddr @${set[v]}`, match, `counter name ${allowed} return`));
         }
       }
     }
@@ -201,7 +215,14 @@ export function nftScript(policy: Policy): string {
 }
 
 /** dnsmasq lines that put the addresses of allowed names into the policy's sets as dnsmasq resolves them. */
+const nftsets = new WeakMap<Policy, string>();
 export function dnsmasqNftset(policy: Policy): string {
+  let text = nftsets.get(policy);
+  if (text === undefined) { text = buildDnsmasqNftset(policy); nftsets.set(policy, text); }
+  return text;
+}
+
+function buildDnsmasqNftset(policy: Policy): string {
   const hosts = new Set<string>();
   const domains = new Set<string>();
   for (const d of policy.devices) for (const rule of d.allow) { for (const h of rule.to.hosts) hosts.add(h); for (const w of rule.to.domains) domains.add(w); }

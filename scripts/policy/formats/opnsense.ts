@@ -2,8 +2,7 @@
 // plain lists to subscribe to by URL, and a guide naming the rules to create. pf evaluates a rule on the interface
 // where traffic enters: rules from a device go on the device's interface; rules to a device go on every interface
 // its peers sit behind, so they are floating rules (direction in, quick), which pf checks before interface rules.
-import { createHash } from 'node:crypto';
-import { safeId, usesController, usesHomeAssistant, usesLan, type DevicePlan, type Policy, type Service } from '../plan.js';
+import { safeId, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type Policy, type Service } from '../plan.js';
 import { conntrackFlush, header, portList, type Format, type PolicyFile } from './format.js';
 
 const describe = (s: Service) => (s.protocol === 'any' ? 'any protocol' : s.ports.length ? `${s.protocol.toUpperCase()} ports ${portList(s.ports).join(', ')}` : s.protocol.toUpperCase());
@@ -22,7 +21,7 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 
 /** A stable UUID for an alias, so importing again updates instead of duplicating. */
 function uuid(name: string): string {
-  const h = createHash('sha256').update(`netneeds alias ${name}`).digest('hex');
+  const h = shortHash(`netneeds alias ${name}`, 16) + shortHash(`alias ${name} netneeds`, 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
