@@ -93,7 +93,7 @@ describe('policy plan', () => {
   });
 
   it('leaves a not-required any-destination endpoint out of the blocklist: it has no name to block', () => {
-    const device = dataset.devices[0]!;
+    const device = dataset.devices.find((d) => d.id === 'netns-test/plug')!;
     const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] }, 'home-assistant': { verdict: 'not-required' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] } } } : e));
     const p = plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' });
     expect(p.devices[0]!.allow.some((a) => a.to.any)).toBe(false);
@@ -102,7 +102,7 @@ describe('policy plan', () => {
   });
 
   it('refuses an any-destination endpoint that would allow everything, even when it bypassed validation', () => {
-    const device = dataset.devices[0]!;
+    const device = dataset.devices.find((d) => d.id === 'netns-test/plug')!;
     for (const broken of [{ protocol: 'unknown' as const, ports: [] }, { protocol: 'udp' as const, ports: [] }]) {
       const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, ...broken } : e));
       expect(() => plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' })).toThrow(/would allow everything/);
