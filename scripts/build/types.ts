@@ -9,11 +9,15 @@ export type EvidenceType =
   | 'integration-documentation' | 'source-code' | 'paper' | 'community-report' | 'community-blocklist' | 'mud-profile';
 
 export interface PortRange { from: number; to: number }
-export interface Claim { verdict: VerdictWord; evidence: string[]; note?: string }
+/** What a claim rests on, from the kind of its strongest evidence. */
+export type Basis = 'tested' | 'documented' | 'community-listed' | 'reported' | 'observed';
+export interface Claim { verdict: VerdictWord; evidence: string[]; basis?: Basis; note?: string }
 export interface Verdict {
   /** The verdict that applies: the claim with the strongest evidence; `unknown` when there is none. */
   verdict: VerdictWord;
-  /** True when sources disagree; every claim is kept. */
+  /** The basis of the claim that applies; null when the verdict is unknown. */
+  basis: Basis | null;
+  /** True when sources disagree, in this entry or another entry for the same destination; every claim is kept. */
   disputed: boolean;
   claims: Claim[];
 }
@@ -89,7 +93,9 @@ export interface Derived {
     newest?: string;
     oldest?: string;
     undated: number;
-    confidence: 'high' | 'medium' | 'low';
+    /** From the verdicts, never from the number of sources; see schema/bundle.schema.json. */
+    confidence: 'high' | 'medium' | 'low' | 'none';
+    verdicts: { total: number; definite: number; byBasis: Partial<Record<Basis, number>> };
   };
 }
 
