@@ -53,13 +53,27 @@ export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
 
+function haCallsSection(d: Device, numbers: Map<string, number>): ElementContent[] {
+  if (!d.homeAssistant.calls.length) return [];
+  return [
+    h('h3', 'Internet hosts Home Assistant itself calls'),
+    h('p', 'Home Assistant\u2019s integration calls these for this device: allow them from Home Assistant, not from the device.'),
+    stackTable('ha-calls', 'Internet hosts Home Assistant calls', ['Host', 'Protocol / port', 'Service', 'Purpose', 'Evidence'],
+      d.homeAssistant.calls.map((c) => [
+        [h('code', c.host), ...(c.note ? [h('span.sub.note', c.note)] : [])],
+        { content: protocolPorts(c.protocol, c.ports), className: 'nowrap' }, c.service, label(c.purpose),
+        { content: evidenceRefs(c.evidence, numbers), className: 'refs' },
+      ])),
+  ];
+}
+
 function localSection(d: Device, numbers: Map<string, number>): ElementContent[] {
   const reflect = d.derived.reflect.length
     ? h('ul.reflect', d.derived.reflect.map((r) => h('li', [
       h('strong', r.service), ` (${protocolPorts(r.protocol, r.ports)}${r.group ? ` to ${r.group}` : ''}): reflect it between the VLANs, for example with an mDNS reflector or an SSDP/UPnP proxy.`,
     ])))
     : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
-  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect];
+  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect, ...haCallsSection(d, numbers)];
   return [
     stackTable('local', 'Local traffic', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
       d.local.map((f) => [
@@ -71,6 +85,7 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
       ])),
     h('h3', 'Discovery across VLANs'),
     reflect,
+    ...haCallsSection(d, numbers),
   ];
 }
 

@@ -254,6 +254,10 @@ export function buildDataset(files: LoadedFile[]): Dataset {
           const known = Object.hasOwn(domains, domain) ? domains[domain] : undefined;
           return { domain, ...(known ? { name: known.name } : {}), ...(known?.iot_class ? { iotClass: known.iot_class } : {}) };
         }),
+        calls: (data['home-assistant']?.calls ?? []).map((c) => ({
+          host: c.host, protocol: c.protocol, ports: ports(c.ports), service: c.service, purpose: c.purpose, evidence: [...c.evidence],
+          ...(c.note ? { note: c.note } : {}),
+        })),
         ...(data['home-assistant']?.note ? { note: data['home-assistant'].note } : {}),
       },
       endpoints,

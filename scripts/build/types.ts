@@ -74,6 +74,8 @@ export interface Evidence {
 }
 
 export interface HaIntegration { domain: string; name?: string; iotClass?: string }
+/** An internet host Home Assistant's integration itself calls for the device: allowed from Home Assistant, never from the device. */
+export interface HaCall { host: string; protocol: Endpoint['protocol']; ports: PortRange[]; service: string; purpose: string; evidence: string[]; note?: string }
 
 export interface Derived {
   /** Works with Home Assistant with the internet blocked. */
@@ -108,7 +110,7 @@ export interface Device {
   category: string;
   connectivity: string[];
   apps: string[];
-  homeAssistant: { integrations: HaIntegration[]; note?: string };
+  homeAssistant: { integrations: HaIntegration[]; calls: HaCall[]; note?: string };
   endpoints: Endpoint[];
   local: LocalFlow[];
   whenBlocked: { internet: BlockedReport[]; rejectOrDrop?: { advice: 'reject' | 'either' | 'unknown'; evidence: string[]; note?: string } };
