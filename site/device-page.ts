@@ -118,7 +118,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
   const vendor = ds.vendors.find((v) => v.id === d.vendor);
   const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
   const ev = d.derived.evidence;
-  const types = Object.entries(ev.byType).map(([t, n]) => `${n} ${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL].toLowerCase()}${n > 1 ? 's' : ''}`).join(', ');
+  const types = Object.entries(ev.byType).map(([t, n]) => `${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL]} ×${n}`).join(', ');
   const haCross = d.local.filter((f) => f.from === 'home-assistant' && f.to === 'device');
   const identity: ElementContent[] = [
     h('dt', 'Vendor'), h('dd', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)),
