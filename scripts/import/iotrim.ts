@@ -23,7 +23,7 @@ export const IOTRIM_DEVICES: Record<string, Omit<NewDevice, 'notes'> & { notes?:
   'google-home': { id: 'google/home', name: 'Google Home (IoTrim "google-home"; model not stated)', category: 'speaker' },
   'icsee-doorbell': { id: 'icsee/doorbell', name: 'ICSee doorbell (IoTrim "icsee-doorbell")', category: 'doorbell' },
   'nest-tstat': { id: 'nest/thermostat', name: 'Nest thermostat (IoTrim "nest-tstat"; model not stated)', category: 'thermostat' },
-  'philips-hub': { id: 'philips/hue-bridge-iotrim', name: 'Philips Hue Bridge (IoTrim "philips-hub"; model not stated)', category: 'bridge' },
+  'philips-hub': { id: 'philips/hue-bridge', name: 'Philips Hue Bridge', category: 'bridge' },
   'reolink-cam-wired': { id: 'reolink/camera-wired', name: 'Reolink wired camera (IoTrim "reolink-cam-wired")', category: 'camera' },
   'roku-tv': { id: 'roku/roku-tv', name: 'Roku TV', category: 'tv' },
   'smartthings-hub': { id: 'samsung/smartthings-hub', name: 'Samsung SmartThings hub (IoTrim "smartthings-hub"; generation not stated)', category: 'hub' },
