@@ -51,14 +51,14 @@ export function parseIotrim(text: string): IotrimRow[] {
 }
 
 /** The IoTrim list README's own description of how a destination came to be listed. */
-export const IOTRIM_QUOTE = 'a methodology for determining non-required destinations by automatically executing IoT device functions and determining the execution outcome while blocking selected destinations';
+export const IOTRIM_QUOTE = 'allowing firewall rules to block traffic sent to non-required destinations without breaking the functionality of the device';
 
 export function iotrimEvidence(label: string): SourceEvidence {
   return {
     id: IOTRIM_EVIDENCE_ID, type: 'blocking-test', date: '2021', source: 'https://doi.org/10.2478/popets-2021-0075',
     title: 'Blocking Without Breaking: Identification and Mitigation of Non-Essential IoT Traffic (PoPETs 2021, issue 4)',
     quote: IOTRIM_QUOTE,
-    note: `Mandalari, Dubois, Kolcun, Paracha, Haddadi and Choffnes triggered each device's main function automatically while blocking destinations, and list those whose blocking left it working as not required (IoTrim list ${IOTRIM_LIST}, device "${label}"). Home Assistant was not part of the test, and the list names no protocol or port. The quote is from the IoTrim list README at the same commit.`,
+    note: `Mandalari, Dubois, Kolcun, Paracha, Haddadi and Choffnes triggered each device's main function automatically while blocking destinations, and list those whose blocking left it working as not required (IoTrim list ${IOTRIM_LIST}, device "${label}"). Home Assistant was not part of the test, and the list names no protocol or port.`,
   };
 }
 
