@@ -39,7 +39,7 @@ export const BASIS_MEANING: Record<Basis, string> = {
   reported: 'a community report, without a blocking result',
   observed: 'seen in a log, capture or MUD profile, which shows traffic, not need',
 };
-const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
+export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
 
 /**
  * A verdict with what it rests on at a glance; claim notes inline, and every side of a dispute.
