@@ -134,6 +134,7 @@ export function evidenceList(evidence: Evidence[]): Element {
     return h('li', { id: evidenceAnchor(e.id) }, [
       h('p.ev-title', externalLink(e.source, e.title ?? (href ? shortUrl(href) : e.source))),
       h('p.ev-meta', details.join(' · ')),
+      ...(e.quote ? [h('blockquote.ev-quote', h('p', e.quote))] : []),
       ...(e.note ? [h('div.ev-note', paragraphs(e.note))] : []),
     ]);
   }));
