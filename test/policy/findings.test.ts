@@ -8,7 +8,7 @@ import { generate, loadDataset } from '../../scripts/policy/index.js';
 import { formatByName, FORMATS } from '../../scripts/policy/formats/index.js';
 import { blocklist, renderBlocklists } from '../../scripts/policy/formats/blocklists.js';
 import { plan, PROFILES, type Selection } from '../../scripts/policy/plan.js';
-import { summary } from '../../scripts/policy/cli.js';
+import { summary } from '../../scripts/policy/summary.js';
 import { isShared, SHARED_INFRASTRUCTURE, sharedHost } from '../../scripts/lib/shared-infrastructure.js';
 import type { Dataset, Device, Endpoint, Needs } from '../../scripts/build/types.js';
 import { validDevicesTree } from './dataset.js';
