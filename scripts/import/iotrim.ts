@@ -2,6 +2,7 @@
 // destination whose blocking left the device's main function working, so a not-required verdict for the
 // vendor app. The list names no protocol or port, and Home Assistant was not tested.
 // Usage: npx tsx scripts/import/iotrim.ts [<iotrim.tsv>] [--only vendor,vendor]
+import { broadWildcard } from '../lint/rules/broad-destination.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +64,7 @@ export function iotrimEvidence(label: string): SourceEvidence {
 }
 
 /** One row → an endpoint, or the reason it cannot be one. */
-export function rowEndpoint(row: IotrimRow): SourceEndpoint | string {
+export function rowEndpoint(row: IotrimRow): SourceEndpoint | string | { skip: string } {
   if (!['first', 'support', 'third'].includes(row.party)) return `party "${row.party}" is not first, support or third`;
   const needs = { 'vendor-app': [{ verdict: 'not-required' as const, evidence: [IOTRIM_EVIDENCE_ID] }], 'home-assistant': 'unknown' as const };
   const base = { protocol: 'unknown' as const, service: 'unknown', purpose: 'unknown', party: row.party as SourceEndpoint['party'], needs, evidence: [IOTRIM_EVIDENCE_ID] };
@@ -76,6 +77,8 @@ export function rowEndpoint(row: IotrimRow): SourceEndpoint | string {
   const host = (suffix ? `*${row.destination}` : row.destination).toLowerCase();
   const finding = checkHostname(host);
   if (finding) return finding.message;
+  const broad = suffix ? broadWildcard(host.slice(2)) : null;
+  if (broad) return { skip: `${host}: ${broad}; not a destination` };
   const note = suffix ? `IoTrim lists the suffix "${row.destination}"${row.grouped === 'gr' ? ', grouping the names of its replicas' : ''}.` : undefined;
   return { host, ...base, ...(note ? { note } : {}) };
 }
@@ -93,6 +96,7 @@ export function runIotrim(args: string[]): number {
     byDevice.set(row.device, [...(byDevice.get(row.device) ?? []), row]);
   }
   let verdicts = 0;
+  let skipped = 0;
   for (const [label, list] of byDevice) {
     const device = IOTRIM_DEVICES[label]!;
     if (only && !only.has(device.id.split('/')[0]!)) continue;
@@ -100,13 +104,15 @@ export function runIotrim(args: string[]): number {
     for (const row of list) {
       const e = rowEndpoint(row);
       if (typeof e === 'string') { process.stderr.write(`${path}:${row.line}: ${row.destination}: ${e}: row not imported\n`); unmapped++; continue; }
+      // A suffix every customer of a cloud shares is a blocklist entry, not a destination: left out on purpose.
+      if ('skip' in e) { process.stderr.write(`${path}:${row.line}: ${e.skip}: row left out\n`); skipped++; continue; }
       endpoints.push(e);
     }
     const out = writeDevice(devicesDir, device, vendorOf(device.id), { evidence: [iotrimEvidence(label)], endpoints, local: [] });
     verdicts += endpoints.length;
     process.stdout.write(`${label}: devices/${device.id}.yaml ${out.created ? 'created' : 'merged'}: ${endpoints.length} not-required verdicts (${out.counts.added} new endpoints, ${out.counts.updated} existing endpoints updated, ${out.counts.unchanged} already there)\n`);
   }
-  process.stdout.write(`${verdicts} verdicts written from ${rows.length} rows; ${unmapped} rows not imported\n`);
+  process.stdout.write(`${verdicts} verdicts written from ${rows.length} rows; ${skipped} broad suffixes left out; ${unmapped} rows not imported\n`);
   return unmapped ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 import { parse } from 'tldts';
 import type { Rule } from '../rule.js';
-import { isFinding, parseAddress } from '../../lib/net.js';
+import { isFinding, parseAddress, specialRange } from '../../lib/net.js';
 import { endpointsOf } from '../../lib/walk.js';
 import { sharedCloud } from '../../lib/shared-infrastructure.js';
 
@@ -19,6 +19,13 @@ function portCount(ports: unknown): number {
   return n;
 }
 
+/** Why a wildcard on this base would cover far more than one service, or null. */
+export function broadWildcard(base: string): string | null {
+  if (parse(base, { allowPrivateDomains: true }).publicSuffix === base) return `it covers a public suffix: every site registered under ${base}`;
+  const cloud = sharedCloud(base);
+  return cloud ? `it covers every customer of a shared cloud (${cloud.what})` : null;
+}
+
 /**
  * Destinations so broad that a rule allowing them opens the internet: any-destination over (nearly) all ports,
  * wildcards on a public suffix (*.co.uk, *.cloudfront.net) or on a cloud's shared customer domain (*.amazonaws.com),
@@ -35,18 +42,13 @@ export const broadDestination: Rule = {
         if (n >= ANY_PORTS_MAX) report([...path, 'ports'], `any-destination entry covers ${n} ports: it would open the whole internet`, { hint: 'name the destinations the source gives, or the few ports it documents' });
       }
       if (typeof e.host === 'string' && e.host.startsWith('*.')) {
-        const base = e.host.slice(2);
-        const parsed = parse(base, { allowPrivateDomains: true });
-        const cloud = sharedCloud(base);
-        if (parsed.publicSuffix === base) {
-          report([...path, 'host'], `wildcard ${e.host} covers a public suffix: every site registered under ${base}`, { hint: 'name the hosts the source gives; a suffix list entry is not a destination' });
-        } else if (cloud) {
-          report([...path, 'host'], `wildcard ${e.host} covers every customer of a shared cloud (${cloud.what})`, { hint: 'name the hosts the source gives (the device\'s own bucket or distribution)' });
-        }
+        const why = broadWildcard(e.host.slice(2));
+        if (why) report([...path, 'host'], `wildcard ${e.host}: ${why}`, { hint: 'name the hosts the source gives; a suffix list entry is not a destination' });
       }
       if (typeof e.address === 'string') {
         const parsed = parseAddress(e.address);
-        if (!isFinding(parsed) && parsed.prefix !== null && parsed.prefix < PREFIX_MIN[parsed.version]) {
+        // A private or special block is public-address's finding: one mistake, one message.
+        if (!isFinding(parsed) && parsed.prefix !== null && parsed.prefix < PREFIX_MIN[parsed.version] && specialRange(parsed) === null) {
           report([...path, 'address'], `${e.address} is a /${parsed.prefix} block: it holds many unrelated networks`, { hint: `give the addresses or blocks of /${PREFIX_MIN[parsed.version]} or longer the source names` });
         }
       }
