@@ -117,7 +117,12 @@ describe.skipIf(!existsSync(SAMPLES))('draft on the real third-party samples in 
 
   it('a captive portal\'s spoofed answers are not taken as destination names', async () => {
     const run = await collectDraft([s('dnsmasq/dhbw-wilan-captiveportal-dnsmasq.log')], { ips: ['192.168.4.3'], macs: [] }, { year: 2024 });
-    expect(run.data.endpoints).toEqual([]);
+    // A DNS log alone: only names an upstream reply answered become endpoints, protocol and port unknown.
+    expect(run.data.dnsOnly).toBe(true);
+    expect(run.data.endpoints.map((e) => e.host).sort()).toEqual(['detectportal.firefox.com', 'go.trouter.skype.com', 'pub-csm-plce-02-t.trouter.skype.com', 'safebrowsing.googleapis.com']);
+    expect(run.data.endpoints.every((e) => e.protocol === 'unknown' && e.port === undefined && e.nameSource === 'lookup')).toBe(true);
+    expect(run.data.queriedOnly).not.toContain('www.msftconnecttest.com'.replace('www.', 'x.')); // answered only by the portal's config
+    expect(run.data.queriedOnly).toContain('www.msftconnecttest.com');
     expect(run.data.queriedOnly.length).toBeGreaterThan(10);
   });
 

@@ -97,3 +97,9 @@ export function plugSession(): Packet[] {
     { time: t + 6000, frame: Buffer.from([1, 2, 3]) },
   ];
 }
+
+/** A standard query for an A record. */
+export function dnsQuery(name: string): Buffer {
+  const header = Buffer.from([0x43, 0x21, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([header, dnsName(name), Buffer.from([0, 1, 0, 1])]);
+}

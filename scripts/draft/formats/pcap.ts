@@ -157,6 +157,7 @@ class PacketDecoder {
     }
     const payload = p + 8;
     if (sport === 53) this.dns(b, payload, end, time, dst, dstMac);
+    else if (dport === 53) this.dnsQuery(b, payload, end, time, src);
     if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
     this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'udp', sport, dport, role: 'packet', ...macs });
   }
@@ -173,6 +174,12 @@ class PacketDecoder {
       const address = normalizeIp(text);
       if (address) this.sink.emit({ kind: 'dns', time, client, ...(clientMac ? { clientMac } : {}), name: msg.question, address });
     }
+  }
+
+  /** A lookup the client sent: names looked up without a flow are listed in the draft's notes. */
+  private dnsQuery(b: Buffer, at: number, end: number, time: number, client: string): void {
+    const msg = parseDnsMessage(b, at, end);
+    if (msg && !msg.response && msg.question) this.sink.emit({ kind: 'query', time, client, name: msg.question });
   }
 
   private dhcp(b: Buffer, at: number, end: number, time: number): void {
@@ -338,7 +345,7 @@ export const pcap: Format = {
   },
   async read(path, sink, options) {
     const stats = newStats();
-    const window = new FileWindow(path);
+    const window = new FileWindow(path, undefined, 0, options.progress);
     try {
       new CaptureReader(window, new PacketDecoder(options.filter, sink, stats), stats).read();
     } finally {

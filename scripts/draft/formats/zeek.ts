@@ -32,6 +32,9 @@ function emitRecord(get: Get, sink: Sink, isJson: boolean): LineResult {
       const address = normalizeIp(answer);
       if (address) sink.emit({ kind: 'dns', time, client: src, name, address });
     }
+    // The lookup itself went from the client to a resolver: a flow of its own.
+    const protocol = protocolOf(get('proto') ?? '');
+    if (protocol === 'udp' || protocol === 'tcp') sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: 'initiator' });
     return 'ok';
   }
   const serverName = get('server_name');
