@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lint } from '../../lint/index.js';
 import { ROOT } from '../../lib/project.js';
-import { importMud, parseMudText } from './index.js';
+import { importMud, parseMudText, runImportMud } from './index.js';
 import { MudError, readMud } from './read.js';
 import { convertProfile } from './convert.js';
 
@@ -76,7 +76,6 @@ describe('converting entries', () => {
       'device>controller udp 123 ntp',
       'device>controller udp 5684 unknown',
       'device>controller udp 53 dns',
-      'device>lan tcp 8443 unknown',
       'device>same-manufacturer tcp 9000 unknown',
       'device>same-manufacturer unknown - unknown',
       'lan>device udp 5683 coap',
@@ -85,13 +84,17 @@ describe('converting entries', () => {
     const ntp = r.local.find((f) => f.service === 'ntp')!;
     expect(ntp.purpose).toBe('time');
     expect(ntp.note).toMatch(/urn:ietf:params:mud:ntp/);
-    expect(r.local.find((f) => f.ports?.[0] === 8443)!.note).toMatch(/bridges\.netneeds-fixture\.org/);
+    // Another manufacturer's devices have no party in the format: refused, never widened to the whole LAN.
+    expect(r.local.find((f) => f.ports?.[0] === 8443)).toBeUndefined();
     // Cloud, updates, NTP, DNS and my-controller replies fold into the flow they answer; the CoAP request
     // (to the device, port 5683) folds into the flow its earlier-listed reply already recorded.
     expect(r.collapsed.map((c) => c.label).sort()).toEqual([
       'lamp-v4-to/anything-from-updates', 'lamp-v4-to/cloud-to', 'lamp-v4-to/coap-to', 'lamp-v4-to/dns-to', 'lamp-v4-to/myctl-to', 'lamp-v4-to/ntp-to',
     ]);
-    expect(r.skipped).toEqual([{ label: 'lamp-v4-to/dropped-to', reason: expect.stringMatching(/drop/) }]);
+    expect(r.skipped).toEqual([
+      { label: 'lamp-v4-to/dropped-to', reason: expect.stringMatching(/drop/) },
+      { label: 'lamp-v4-from/bridge-maker-from', reason: expect.stringMatching(/bridges\.netneeds-fixture\.org.*lan would allow every device/) },
+    ]);
     for (const e of [...r.endpoints, ...r.local]) expect(e.needs).toEqual({ 'vendor-app': 'unknown', 'home-assistant': 'unknown' });
   });
 
@@ -149,7 +152,7 @@ describe('writing device files', () => {
     const dir = tempDevices();
     importMud(fixture('pre-rfc-shape.json'), dir, { ...options, evidenceId: 'mud-cam' });
     const merged = importMud(fixture('rfc-shape.json'), dir, options);
-    expect(merged.outcome!.counts.added).toBe(10);
+    expect(merged.outcome!.counts.added).toBe(9);
     const data = parse(readFileSync(join(dir, 'fixture/lamp.yaml'), 'utf8'));
     expect(data.evidence.map((e: { id: string }) => e.id).sort()).toEqual(['mud-2020', 'mud-cam']);
     expect(errorsOf(dir)).toEqual([]);
@@ -165,6 +168,61 @@ describe('writing device files', () => {
     expect(imp.outcome).toBeNull();
     expect(imp.result.skipped).toHaveLength(1);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('issue 13, finding 6: MUD files are imported as they are written', () => {
+  it('refuses a file whose two ACLs share a name, as yanglint does, instead of losing one', () => {
+    try { fixture('duplicate-acl-names.json'); expect.unreachable(); } catch (e) {
+      expect(e).toBeInstanceOf(MudError);
+      expect((e as MudError).field).toBe('ietf-access-control-list:acls/acl[2]/name');
+      expect((e as MudError).message).toMatch(/"hub-from" names acl\[0\] too/);
+    }
+  });
+
+  it('never widens a manufacturer or a specific controller: it keeps my-controller, same-manufacturer and the own maker, refuses the rest', () => {
+    const r = convertProfile(fixture('controllers.json'), 'mud-2021');
+    const flows = r.local.map((f) => `${f.from}>${f.to} ${f.protocol} ${f.ports?.join(',') ?? '-'}`).sort();
+    expect(flows).toEqual(['device>controller tcp 8080', 'device>same-manufacturer udp 5000', 'device>same-manufacturer udp 5001']);
+    const reasons = Object.fromEntries(r.skipped.map((s) => [s.label.split('/')[1], s.reason]));
+    expect(reasons).toEqual({
+      'dash-from': expect.stringMatching(/specific controller http:\/\/amazon\.com\/dashserver/),
+      'dash-to': expect.stringMatching(/specific controller http:\/\/amazon\.com\/dashserver/),
+      'gateway-web-from': expect.stringMatching(/gateway controller for tcp/),
+      'other-maker-from': expect.stringMatching(/bulbs\.netneeds-fixture\.org/),
+    });
+    expect(r.local.some((f) => f.to === 'lan' || f.from === 'lan')).toBe(false);
+  });
+
+  it('accepts an empty from-device-policy container, which yanglint accepts', () => {
+    const p = fixture('empty-from-policy.json');
+    expect(p.aces.map((a) => `${a.direction} ${a.label}`)).toEqual(['to-device plug-to/admin-to']);
+    expect(convertProfile(p, 'x').local.map((f) => `${f.from}>${f.to} ${f.ports}`)).toEqual(['lan>device 9999']);
+  });
+
+  it('a mirrored reply whose ports are both set collapses into the connection it answers, not an inbound one', () => {
+    const r = convertProfile(fixture('mirrored-both-ports.json'), 'x');
+    expect(r.endpoints.map((e) => `${e.host} ${e.protocol} ${e.ports}`)).toEqual(['video.cam-cloud.net tcp 443', 'stun.cam-cloud.net udp 3478']);
+    expect(r.skipped).toEqual([]);
+    expect(r.collapsed.map((c) => c.label).sort()).toEqual(['cam-to/cloud-to', 'cam-to/stun-to']);
+  });
+
+  it('a file with mfg-name but no model-name is told that model-name is missing', () => {
+    const dir = tempDevices();
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => { errors.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    const out = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    const prev = process.env.NETNEEDS_DEVICES;
+    process.env.NETNEEDS_DEVICES = dir;
+    try { expect(runImportMud([join(FIXTURES, 'mfg-without-model.json')])).toBe(1); } finally {
+      process.stderr.write = write;
+      process.stdout.write = out;
+      if (prev === undefined) delete process.env.NETNEEDS_DEVICES; else process.env.NETNEEDS_DEVICES = prev;
+    }
+    expect(errors.join('')).toMatch(/ietf-mud:mud\/model-name: model-name is missing, so the device id cannot be derived/);
+    expect(errors.join('')).not.toMatch(/mfg-name/);
   });
 });
 
