@@ -52,7 +52,6 @@ const PLACEHOLDER = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhos
 export const CONTROLLERS: Record<string, string> = {
   'urn:ietf:params:mud:dns': "the network's DNS server (MUD controller urn:ietf:params:mud:dns)",
   'urn:ietf:params:mud:ntp': "the network's NTP server (MUD controller urn:ietf:params:mud:ntp)",
-  'urn:ietf:params:mud:gateway': 'the gateway (controller urn:ietf:params:mud:gateway, a name MUDgee used that RFC 8520 does not define)',
 };
 
 /** One well-known port (below 1024, or a service the port table names): the answering side's. */
@@ -255,9 +254,6 @@ export function interpretAce(ace: MudAce, profileAuthority: string): Interpretat
     if (reply) opener = fromDevice ? 'peer' : 'device';
     openerAssumed = type === undefined;
     icmpType = reply ? (protocol === 'icmpv6' ? 128 : 8) : (type as number | undefined);
-  }
-  if (peer.kind === 'local' && peer.controller === 'urn:ietf:params:mud:gateway' && !protocol.startsWith('icmp')) {
-    return skip(`names the gateway controller for ${protocol}; only its ping is recorded (as the controller), since the device file cannot name the gateway for other traffic without allowing more`);
   }
   if (peer.kind === 'local' && opener === 'peer' && (peer.party === 'multicast' || peer.party === 'broadcast')) {
     return skip(`traffic from a ${peer.party} source cannot be written as a local flow`);
