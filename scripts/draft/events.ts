@@ -48,7 +48,8 @@ export interface DeviceFilter {
 }
 
 export type FormatName =
-  | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump';
+  | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump'
+  | 'opnsense-json' | 'cef' | 'dhcpd';
 
 export interface ReadStats {
   /** Lines or packets read: used + other + malformed + skipped. */

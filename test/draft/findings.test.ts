@@ -167,3 +167,44 @@ describe('finding 7: scale', () => {
     expect(errors(dir)).toEqual([]);
   });
 });
+
+describe('finding 8: formats met in the wild', () => {
+  it("OPNsense's JSON firewall-log export", async () => {
+    const run = await collectDraft([FIXTURES + 'opnsense-firewall-log.json'], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('opnsense-json');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 5, malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port ?? ''}`).sort()).toEqual(['162.159.200.1/udp/123', '52.94.236.248/tcp/8883', '9.9.9.9/icmp/']);
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:01.000Z');
+  });
+
+  it('UniFi CEF syslog: firewall and IPS events are flows, admin events are not', async () => {
+    const run = await collectDraft([FIXTURES + 'unifi-cef.log'], { ips: ['192.168.1.50'], macs: [] }, { year: 2024 });
+    expect(run.inputs[0]!.format.name).toBe('cef');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 4, malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['3.120.0.1/udp/3478', '52.94.236.248/tcp/8883']);
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:02.120Z');
+  });
+
+  it('ISC dhcpd leases make --device <mac> find the device in a log without MACs', async () => {
+    const run = await collectDraft([FIXTURES + 'dhcpd.log', FIXTURES + 'filterlog.txt'], { ips: [], macs: ['02:00:00:00:00:50'] }, { year: 2024 });
+    expect(run.inputs[0]!.format.name).toBe('dhcpd');
+    expect(run.data.deviceAddresses).toEqual(['192.168.1.50']);
+    expect(run.data.endpoints.map((e) => e.address).sort()).toEqual(['162.159.200.1', '9.9.9.9', '93.184.216.34']);
+    expect(run.inputs[0]!.stats).toMatchObject({ malformed: 1 });
+  });
+
+  it('Zeek conn logs with the extra label columns of IoT-23', async () => {
+    const run = await collectDraft([FIXTURES + 'zeek-iot23-conn.log.labeled'], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('zeek');
+    expect(run.inputs[0]!.stats).toMatchObject({ malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.60/tcp/443', '65.127.233.163/tcp/23', '8.8.8.8/udp/53']);
+  });
+
+  it('a forced --format that marks every record malformed fails instead of exiting 0', () => {
+    const dir = tree();
+    const r = draft(dir, [FIXTURES + 'dnsmasq.txt', '--format', 'zeek', '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/every zeek record was malformed .*leave out --format/);
+    expect(existsSync(join(dir, 'acme', 'plug.yaml'))).toBe(false);
+  });
+});
