@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { collectDraft } from '../../scripts/draft/command.js';
 import { lint } from '../../scripts/lint/index.js';
-import { ethernet, pcapFile, udp, dnsQuery } from './packets.js';
+import { clientHello, dnsQuery, dnsResponse, ethernet, overTcp, pcapFile, tcp, udp } from './packets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/draft/');
@@ -206,5 +206,31 @@ describe('finding 8: formats met in the wild', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/every zeek record was malformed .*leave out --format/);
     expect(existsSync(join(dir, 'acme', 'plug.yaml'))).toBe(false);
+  });
+});
+
+describe('captures: TLS server names split across segments, and DNS over TCP', () => {
+  it('a ClientHello in two segments still names the flow, and a DNS answer over TCP names its address', async () => {
+    const dir = tree();
+    const cap = join(dir, 'split.pcap');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const PLUG = '02:00:00:00:00:50';
+    const GW = '02:00:00:00:00:01';
+    const hello = clientHello('split.cloud-fixture.net', 1800);
+    expect(hello.length).toBeGreaterThan(1460);
+    const first = hello.subarray(0, 1400);
+    const rest = hello.subarray(1400);
+    writeFileSync(cap, pcapFile([
+      { time: t, frame: ethernet(GW, PLUG, tcp('192.168.1.1', '192.168.1.50', 53, 40100, 0x18, overTcp(dnsResponse('tcp-dns.cloud-fixture.net', '52.28.0.71')))) },
+      { time: t + 10, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.71', 40201, 8883, 0x02, Buffer.alloc(0), 999)) },
+      { time: t + 20, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x02, Buffer.alloc(0), 1000)) },
+      { time: t + 30, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, first, 1001)) },
+      // A retransmission of the first segment changes nothing; the second completes the hello.
+      { time: t + 40, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, first, 1001)) },
+      { time: t + 50, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, rest, 1001 + first.length)) },
+    ]));
+    const run = await collectDraft([cap], { ips: ['192.168.1.50'], macs: [] });
+    const named = Object.fromEntries(run.data.endpoints.map((e) => [`${e.port}`, `${e.host}/${e.nameSource}`]));
+    expect(named).toEqual({ '443': 'split.cloud-fixture.net/sni', '8883': 'tcp-dns.cloud-fixture.net/dns' });
   });
 });

@@ -11,9 +11,9 @@ function checksumless(proto: number, src: string, dst: string, l4: Buffer): Buff
 export function ethernet(srcMac: string, dstMac: string, payload: Buffer): Buffer {
   return Buffer.concat([mac(dstMac), mac(srcMac), Buffer.from([0x08, 0x00]), payload]);
 }
-export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload: Buffer = Buffer.alloc(0), seq = 0): Buffer {
   const h = Buffer.alloc(20);
-  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h[12] = 5 << 4; h[13] = flags;
+  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt32BE(seq >>> 0, 4); h[12] = 5 << 4; h[13] = flags;
   return checksumless(6, src, dst, Buffer.concat([h, payload]));
 }
 export function udp(src: string, dst: string, sport: number, dport: number, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -27,13 +27,15 @@ export function dnsResponse(name: string, address: string): Buffer {
   const rr = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...ip4(address)]);
   return Buffer.concat([header, dnsName(name), Buffer.from([0, 1, 0, 1]), rr]);
 }
-export function clientHello(sni: string): Buffer {
+/** A TLS ClientHello naming `sni`; `padding` bytes of a padding extension (RFC 7685) come first, as large hellos carry. */
+export function clientHello(sni: string, padding = 0): Buffer {
   const name = Buffer.from(sni);
   const sniExt = Buffer.alloc(9 + name.length);
   sniExt.writeUInt16BE(0, 0); sniExt.writeUInt16BE(5 + name.length, 2); sniExt.writeUInt16BE(3 + name.length, 4);
   sniExt[6] = 0; sniExt.writeUInt16BE(name.length, 7); name.copy(sniExt, 9);
   const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32), Buffer.from([0]), Buffer.from([0, 2, 0x13, 0x01]), Buffer.from([1, 0]),
-    Buffer.from([sniExt.length >> 8, sniExt.length & 255]), sniExt]);
+    Buffer.from([(sniExt.length + (padding ? 4 + padding : 0)) >> 8, (sniExt.length + (padding ? 4 + padding : 0)) & 255]),
+    ...(padding ? [Buffer.from([0, 21, padding >> 8, padding & 255]), Buffer.alloc(padding)] : []), sniExt]);
   const hs = Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 255]), body]);
   return Buffer.concat([Buffer.from([0x16, 3, 1, hs.length >> 8, hs.length & 255]), hs]);
 }
@@ -102,4 +104,9 @@ export function plugSession(): Packet[] {
 export function dnsQuery(name: string): Buffer {
   const header = Buffer.from([0x43, 0x21, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
   return Buffer.concat([header, dnsName(name), Buffer.from([0, 1, 0, 1])]);
+}
+
+/** A DNS message as sent over TCP: a two-byte length, then the message. */
+export function overTcp(message: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([message.length >> 8, message.length & 255]), message]);
 }

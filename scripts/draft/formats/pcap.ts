@@ -9,6 +9,9 @@ import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
+const MAX_HELLO = 16 * 1024 + 5;
+const MAX_PENDING_HELLOS = 1024;
 
 function macText(b: Buffer, at: number): string {
   let s = '';
@@ -150,7 +153,12 @@ class PacketDecoder {
     if (proto === 6) {
       const flags = b[p + 13]!;
       const payload = p + (b[p + 12]! >> 4) * 4;
-      const sni = payload < end ? clientHelloSni(b, payload, end) : undefined;
+      let sni: string | undefined;
+      if (payload < end) {
+        sni = this.pendingHellos.size > 0 ? this.continueHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end) : undefined;
+        sni ??= clientHelloSni(b, payload, end) ?? this.startHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(b, payload, end, time, sport === 53 ? dst : src, sport === 53 ? dstMac : undefined, sport === 53);
+      }
       const role = flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet';
       this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'tcp', sport, dport, role, ...macs, ...(sni ? { sni } : {}) });
       return;
@@ -160,6 +168,47 @@ class PacketDecoder {
     else if (dport === 53) this.dnsQuery(b, payload, end, time, src);
     if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
     this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'udp', sport, dport, role: 'packet', ...macs });
+  }
+
+  /**
+   * A ClientHello that does not fit its first segment (post-quantum key shares make them ~1.8 KB): its bytes are
+   * kept per connection until the TLS record is whole, for a bounded number of connections.
+   */
+  private readonly pendingHellos = new Map<string, { bytes: Buffer; have: number; nextSeq: number }>();
+
+  private startHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): undefined {
+    if (end - at < 9 || b[at] !== 0x16 || b[at + 1] !== 0x03 || b[at + 5] !== 0x01) return undefined;
+    const need = 5 + b.readUInt16BE(at + 3);
+    if (need <= end - at || need > MAX_HELLO) return undefined;
+    if (this.pendingHellos.size >= MAX_PENDING_HELLOS) this.pendingHellos.delete(this.pendingHellos.keys().next().value!);
+    const bytes = Buffer.allocUnsafe(need);
+    b.copy(bytes, 0, at, end);
+    this.pendingHellos.set(`${src}|${sport}|${dst}|${dport}`, { bytes, have: end - at, nextSeq: (seq + end - at) >>> 0 });
+    return undefined;
+  }
+
+  private continueHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): string | undefined {
+    const key = `${src}|${sport}|${dst}|${dport}`;
+    const hello = this.pendingHellos.get(key);
+    if (!hello || seq !== hello.nextSeq) return undefined; // a retransmission or a gap: wait for the next in-order segment
+    const n = Math.min(end - at, hello.bytes.length - hello.have);
+    b.copy(hello.bytes, hello.have, at, at + n);
+    hello.have += n;
+    hello.nextSeq = (seq + n) >>> 0;
+    if (hello.have < hello.bytes.length) return undefined;
+    this.pendingHellos.delete(key);
+    return clientHelloSni(hello.bytes, 0, hello.bytes.length);
+  }
+
+  /** DNS over TCP: each message has a two-byte length before it; messages whole in this segment are read. */
+  private dnsOverTcp(b: Buffer, at: number, end: number, time: number, client: string, clientMac: string | undefined, response: boolean): void {
+    for (let p = at; p + 2 <= end; ) {
+      const len = b.readUInt16BE(p);
+      if (len < 12 || p + 2 + len > end) return;
+      if (response) this.dns(b, p + 2, p + 2 + len, time, client, clientMac);
+      else this.dnsQuery(b, p + 2, p + 2 + len, time, client);
+      p += 2 + len;
+    }
   }
 
   private isDeviceV6(b: Buffer, at: number): boolean {
