@@ -20,11 +20,13 @@ import { haDomain } from './rules/ha-domain.js';
 import { groupRefs } from './rules/group-refs.js';
 import { modeline } from './rules/modeline.js';
 import { canonicalFormat } from './rules/canonical-format.js';
+import { verdictStrength } from './rules/verdict-strength.js';
+import { evidenceQuote } from './rules/evidence-quote.js';
 
 /** Order matters only for reading: the schema first, formatting last. */
 export const RULES: readonly Rule[] = [
   schema, idPath, uniqueIds, vendorFile, groupRefs, destination, hostname, ipCanonical, publicAddress, portRange,
-  portService, evidenceRefs, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
+  portService, evidenceRefs, verdictStrength, evidenceQuote, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
 ];
 
 export interface LintOptions {
