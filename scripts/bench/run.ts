@@ -61,9 +61,8 @@ async function main() {
 
   const siteBudget = await optional<(distDir: string) => Promise<Row[]>>('scripts/bench/site-budget.ts', 'siteBudget');
   if (siteBudget) rows.push(...(await siteBudget(dist)));
-  const draftThroughput = await optional<(workDir: string) => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
-  mkdirSync(join(work, 'draft'), { recursive: true });
-  if (draftThroughput) rows.push(...(await draftThroughput(join(work, 'draft'))));
+  const draftThroughput = await optional<() => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
+  if (draftThroughput) rows.push(...(await draftThroughput()));
 
   console.log('\nresults:');
   for (const r of rows) {

@@ -5,7 +5,7 @@ import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
 import { checkHostname } from '../lib/net.js';
 import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
-import { isServicePort, purposeOf, scopeOf, serviceSlug } from './classify.js';
+import { isServicePort, purposeOf, scopeOf, serviceSlug, type Scope } from './classify.js';
 import { ConversationTable } from './conversations.js';
 import { NamePrivacy } from './privacy.js';
 
@@ -78,7 +78,25 @@ export interface DraftData {
 /** At most this many entries (endpoints plus local flows) in a draft: more are aggregated, then summarised in notes. */
 export const MAX_DRAFT_ENTRIES = 250;
 
-interface Group extends Observed { remote: string; protocol: FlowProtocol; port?: number; outbound: boolean; sni?: string }
+interface Group extends Observed {
+  /** An address, or for a coarse group (see MAX_ADDRESSES) the /24, /16 (IPv6: /48, /32) it stands for. */
+  remote: string;
+  protocol: FlowProtocol;
+  port?: number;
+  outbound: boolean;
+  sni?: string;
+  /** Set on coarse groups: the scope of the addresses folded in. */
+  coarse?: Scope;
+}
+
+/**
+ * Memory stays bounded whatever the input: the device's first MAX_ADDRESSES remote addresses are kept one by one;
+ * later ones fold into coarse groups by /24, then by /16 when those fill up too, then into a count per service.
+ */
+const MAX_ADDRESSES = 20_000;
+const MAX_COARSE = 20_000;
+const MAX_NAMED_ADDRESSES = 200_000;
+const MAX_QUERIES = 100_000;
 
 const MAX_CONVERSATIONS = 200_000;
 const EPHEMERAL = 32768;
@@ -97,15 +115,32 @@ const FIRST = 0;
 const SECOND = 1;
 const PROTOCOL_CODE: Record<FlowProtocol, number> = { tcp: 0, udp: 1, icmp: 2, icmpv6: 3 };
 
-/** Remote, protocol, port and direction as four char codes; a server name, when there is one, follows them. */
-function groupKey(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): string {
-  return String.fromCharCode(remoteId & 0xffff, remoteId >>> 16, PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0), port ?? 0);
+/** Remote, protocol, port and direction as one number (a remote id below 2^31 leaves room in a double's 53 bits). */
+function groupNumber(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): number {
+  return remoteId * 2 ** 20 + (PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0)) * 65536 + (port ?? 0);
+}
+
+/** The /24 or /16 (IPv6: /48 or /32) of an address, as a CIDR. */
+function coarsePrefix(address: string, wide: boolean): string {
+  if (!address.includes(':')) {
+    const parts = address.split('.');
+    return wide ? `${parts[0]}.${parts[1]}.0.0/16` : `${parts[0]}.${parts[1]}.${parts[2]}.0/24`;
+  }
+  const keep = wide ? 4 : 6;
+  const bytes = ipaddr.IPv6.parse(address).toByteArray().slice(0, keep).concat(Array<number>(16 - keep).fill(0));
+  return `${ipaddr.fromByteArray(bytes).toString()}/${keep * 8}`;
 }
 
 export class Collector implements Sink {
   readonly ips: Set<string>;
   readonly macs: Set<string>;
-  private readonly groups = new Map<string, Group>();
+  /** Groups by groupNumber; those with a server name, by that number and the name. */
+  private readonly groups = new Map<number, Group>();
+  private readonly namedGroups = new Map<string, Group>();
+  /** Coarse groups, once MAX_ADDRESSES remotes are known: by prefix, protocol, port and direction. */
+  private readonly coarseGroups = new Map<string, Group>();
+  /** Events beyond even the coarse groups: counted per protocol and port. */
+  private readonly uncounted = new Map<string, number>();
   private readonly names = new Map<string, Map<string, number>>();
   private readonly queries = new Map<string, Observed>();
   /** For packets of unknown role: which end opened each conversation. */
@@ -154,6 +189,7 @@ export class Collector implements Sink {
         if (checkHostname(name) !== null) { this.leftOut.invalidNames++; return; }
         if (this.privacy.reasonFor(name) === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
         if (!this.privacy.allows(name)) return;
+        if (!this.names.has(e.address) && this.names.size >= MAX_NAMED_ADDRESSES) return;
         const byName = this.names.get(e.address) ?? new Map<string, number>();
         byName.set(name, (byName.get(name) ?? 0) + 1);
         this.names.set(e.address, byName);
@@ -161,6 +197,7 @@ export class Collector implements Sink {
       }
       case 'query': {
         if (this.learnOnly || !this.ips.has(e.client)) return;
+        if (!this.queries.has(e.name) && this.queries.size >= MAX_QUERIES) return;
         const q = this.queries.get(e.name) ?? fresh();
         observe(q, e.time);
         this.queries.set(e.name, q);
@@ -198,8 +235,12 @@ export class Collector implements Sink {
       else if (!srcServes && f.sport >= EPHEMERAL && f.dport >= EPHEMERAL) return null;
       else if (!srcServes && (f.sport >= EPHEMERAL) !== (f.dport >= EPHEMERAL)) decided = f.sport >= EPHEMERAL;
     }
-    const src = this.idOf(f.src);
-    const dst = this.idOf(f.dst);
+    if (f.role === 'syn') decided = true;
+    else if (f.role === 'synack') decided = false;
+    const src = this.knownId(f.src);
+    const dst = this.knownId(f.dst);
+    // Past MAX_ADDRESSES, a new address has no id and so no conversation: the flags or the ports decide.
+    if (src < 0 || dst < 0) return decided ?? !this.calledSideIsSrc(f.protocol, f.sport, f.dport);
     // The table names the two ends in a fixed order, whichever sent this packet, and stores which end opened.
     const srcFirst = src < dst || (src === dst && f.sport <= f.dport);
     const protocol = PROTOCOL_CODE[f.protocol];
@@ -208,18 +249,20 @@ export class Collector implements Sink {
     const dstOpener = srcFirst ? SECOND : FIRST;
     let opener = known;
     if (decided !== null) opener = decided ? srcOpener : dstOpener;
-    else if (f.role === 'syn') opener = srcOpener;
-    else if (f.role === 'synack') opener = dstOpener;
-    else if (opener < 0) {
-      // Mid-conversation first sight: the side on a server port is the one that was called.
-      // Without one, a port in the ephemeral range (32768 and up) is the caller's.
-      const srcServes = isServicePort(f.protocol, f.sport);
-      const dstServes = isServicePort(f.protocol, f.dport);
-      opener = (srcServes && !dstServes) || (!srcServes && !dstServes && f.sport < EPHEMERAL && f.dport >= EPHEMERAL) ? dstOpener : srcOpener;
-    }
+    else if (opener < 0) opener = this.calledSideIsSrc(f.protocol, f.sport, f.dport) ? dstOpener : srcOpener;
     if (opener !== known) this.conversations.store(opener);
     // Both ends the same address and port: whoever opened, it was src.
     return opener === srcOpener || (src === dst && f.sport === f.dport);
+  }
+
+  /**
+   * Mid-conversation first sight: the side on a server port is the one that was called. Without one, a port in
+   * the ephemeral range (32768 and up) is the caller's.
+   */
+  private calledSideIsSrc(protocol: FlowProtocol, sport: number, dport: number): boolean {
+    const srcServes = isServicePort(protocol, sport);
+    const dstServes = isServicePort(protocol, dport);
+    return (srcServes && !dstServes) || (!srcServes && !dstServes && sport < EPHEMERAL && dport >= EPHEMERAL);
   }
 
   private flow(f: Flow): void {
@@ -237,14 +280,38 @@ export class Collector implements Sink {
     const outbound = fromSrc === srcIs;
     const remote = srcIs ? f.dst : f.src;
     const port = f.protocol === 'tcp' || f.protocol === 'udp' ? (fromSrc ? f.dport : f.sport) : undefined;
-    const key = groupKey(this.idOf(remote), f.protocol, port, outbound) + (f.sni ?? '');
-    let g = this.groups.get(key);
+    observe(this.period, f.time, 0);
+    const id = this.knownId(remote);
+    if (id < 0) return this.coarseFlow(f, remote, port, outbound);
+    const key = groupNumber(id, f.protocol, port, outbound);
+    let g = f.sni ? this.namedGroups.get(`${key}|${f.sni}`) : this.groups.get(key);
     if (!g) {
       g = { ...fresh(), remote, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), ...(f.sni ? { sni: f.sni } : {}) };
-      this.groups.set(key, g);
+      if (f.sni) this.namedGroups.set(`${key}|${f.sni}`, g); else this.groups.set(key, g);
     }
     observe(g, f.time, f.count ?? 1);
-    observe(this.period, f.time, 0);
+  }
+
+  /** The id of a remote address, or -1 when MAX_ADDRESSES are known and this one is not: it then goes to a coarse group. */
+  private knownId(address: string): number {
+    const id = this.addressIds.get(address);
+    if (id !== undefined) return id;
+    return this.addressIds.size < MAX_ADDRESSES ? this.idOf(address) : -1;
+  }
+
+  private coarseFlow(f: Flow, remote: string, port: number | undefined, outbound: boolean): void {
+    const tail = `|${f.protocol}|${port ?? ''}|${outbound}`;
+    for (const wide of [false, true]) {
+      const prefix = coarsePrefix(remote, wide);
+      let g = this.coarseGroups.get(prefix + tail);
+      if (!g && this.coarseGroups.size < MAX_COARSE) {
+        g = { ...fresh(), remote: prefix, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), coarse: scopeOf(remote) };
+        this.coarseGroups.set(prefix + tail, g);
+      }
+      if (g) { observe(g, f.time, f.count ?? 1); return; }
+    }
+    const k = `${f.protocol}${port !== undefined ? `/${port}` : ''}`;
+    if (this.uncounted.has(k) || this.uncounted.size < 10_000) this.uncounted.set(k, (this.uncounted.get(k) ?? 0) + (f.count ?? 1));
   }
 
   /** Names for a group: its own SNI, the only SNI its conversation siblings saw, or the only DNS name of the address. */
@@ -282,34 +349,36 @@ export class Collector implements Sink {
   /** `dnsOnly`: the inputs are DNS logs alone, which show lookups but no connection. */
   result(dnsOnly = false): DraftData {
     const sniByRemote = new Map<string, Set<string>>();
-    for (const g of this.groups.values()) {
-      if (!g.sni) continue;
+    for (const g of this.namedGroups.values()) {
       const k = `${g.remote}|${g.protocol}|${g.port ?? ''}|${g.outbound}`;
-      (sniByRemote.get(k) ?? sniByRemote.set(k, new Set()).get(k)!).add(g.sni);
+      (sniByRemote.get(k) ?? sniByRemote.set(k, new Set()).get(k)!).add(g.sni!);
     }
     const endpoints = new Map<string, DraftEndpoint>();
     const local = new Map<string, DraftLocal>();
     const usedNames = new Set<string>();
-    for (const g of this.groups.values()) {
+    for (const g of [...this.groups.values(), ...this.namedGroups.values(), ...this.coarseGroups.values()]) {
       if (this.exclude.has(g.remote)) { this.leftOut.excluded += g.count; continue; }
       if (this.ownAddresses.has(g.remote)) { this.leftOut.ownAddress += g.count; continue; }
-      const scope = scopeOf(g.remote);
+      const scope = g.coarse ?? scopeOf(g.remote);
       const service = serviceSlug(g.protocol, g.port);
       const purpose = purposeOf(service);
       if (typeof scope === 'object') { this.leftOut.specialUse[scope.special] = (this.leftOut.specialUse[scope.special] ?? 0) + g.count; continue; }
       if (scope === 'internet') {
         if (!g.outbound) { this.leftOut.inboundInternet += g.count; continue; }
-        const name = this.nameOf(g, sniByRemote);
+        const name = g.coarse ? {} : this.nameOf(g, sniByRemote);
         const dest = name.host ?? g.remote;
         const key = `${dest}|${g.protocol}|${g.port ?? ''}`;
-        const e = endpoints.get(key) ?? { ...fresh(), ...(name.host ? { host: name.host, nameSource: name.source } : { address: g.remote }), protocol: g.protocol, ...(g.port !== undefined ? { port: g.port } : {}), service, purpose, ...(name.ambiguous ? { ambiguousNames: name.ambiguous } : {}) };
+        const e = endpoints.get(key) ?? {
+          ...fresh(), ...(name.host ? { host: name.host, nameSource: name.source } : { address: g.remote }), protocol: g.protocol, ...(g.port !== undefined ? { port: g.port } : {}), service, purpose,
+          ...(name.ambiguous ? { ambiguousNames: name.ambiguous } : {}), ...(g.coarse ? { aggregated: { kind: 'prefix' as const, members: 0, examples: [] } } : {}),
+        };
         observe(e, g.first, g.count);
         observe(e, g.last, 0);
         if (name.host) usedNames.add(name.host);
         endpoints.set(key, e);
         continue;
       }
-      if (scope === 'lan') this.lanPeers.add(g.remote);
+      if (scope === 'lan' && !g.coarse) this.lanPeers.add(g.remote);
       const from: LocalParty = g.outbound ? 'device' : scope === 'lan' ? 'lan' : 'device';
       const to: LocalParty = g.outbound ? scope : 'device';
       if (!g.outbound && scope !== 'lan') continue; // replies to multicast or broadcast do not exist
@@ -331,6 +400,8 @@ export class Collector implements Sink {
     const queriedOnly = [...this.queries.keys()].filter((n) => !usedNames.has(n) && this.privacy.allows(n) && checkHostname(n) === null).sort();
     this.leftOut.privateNames = this.privacy.counts();
     const { kept, notes } = aggregate(drafted, Math.max(10, this.maxEntries - local.size));
+    if (this.coarseGroups.size > 0) notes.unshift(`After the first ${MAX_ADDRESSES} destinations, further addresses were counted by /24 and /16 (IPv6: /48 and /32) only, to keep memory bounded.`);
+    if (this.uncounted.size > 0) notes.push(`Beyond those, events were only counted: ${[...this.uncounted].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}.`);
     return {
       endpoints: kept,
       local: [...local.values()],
@@ -371,7 +442,7 @@ export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: Draf
   const groups = new Map<string, { members: DraftEndpoint[]; kind: 'domain' | 'prefix'; dest: string }>();
   for (const e of endpoints) {
     const domain = e.host ? getDomain(e.host.replace(/^\*\./, '')) : null;
-    const dest = e.host ? (domain ?? e.host) : prefixOf(e.address!);
+    const dest = e.host ? (domain ?? e.host) : e.address!.includes('/') ? e.address! : prefixOf(e.address!);
     const key = `${e.host ? 'h' : 'a'}|${dest}|${e.protocol}|${e.port ?? ''}`;
     const g = groups.get(key) ?? groups.set(key, { members: [], kind: e.host ? 'domain' : 'prefix', dest }).get(key)!;
     g.members.push(e);
@@ -382,19 +453,21 @@ export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: Draf
     const first = g.members[0]!;
     if (g.members.length === 1) { kept.push(first); continue; }
     folded += g.members.length;
+    const members = g.members.reduce((n, e) => n + (e.aggregated ? e.aggregated.members : 1), 0);
     let m: DraftEndpoint | undefined;
     for (const e of g.members) {
       m = merged(m, e, () => ({
         ...fresh(), ...(g.kind === 'domain' ? { host: `*.${g.dest}` } : { address: g.dest }), protocol: first.protocol,
         ...(first.port !== undefined ? { port: first.port } : {}), service: first.service, purpose: first.purpose,
-        aggregated: { kind: g.kind, members: g.members.length, examples: g.members.slice(0, 5).map((x) => x.host ?? x.address!) },
+        aggregated: { kind: g.kind, members, examples: g.members.filter((x) => !x.aggregated).slice(0, 5).map((x) => x.host ?? x.address!) },
       }));
     }
     kept.push(m!);
   }
   const notes = [`The inputs held ${total} destinations, more than the ${cap} a readable draft lists: ${folded} of them were folded into ${kept.filter((e) => e.aggregated).length} entries by registered domain (*.domain) or by /24 (/48 for IPv6), per protocol and port. An aggregated entry allows more than was seen: narrow it before relying on it.`];
   if (kept.length > cap) {
-    kept.sort((a, b) => b.count - a.count || (a.host ?? a.address!).localeCompare(b.host ?? b.address!));
+    const label = (e: DraftEndpoint) => e.host ?? e.address!;
+    kept.sort((a, b) => b.count - a.count || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
     const dropped = kept.slice(cap);
     kept = kept.slice(0, cap);
     const byService = new Map<string, number>();

@@ -36,7 +36,8 @@ function seen(o: Observed): string {
 }
 
 function endpointEntry(e: DraftEndpoint, evidence: string): Entry {
-  const naming = e.aggregated ? ` Stands for ${e.aggregated.members} ${e.aggregated.kind === 'domain' ? 'names under this registered domain' : 'addresses in this prefix'} (${e.aggregated.examples.join(', ')}${e.aggregated.members > e.aggregated.examples.length ? ', …' : ''}), folded together to keep the draft readable.`
+  const naming = e.aggregated ? (e.aggregated.examples.length === 0 ? ' Stands for addresses in this prefix, counted together to keep memory bounded; they were not listed one by one.'
+    : ` Stands for ${e.aggregated.members || 'several'} ${e.aggregated.kind === 'domain' ? 'names under this registered domain' : 'addresses in this prefix'} (${e.aggregated.examples.join(', ')}${e.aggregated.members > e.aggregated.examples.length ? ', …' : ''}), folded together to keep the draft readable.`)
     : e.nameSource === 'lookup' ? ' The device looked this name up and got an address; the DNS log shows no connection, so protocol and port are unknown.'
     : e.nameSource === 'sni' ? ' Name from the TLS server name (SNI) in the flow.'
     : e.nameSource === 'dns' ? ' Name from a DNS answer to the device in the inputs.'
