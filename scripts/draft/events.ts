@@ -36,6 +36,7 @@ export interface Lease { kind: 'lease'; time: number; mac: string; ip: string }
 
 export type DraftEvent = Flow | DnsAnswer | DnsQuery | Lease;
 
+/** Receives what a reader finds. A reader may refill the same event object for its next record: keep copies, not the object. */
 export interface Sink { emit(event: DraftEvent): void }
 
 /** What the readers may skip cheaply: only lines or packets that can concern one of these. */

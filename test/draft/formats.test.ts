@@ -13,7 +13,7 @@ async function readAll(path: string, needles: string[] | null = null): Promise<{
   const format = detectFormat(path);
   if (!format) throw new Error(`${path} not recognised`);
   const events: DraftEvent[] = [];
-  const stats = await format.read(path, { emit: (e) => events.push(e) }, { filter: { needles, ips: new Set(), macs: new Set() }, year: 2024 });
+  const stats = await format.read(path, { emit: (e) => events.push({ ...e }) }, { filter: { needles, ips: new Set(), macs: new Set() }, year: 2024 });
   return { format, events, stats };
 }
 const flows = (events: DraftEvent[]) => events.filter((e) => e.kind === 'flow').map((e) => e.kind === 'flow' && `${e.src}:${e.sport ?? ''}>${e.dst}:${e.dport ?? ''}/${e.protocol}/${e.role}${e.sni ? `/${e.sni}` : ''}`);
