@@ -448,11 +448,13 @@ export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: Draf
     g.members.push(e);
   }
   let folded = 0;
+  let foldedInto = 0;
   let kept: DraftEndpoint[] = [];
   for (const g of groups.values()) {
     const first = g.members[0]!;
     if (g.members.length === 1) { kept.push(first); continue; }
     folded += g.members.length;
+    foldedInto++;
     const members = g.members.reduce((n, e) => n + (e.aggregated ? e.aggregated.members : 1), 0);
     let m: DraftEndpoint | undefined;
     for (const e of g.members) {
@@ -464,7 +466,7 @@ export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: Draf
     }
     kept.push(m!);
   }
-  const notes = [`The inputs held ${total} destinations, more than the ${cap} a readable draft lists: ${folded} of them were folded into ${kept.filter((e) => e.aggregated).length} entries by registered domain (*.domain) or by /24 (/48 for IPv6), per protocol and port. An aggregated entry allows more than was seen: narrow it before relying on it.`];
+  const notes = [`The inputs gave ${total} destination entries, more than the ${cap} a readable draft lists: ${folded ? `${folded} of them were folded into ${foldedInto} entries by registered domain (*.domain) or by /24 (/48 for IPv6), per protocol and port` : 'none shared a registered domain or a /24 with another'}. An aggregated entry allows more than was seen: narrow it before relying on it.`];
   if (kept.length > cap) {
     const label = (e: DraftEndpoint) => e.host ?? e.address!;
     kept.sort((a, b) => b.count - a.count || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));

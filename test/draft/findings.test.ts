@@ -162,7 +162,7 @@ describe('finding 7: scale', () => {
     const doc = parse(read(dir));
     expect(doc.endpoints.length).toBeLessThanOrEqual(250);
     expect(doc.endpoints.some((e: { address?: string }) => e.address?.endsWith('.0/24'))).toBe(true);
-    expect(doc.notes).toMatch(/The inputs held \d+ destinations/);
+    expect(doc.notes).toMatch(/The inputs gave \d+ destination entries/);
     expect(Buffer.byteLength(read(dir))).toBeLessThan(1 << 20);
     expect(errors(dir)).toEqual([]);
   });
