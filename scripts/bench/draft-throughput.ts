@@ -12,6 +12,8 @@ const TARGET_MB = Number(process.env.BENCH_DRAFT_MB ?? 200);
 const MEMORY_MB = Number(process.env.BENCH_DRAFT_MEMORY_MB ?? 1000);
 /** Whole-process timings vary with what else the machine runs: each figure is the median of this many runs. */
 const RUNS = Number(process.env.BENCH_DRAFT_RUNS ?? 3);
+/** Another checkout's CLI, for before/after figures on the same inputs (BENCH_DRAFT_MEMORY_MB=0 skips the 1 GB case). */
+const BIN = process.env.BENCH_DRAFT_BIN ?? join(ROOT, 'scripts/bin/netneeds.js');
 
 interface Row { name: string; value: number; unit: string; budget?: number; note?: string }
 
@@ -69,7 +71,7 @@ function measured(args: string[]): { seconds: number; peakMb: number } {
 
 export async function draftThroughput(): Promise<Row[]> {
   if (!existsSync(SAMPLES)) { console.log(`  draft: ${SAMPLES} is not there; no draft figures`); return []; }
-  const bin = join(ROOT, 'scripts/bin/netneeds.js');
+  const bin = BIN;
   const dir = mkdtempSync(join(tmpdir(), 'netneeds-draft-bench-'));
   const rows: Row[] = [];
   try {
@@ -86,6 +88,13 @@ export async function draftThroughput(): Promise<Row[]> {
       rows.push({ name: `draft ${c.label} throughput`, value: mb / seconds, unit: 'MB/s', budget: c.budget }, { name: `draft ${c.label} peak memory`, value: peak, unit: 'MB' });
       rmSync(file);
     }
+    // Whole-process figures include the CLI's start: a draft of a one-line input, for reference.
+    const tiny = join(dir, 'tiny.log');
+    replicate(join(SAMPLES, 'filterlog/crowdsec-pf-logs.log'), tiny, 1);
+    const start = median(Array.from({ length: RUNS }, () => measured([bin, 'draft', tiny, '--device', '10.0.2.15', '--year', '2024']).seconds));
+    console.log(`  draft start-up (a one-line input): ${start.toFixed(2)} s`);
+    rows.push({ name: 'draft start-up', value: start, unit: 's' });
+    if (MEMORY_MB <= 0) return rows;
     const many = join(dir, 'many-destinations.log');
     writeManyDestinations(many, MEMORY_MB * 1e6, 1_000_000);
     const mb = statSync(many).size / 1e6;

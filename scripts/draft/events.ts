@@ -50,7 +50,7 @@ export interface DeviceFilter {
 
 export type FormatName =
   | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump'
-  | 'opnsense-json' | 'cef' | 'dhcpd';
+  | 'ipfix' | 'opnsense-json' | 'cef' | 'dhcpd';
 
 export interface ReadStats {
   /** Lines or packets read: used + other + malformed + skipped. */

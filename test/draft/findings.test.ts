@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { collectDraft } from '../../scripts/draft/command.js';
 import { lint } from '../../scripts/lint/index.js';
-import { clientHello, dnsQuery, dnsResponse, ethernet, overTcp, pcapFile, tcp, udp } from './packets.js';
+import { clientHello, dnsQuery, dnsResponse, ethernet, ipfixFile, overTcp, pcapFile, tcp, udp } from './packets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/draft/');
@@ -232,5 +232,28 @@ describe('captures: TLS server names split across segments, and DNS over TCP', (
     const run = await collectDraft([cap], { ips: ['192.168.1.50'], macs: [] });
     const named = Object.fromEntries(run.data.endpoints.map((e) => [`${e.port}`, `${e.host}/${e.nameSource}`]));
     expect(named).toEqual({ '443': 'split.cloud-fixture.net/sni', '8883': 'tcp-dns.cloud-fixture.net/dns' });
+  });
+});
+
+describe('finding 2 for IPFIX files: one record per direction, paired', () => {
+  it('replies never become flows; both-ephemeral records are counted', async () => {
+    const dir = tree();
+    const file = join(dir, 'flows.ipfix');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const pair = (a: string, ap: number, b: string, bp: number, protocol: number, start: number) => [
+      { src: a, dst: b, sport: ap, dport: bp, protocol, start }, { src: b, dst: a, sport: bp, dport: ap, protocol, start: start + 5 },
+    ];
+    writeFileSync(file, ipfixFile([
+      ...pair('192.168.1.50', 6449, '8.8.8.8', 53, 17, t),
+      ...pair('192.168.1.50', 40050, '52.28.0.30', 8883, 6, t + 1000),
+      ...pair('192.168.1.50', 50000, '52.28.0.31', 60000, 17, t + 2000),
+      ...pair('45.155.205.1', 51234, '192.168.1.50', 23, 6, t + 3000),
+    ]));
+    const run = await collectDraft([file], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('ipfix');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 8, malformed: 0 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.30/tcp/8883', '8.8.8.8/udp/53']);
+    expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 2, inboundInternet: 2 });
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:00.000Z');
   });
 });

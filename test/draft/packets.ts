@@ -110,3 +110,37 @@ export function dnsQuery(name: string): Buffer {
 export function overTcp(message: Buffer): Buffer {
   return Buffer.concat([Buffer.from([message.length >> 8, message.length & 255]), message]);
 }
+
+/** One IPFIX flow record for ipfixFile: IPv4 addresses, ports, protocol number, start in milliseconds. */
+export interface IpfixRecord { src: string; dst: string; sport: number; dport: number; protocol: number; start: number }
+
+/** An IPFIX file (RFC 7011 messages back to back): one template message, then one data message per two records. */
+export function ipfixFile(records: IpfixRecord[]): Buffer {
+  const message = (sets: Buffer[]) => {
+    const body = Buffer.concat(sets);
+    const h = Buffer.alloc(16);
+    h.writeUInt16BE(10, 0); h.writeUInt16BE(16 + body.length, 2); h.writeUInt32BE(1709460000, 4); h.writeUInt32BE(1, 8); h.writeUInt32BE(7, 12);
+    return Buffer.concat([h, body]);
+  };
+  const set = (id: number, body: Buffer) => {
+    const h = Buffer.alloc(4);
+    h.writeUInt16BE(id, 0); h.writeUInt16BE(4 + body.length, 2);
+    return Buffer.concat([h, body]);
+  };
+  // Template 256: sourceIPv4Address, destinationIPv4Address, sourceTransportPort, destinationTransportPort,
+  // protocolIdentifier, flowStartMilliseconds, and an enterprise-specific element the reader must step over.
+  const fields: [number, number][] = [[8, 4], [12, 4], [7, 2], [11, 2], [4, 1], [152, 8]];
+  const t = Buffer.alloc(4 + fields.length * 4 + 8);
+  t.writeUInt16BE(256, 0); t.writeUInt16BE(fields.length + 1, 2);
+  fields.forEach(([id, len], i) => { t.writeUInt16BE(id, 4 + i * 4); t.writeUInt16BE(len, 6 + i * 4); });
+  t.writeUInt16BE(0x8000 | 100, 4 + fields.length * 4); t.writeUInt16BE(2, 6 + fields.length * 4); t.writeUInt32BE(6871, 8 + fields.length * 4);
+  const data = (r: IpfixRecord) => {
+    const b = Buffer.alloc(23);
+    ip4(r.src).copy(b, 0); ip4(r.dst).copy(b, 4); b.writeUInt16BE(r.sport, 8); b.writeUInt16BE(r.dport, 10); b[12] = r.protocol;
+    b.writeUInt32BE(Math.floor(r.start / 4294967296), 13); b.writeUInt32BE(r.start % 4294967296, 17); b.writeUInt16BE(0, 21);
+    return b;
+  };
+  const messages = [message([set(2, t)])];
+  for (let i = 0; i < records.length; i += 2) messages.push(message([set(256, Buffer.concat(records.slice(i, i + 2).map(data)))]));
+  return Buffer.concat(messages);
+}
