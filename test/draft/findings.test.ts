@@ -257,3 +257,14 @@ describe('finding 2 for IPFIX files: one record per direction, paired', () => {
     expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:00.000Z');
   });
 });
+
+describe.skipIf(!existsSync('/usr/bin/script'))('progress', () => {
+  it('is shown on stderr when it is a terminal, and not in a pipe', () => {
+    const dir = tree();
+    const cmd = `${process.execPath} ${join(ROOT, 'scripts/bin/netneeds.js')} draft ${FIXTURES}filterlog.txt --device 192.168.1.50 --year 2024`;
+    // script(1) gives the command a terminal; its output is what the terminal showed.
+    const tty = spawnSync('/usr/bin/script', ['-qec', `${cmd} >/dev/null`, '/dev/null'], { cwd: ROOT, env: { ...process.env, NETNEEDS_DEVICES: dir }, encoding: 'utf8' });
+    expect(tty.stdout).toMatch(/reading filterlog\.txt \(1\/1\): 100 %/);
+    expect(draft(dir, [FIXTURES + 'filterlog.txt', '--device', '192.168.1.50', '--year', '2024']).stderr).not.toMatch(/reading /);
+  });
+});
