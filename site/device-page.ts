@@ -5,7 +5,7 @@ import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, VerdictWord } 
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge, verdictCell, BASIS_LABEL, BASIS_MEANING,
+  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING,
 } from './components.js';
 import { type DeviceDownload, downloadsTable } from './device-downloads.js';
 import { page, rel } from './layout.js';
@@ -93,7 +93,11 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   const out: ElementContent[] = [];
   if (d.whenBlocked.internet.length) {
     out.push(stackTable('blocked', 'Reports with the internet blocked', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
-      d.whenBlocked.internet.map((r) => [effectBadge(r.vendorApp), effectBadge(r.homeAssistant), r.note ?? '', { content: evidenceRefs(r.evidence, numbers), className: 'refs' }])));
+      d.whenBlocked.internet.map((r) => [
+        effectBadge(r.vendorApp), effectBadge(r.homeAssistant),
+        [...(r.basis ? [basisTag(r.basis), ' '] : []), r.note ?? ''],
+        { content: evidenceRefs(r.evidence, numbers), className: 'refs' },
+      ])));
   } else {
     out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
   }

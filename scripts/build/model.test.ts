@@ -63,4 +63,15 @@ describe('dataset model', () => {
     expect(d.homeAssistant.calls).toEqual([{ host: 'api.acme.example.com', protocol: 'tcp', ports: [{ from: 443, to: 443 }], service: 'https', purpose: 'cloud-control', evidence: ['docs'] }]);
     expect(d.endpoints).toEqual([]);
   });
+
+  it('lets only tested or documented reports decide "works with Home Assistant offline"; a forum anecdote is shown, not counted', () => {
+    const report = (id: string) => ({ 'vendor-app': 'unknown', 'home-assistant': 'keeps-working', evidence: [id] });
+    const anecdote = deviceOf({ ...baseDevice(), 'when-blocked': { internet: [report('forum')] }, evidence: [...(baseDevice().evidence as unknown[]), { id: 'forum', type: 'community-report', accessed: '2026-01-01', source: 'https://example.org/forum' }] });
+    expect(anecdote.whenBlocked.internet[0]!.basis).toBe('reported');
+    expect(anecdote.derived.worksWithHaOffline).toBe('unknown');
+    expect(anecdote.derived.worksWithHaOfflineReason).toMatch(/only community reports/);
+    const tested = deviceOf({ ...baseDevice(), 'when-blocked': { internet: [report('test')] }, evidence: [...(baseDevice().evidence as unknown[]), item('test', 'blocking-test')] });
+    expect(tested.whenBlocked.internet[0]!.basis).toBe('tested');
+    expect(tested.derived.worksWithHaOffline).toBe('yes');
+  });
 });

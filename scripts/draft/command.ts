@@ -1,29 +1,13 @@
-// `netneeds draft <log-or-capture>… --device <ip|mac> [--into devices/<vendor>/<model>.yaml] [--source <url>]`
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, basename } from 'node:path';
-import { parseArgs } from 'node:util';
+// What `netneeds draft` (scripts/cli/draft.ts) does with its inputs: checks where it writes, reads them, collects
+// the device's traffic, and reports what it kept, what it left out and why.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { enumOf } from '../lib/schemas.js';
 import type { EvidenceType } from '../lib/source-types.js';
-import { normalizeIp, normalizeMac, type DeviceFilter, type Format, type ReadStats } from './events.js';
+import type { DeviceFilter, Format, ReadStats } from './events.js';
 import { detectFormat, formatByName, FORMATS } from './formats/index.js';
 import { Collector, type DraftData } from './collect.js';
 import { NamePrivacy } from './privacy.js';
-import { SOURCE_PLACEHOLDER, writeDraft } from './write.js';
-import { dayOf } from './time.js';
-
-export const DRAFT_USAGE = `usage: netneeds draft <log-or-capture>… --device <ip|mac> [--device …]
-  [--into devices/<vendor>/<model>.yaml] [--source <public url of the log>] [--format ${FORMATS.map((f) => f.name).join('|')}]
-  [--name "Vendor Model"] [--category <category>] [--model <model number>] [--year <yyyy>] [--exclude <ip>]…
-  [--evidence-id <slug>] [--title <text>] [--firmware <version>] [--region <text>] [--ddns <your dynamic-DNS name>]…`;
-
-/** Every option of `netneeds draft`, in one place. */
-export const DRAFT_OPTIONS = {
-  device: { type: 'string', multiple: true }, into: { type: 'string' }, source: { type: 'string' }, format: { type: 'string' },
-  name: { type: 'string' }, category: { type: 'string' }, model: { type: 'string', multiple: true }, year: { type: 'string' },
-  exclude: { type: 'string', multiple: true }, 'evidence-id': { type: 'string' }, title: { type: 'string' }, firmware: { type: 'string' },
-  region: { type: 'string' }, ddns: { type: 'string', multiple: true }, help: { type: 'boolean' },
-} as const;
 
 // Packet captures say the most about a device, DNS logs the least: the evidence item takes the strongest type.
 const TYPE_RANK: EvidenceType[] = ['packet-capture', 'firewall-log', 'dns-log'];
@@ -67,7 +51,7 @@ export async function collectDraft(paths: string[], device: { ips: string[]; mac
 }
 
 /** What the evidence note says of an input: its format and size, never its file name (which may name the contributor). */
-function describeInput(input: DraftInput): string {
+export function describeInput(input: DraftInput): string {
   const s = input.stats!;
   return `a ${input.format.name} input (${s.records} ${input.format.unit}${s.malformed ? `, ${s.malformed} malformed skipped` : ''})`;
 }
@@ -112,9 +96,9 @@ export function draftReport(run: DraftRun): string {
 }
 
 /** Where --into writes: checked before any input is read, so a typo costs nothing. */
-interface Target { path: string | null; existing: string | null; id: string; vendorFile: string }
+export interface Target { path: string | null; existing: string | null; id: string; vendorFile: string }
 
-function targetOf(into: string | undefined, devicesDir: string): Target | string {
+export function targetOf(into: string | undefined, devicesDir: string): Target | string {
   const path = into ? resolve(into) : null;
   const rel = path ? relative(devicesDir, path).split('\\').join('/') : 'vendor/model.yaml';
   const m = /^([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$/.exec(rel);
@@ -130,7 +114,7 @@ function targetOf(into: string | undefined, devicesDir: string): Target | string
 }
 
 /** A progress line on stderr when it is a terminal: the input, how far, and how fast. */
-function progressLine(paths: string[]): { update: (input: number, bytes: number) => void; done: () => void } | null {
+export function progressLine(paths: string[]): { update: (input: number, bytes: number) => void; done: () => void } | null {
   if (!process.stderr.isTTY) return null;
   const sizes = paths.map((p) => statSync(p).size);
   const start = Date.now();
@@ -151,7 +135,7 @@ function progressLine(paths: string[]): { update: (input: number, bytes: number)
 }
 
 /** When nothing could be drafted: what the inputs showed, and exactly what to add or change. */
-function nothingToDraft(run: DraftRun, device: string[]): string {
+export function nothingToDraft(run: DraftRun, device: string[]): string {
   const d = run.data;
   const l = d.leftOut;
   const lines = [`nothing to draft: the inputs hold no internet destination or local flow of the device (${device.join(', ')}), so no file was written.`];
@@ -163,105 +147,4 @@ function nothingToDraft(run: DraftRun, device: string[]): string {
   else lines.push('  add a firewall log or a capture that shows the device\'s own traffic, or check --device');
   if (d.busiestOtherHosts.length) lines.push(`  the busiest addresses in the inputs: ${d.busiestOtherHosts.map((h) => `${h.address} (${h.events} events)`).join(', ')}`);
   return lines.join('\n');
-}
-
-export async function runDraft(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: DRAFT_OPTIONS });
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${DRAFT_USAGE}\n`);
-    return 2;
-  }
-  const v = parsed.values;
-  if (v.help) { process.stdout.write(DRAFT_USAGE + '\n'); return 0; }
-  const fail = (message: string, code = 2) => { process.stderr.write(`draft: ${message}\n`); return code; };
-  if (parsed.positionals.length === 0 || !v.device?.length) return fail(`give at least one input and --device\n${DRAFT_USAGE}`);
-  const ips: string[] = [];
-  const macs: string[] = [];
-  for (const d of v.device) {
-    const ip = normalizeIp(d);
-    const mac = ip ? null : normalizeMac(d);
-    if (ip) ips.push(ip); else if (mac) macs.push(mac); else return fail(`--device ${d} is neither an IP address nor a MAC address`);
-  }
-  const exclude: string[] = [];
-  for (const x of v.exclude ?? []) { const ip = normalizeIp(x); if (!ip) return fail(`--exclude ${x} is not an IP address`); exclude.push(ip); }
-  for (const name of v.ddns ?? []) if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(name)) return fail(`--ddns ${name} is not a DNS name`);
-  if (v.source !== undefined && !/^https:\/\/[^\s/]+\.[^\s/]+/.test(v.source)) return fail(`--source must be an https URL a reader can open, such as a gist or a forum post with the log`);
-  const categories = enumOf('device.schema.json', 'properties/category');
-  if (v.category && !categories.includes(v.category)) return fail(`--category ${v.category} is not one of: ${categories.join(', ')}`);
-  if (v.format && !formatByName(v.format)) return fail(`unknown format ${v.format}; one of: ${FORMATS.map((f) => f.name).join(', ')}`);
-  const year = v.year ? Number(v.year) : undefined;
-  if (year !== undefined && !(Number.isInteger(year) && year > 1990 && year < 3000)) return fail(`--year ${v.year} is not a year`);
-  const devicesDir = resolve(process.env.NETNEEDS_DEVICES ?? 'devices');
-  const target = targetOf(v.into, devicesDir);
-  if (typeof target === 'string') return fail(target);
-  for (const p of parsed.positionals) if (!existsSync(p) || !statSync(p).isFile()) return fail(`${p}: no such file`);
-
-  const progress = progressLine(parsed.positionals);
-  let run: DraftRun;
-  try {
-    run = await collectDraft(parsed.positionals, { ips, macs }, { ...(v.format ? { format: v.format } : {}), ...(year ? { year } : {}), exclude, ddns: v.ddns ?? [], ...(progress ? { progress: progress.update } : {}) });
-  } catch (e) {
-    return fail((e as Error).message);
-  } finally {
-    progress?.done();
-  }
-  process.stderr.write(draftReport(run) + '\n');
-  for (const input of run.inputs) {
-    const s = input.stats!;
-    if (s.malformed > 0 && s.malformed === s.records - s.skipped - s.other) {
-      return fail(`${input.path}: every ${input.format.name} record was malformed (${s.malformed}): this is not a ${input.format.name} input${v.format ? '; leave out --format to detect the format' : ''}`, 1);
-    }
-  }
-  if (run.data.endpoints.length + run.data.local.length === 0) {
-    // Read everything once more, for no device, to name the hosts the inputs do hold.
-    if (run.data.busiestOtherHosts.length === 0 && !run.data.dnsOnly) {
-      const survey = await collectDraft(parsed.positionals, { ips: [], macs: [] }, { ...(v.format ? { format: v.format } : {}), ...(year ? { year } : {}) });
-      run.data.busiestOtherHosts = survey.data.busiestOtherHosts;
-    }
-    return fail(nothingToDraft(run, v.device), 1);
-  }
-  const guessed = !year && run.inputs.some((i) => i.stats?.yearFrom);
-  const info = {
-    type: run.evidenceType,
-    ...(v.source ? { source: v.source } : {}),
-    ...(v['evidence-id'] ? { id: v['evidence-id'] } : {}),
-    ...(v.title ? { title: v.title } : {}),
-    ...(v.firmware ? { firmware: v.firmware } : {}),
-    ...(v.region ? { region: v.region } : {}),
-    inputs: run.inputs.map(describeInput),
-    fallbackDate: dayOf(Math.max(...parsed.positionals.map((p) => statSync(p).mtimeMs))),
-    ...(guessed ? { yearGuessedFrom: "the log file's modification time" } : {}),
-  };
-  let outcome;
-  const isNew = target.existing === null;
-  try {
-    if (!isNew) outcome = writeDraft(run.data, info, { existing: target.existing! });
-    else {
-      const [vendor, model] = target.id.split('/') as [string, string];
-      const vendorName = existsSync(target.vendorFile) ? String((parseDocument(readFileSync(target.vendorFile, 'utf8')).toJS() as { name?: unknown } | null)?.name ?? vendor) : vendor;
-      if (target.path && !existsSync(target.vendorFile)) process.stderr.write(`note: ${relative(process.cwd(), target.vendorFile)} does not exist yet; npm run new -- --vendor ${vendor} … creates it\n`);
-      outcome = writeDraft(run.data, info, { device: { id: target.id, name: v.name ?? `${vendorName} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
-    }
-  } catch (e) {
-    return fail(`${v.into}: ${(e as Error).message}`);
-  }
-  if (target.path) {
-    writeAtomically(target.path, outcome.text);
-    process.stderr.write(`wrote ${relative(process.cwd(), target.path)}: ${outcome.added.endpoints} endpoints and ${outcome.added.local} local flows added, ${outcome.matched.endpoints + outcome.matched.local} already there (evidence "${outcome.evidenceId}"${outcome.evidenceReused ? ', reused' : ''})\n`);
-  } else process.stdout.write(outcome.text);
-  if (guessed) process.stderr.write(`the timestamps carry no year: ${run.data.first ? dayOf(run.data.first).slice(0, 4) : 'it'} was taken from the file's modification time and written into the evidence note; pass --year if it is wrong\n`);
-  if (!v.source) process.stderr.write(`the evidence source is a placeholder (${SOURCE_PLACEHOLDER}): publish the log or capture (a gist, a forum post) and pass --source <url>, or edit source: by hand; validation fails until then\n`);
-  if (!v.category && isNew) process.stderr.write(`category is "other": pass --category (${categories.slice(0, 6).join(', ')}, …)\n`);
-  process.stderr.write('next: fill in what you tested (needs:, party:, purpose:), then npm run validate\n');
-  return 0;
-}
-
-/** Temp file in the same folder, then rename: a crash never leaves half a device file. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, path);
 }

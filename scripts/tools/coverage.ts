@@ -23,6 +23,8 @@ export interface Coverage {
   withIntegration: number;
   table: { fn: NeedFunction; verdict: string; strongest: string; count: number }[];
   bothSettled: string[];
+  /** Of bothSettled, the entries of category software (self-hosted servers), counted apart from devices. */
+  bothSettledSoftware: string[];
   withWhenBlocked: number;
   settledByFunction: Record<NeedFunction, number>;
 }
@@ -52,6 +54,7 @@ export function coverage(data: Dataset): Coverage {
     table: [...table].map(([k, count]) => { const [fn, verdict, strongest] = k.split('\t') as [NeedFunction, string, string]; return { fn, verdict, strongest, count }; })
       .sort((a, b) => a.fn.localeCompare(b.fn) || a.verdict.localeCompare(b.verdict) || b.count - a.count),
     bothSettled,
+    bothSettledSoftware: bothSettled.filter((id) => data.devices.find((d) => d.id === id)?.category === 'software'),
     withWhenBlocked: data.devices.filter((d) => d.whenBlocked.internet.length > 0).length,
     settledByFunction,
   };
@@ -61,7 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const data = JSON.parse(readFileSync(process.argv[2] ?? 'dist/netneeds.json', 'utf8')) as Dataset;
   const c = coverage(data);
   console.log(`devices: ${c.devices}; naming a Home Assistant integration: ${c.withIntegration}; with a when-blocked report: ${c.withWhenBlocked}`);
-  console.log(`devices with a tested or documented definite verdict — vendor app: ${c.settledByFunction['vendor-app']}, Home Assistant: ${c.settledByFunction['home-assistant']}, both: ${c.bothSettled.length}`);
+  console.log(`devices with a tested or documented definite verdict — vendor app: ${c.settledByFunction['vendor-app']}, Home Assistant: ${c.settledByFunction['home-assistant']}, both: ${c.bothSettled.length} (${c.bothSettled.length - c.bothSettledSoftware.length} devices, ${c.bothSettledSoftware.length} self-hosted software)`);
   console.log('\n| function | verdict | strongest evidence | entries |\n|---|---|---|---|');
   for (const r of c.table) console.log(`| ${r.fn} | ${r.verdict} | ${r.strongest} | ${r.count} |`);
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lint } from '../../lint/index.js';
 import { ROOT } from '../../lib/project.js';
-import { importMud, parseMudText, runImportMud } from './index.js';
+import { importMud, parseMudText } from './index.js';
 import { MudError, readMud } from './read.js';
 import { convertProfile } from './convert.js';
 
@@ -210,20 +211,10 @@ describe('issue 13, finding 6: MUD files are imported as they are written', () =
 
   it('a file with mfg-name but no model-name is told that model-name is missing', () => {
     const dir = tempDevices();
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => { errors.push(String(chunk)); return true; }) as typeof process.stderr.write;
-    const out = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    const prev = process.env.NETNEEDS_DEVICES;
-    process.env.NETNEEDS_DEVICES = dir;
-    try { expect(runImportMud([join(FIXTURES, 'mfg-without-model.json')])).toBe(1); } finally {
-      process.stderr.write = write;
-      process.stdout.write = out;
-      if (prev === undefined) delete process.env.NETNEEDS_DEVICES; else process.env.NETNEEDS_DEVICES = prev;
-    }
-    expect(errors.join('')).toMatch(/ietf-mud:mud\/model-name: model-name is missing, so the device id cannot be derived/);
-    expect(errors.join('')).not.toMatch(/mfg-name/);
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bin/netneeds.js'), 'import-mud', join(FIXTURES, 'mfg-without-model.json')], { cwd: ROOT, env: { ...process.env, NETNEEDS_DEVICES: dir }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ietf-mud:mud\/model-name: model-name is missing, so the device id cannot be derived/);
+    expect(r.stderr).not.toMatch(/mfg-name/);
   });
 });
 
