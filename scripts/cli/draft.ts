@@ -87,7 +87,10 @@ export default defineCommand({
     if (run.data.endpoints.length + run.data.local.length === 0) {
       process.stderr.write(draftReport(run) + '\n');
       // Read everything once more, for no device, to name the hosts the inputs do hold.
-      if (run.data.busiestOtherHosts.length === 0 && !run.data.dnsOnly) run.data.busiestOtherHosts = (await read([], [], false)).data.busiestOtherHosts;
+      if (run.data.busiestOtherHosts.length === 0 && !run.data.dnsOnly) {
+        const mine = new Set(run.data.deviceAddresses);
+        run.data.busiestOtherHosts = (await read([], [], false)).data.busiestOtherHosts.filter((h) => !mine.has(h.address));
+      }
       throw new UserError(`draft: ${nothingToDraft(run, v.device!)}`, EXIT.problems);
     }
     const guessed = !year && run.inputs.some((i) => i.stats?.yearFrom);

@@ -145,6 +145,6 @@ export function nothingToDraft(run: DraftRun, device: string[]): string {
   else if (d.dnsOnly) lines.push('  the inputs hold no lookup by the device: check --device, or add a firewall log or a capture of the device');
   else if (l.otherFlows && !run.inputs.some((i) => (i.stats?.records ?? 0) - (i.stats?.skipped ?? 0) - (i.stats?.other ?? 0) - (i.stats?.malformed ?? 0) > 0)) lines.push(`  every flow read (${l.otherFlows}) is between other hosts: check --device (an address or MAC the device had in these inputs)`);
   else lines.push('  add a firewall log or a capture that shows the device\'s own traffic, or check --device');
-  if (d.busiestOtherHosts.length) lines.push(`  the busiest addresses in the inputs: ${d.busiestOtherHosts.map((h) => `${h.address} (${h.events} events)`).join(', ')}`);
+  if (d.busiestOtherHosts.length) lines.push(`  the busiest addresses in the inputs: ${d.busiestOtherHosts.map((h) => `${h.address} (${h.events} event${h.events === 1 ? '' : 's'})`).join(', ')}`);
   return lines.join('\n');
 }
