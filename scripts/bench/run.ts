@@ -63,9 +63,8 @@ async function main() {
   if (siteBudget) rows.push(...(await siteBudget(dist)));
   const policyScale = await optional<(devicesDir: string) => Promise<Row[]>>('scripts/bench/policy-scale.ts', 'policyScale');
   if (policyScale) rows.push(...(await policyScale(devices)));
-  const draftThroughput = await optional<(workDir: string) => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
-  mkdirSync(join(work, 'draft'), { recursive: true });
-  if (draftThroughput) rows.push(...(await draftThroughput(join(work, 'draft'))));
+  const draftThroughput = await optional<() => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
+  if (draftThroughput) rows.push(...(await draftThroughput()));
 
   console.log('\nresults:');
   for (const r of rows) {
