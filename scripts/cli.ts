@@ -5,7 +5,7 @@ export interface Command { summary: string; run(args: string[]): Promise<number>
 export const commands: Record<string, Command> = {
   validate: { summary: 'check device files: npm run validate [-- files…]', run: (args) => import('./commands/check.js').then((m) => m.runValidate(args)) },
   fix: { summary: 'rewrite files into canonical form: npm run fix [-- files…]', run: (args) => import('./commands/check.js').then((m) => m.runFix(args)) },
-  build: { summary: 'validate, then write the dataset, API, CSV, schemas, index, rules and site to dist/ (--out DIR, --skip rules,…)', run: (args) => import('./commands/build.js').then((m) => m.runBuild(args)) },
+  build: { summary: 'validate, then write the dataset, API, CSV, schemas, index, MUD files, blocklists and site to dist/ (--out DIR, --skip site,…)', run: (args) => import('./commands/build.js').then((m) => m.runBuild(args)) },
   draft: { summary: 'draft a device file from a firewall log or capture: npm run draft -- <log>… --device <ip|mac> --into devices/<vendor>/<model>.yaml', run: (args) => import('./draft/command.js').then((m) => m.runDraft(args)) },
   new: { summary: 'scaffold a device file: npm run new -- --vendor <slug> --model <slug> --category <category>', run: (args) => import('./new-device.js').then((m) => m.runNew(args)) },
   'import-mud': {

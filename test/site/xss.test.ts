@@ -62,7 +62,7 @@ beforeAll(async () => {
   };
   const site = join(built.dist, 'site');
   mkdirSync(join(site, 'devices/evil/raw-urls'), { recursive: true });
-  writeFileSync(join(site, 'devices/evil/raw-urls/index.html'), devicePage({ ...built.dataset, devices: [...built.dataset.devices, raw] }, raw));
+  writeFileSync(join(site, 'devices/evil/raw-urls/index.html'), devicePage(built.dataset, raw));
   const hostileVendor = { ...built.dataset.vendors[0]!, id: 'evil2', website: 'javascript:alert("website")' };
   mkdirSync(join(site, 'vendors/evil2'), { recursive: true });
   writeFileSync(join(site, 'vendors/evil2/index.html'), vendorPage({ ...built.dataset, vendors: [...built.dataset.vendors, hostileVendor] }, 'evil2'));
