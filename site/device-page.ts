@@ -6,7 +6,7 @@ import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge,
+  protocolPorts, stackTable, verdictBadge, verdictCell, BASIS_LABEL, BASIS_MEANING,
 } from './components.js';
 import { page, rel } from './layout.js';
 import { builderHref } from './policy-page.js';
@@ -41,6 +41,12 @@ export function destinationAnchors(endpoints: Endpoint[]): string[] {
   });
 }
 
+function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string {
+  if (v.definite === 0) return `All ${v.total} verdict${v.total === 1 ? ' is' : 's are'} unknown: nobody has tested or documented this device\u2019s needs yet.`;
+  const parts = (['tested', 'documented', 'community-listed', 'reported', 'observed'] as const).filter((b) => v.byBasis[b]).map((b) => `${v.byBasis[b]} ${BASIS_LABEL[b]}`);
+  return `${v.definite} of ${v.total} verdicts settled (${parts.join(', ')}); the rest are unknown.`;
+}
+
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
   const anchors = destinationAnchors(endpoints);
   return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
@@ -54,12 +60,26 @@ export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number
       ],
       { content: protocolPorts(e.protocol, e.ports), className: 'nowrap' },
       e.service, label(e.purpose), PARTY[e.party],
-      verdictBadge(e.needs['vendor-app']), verdictBadge(e.needs['home-assistant']),
+      verdictCell(e.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(e.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
       { content: evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers), className: 'refs' },
     ]), anchors);
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
+
+function haCallsSection(d: Device, numbers: Map<string, number>): ElementContent[] {
+  if (!d.homeAssistant.calls.length) return [];
+  return [
+    h('h3', 'Internet hosts Home Assistant itself calls'),
+    h('p', 'Home Assistant\u2019s integration calls these for this device: allow them from Home Assistant, not from the device.'),
+    stackTable('ha-calls', 'Internet hosts Home Assistant calls', ['Host', 'Protocol / port', 'Service', 'Purpose', 'Evidence'],
+      d.homeAssistant.calls.map((c) => [
+        [h('code', c.host), ...(c.note ? [h('span.sub.note', c.note)] : [])],
+        { content: protocolPorts(c.protocol, c.ports), className: 'nowrap' }, c.service, label(c.purpose),
+        { content: evidenceRefs(c.evidence, numbers), className: 'refs' },
+      ])),
+  ];
+}
 
 function localSection(d: Device, numbers: Map<string, number>): ElementContent[] {
   const reflect = d.derived.reflect.length
@@ -67,18 +87,19 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
       h('strong', r.service), ` (${protocolPorts(r.protocol, r.ports)}${r.group ? ` to ${r.group}` : ''}): reflect it between the VLANs, for example with an mDNS reflector or an SSDP/UPnP proxy.`,
     ])))
     : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
-  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect];
+  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect, ...haCallsSection(d, numbers)];
   return [
     stackTable('local', 'Local traffic', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
       d.local.map((f) => [
         place(f, 'from'),
         [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])],
         { content: protocolPorts(f.protocol, f.ports), className: 'nowrap' },
-        f.service, label(f.purpose), verdictBadge(f.needs['vendor-app']), verdictBadge(f.needs['home-assistant']),
+        f.service, label(f.purpose), verdictCell(f.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(f.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
         { content: evidenceRefs(f.evidence, numbers), className: 'refs' },
       ])),
     h('h3', 'Discovery across VLANs'),
     reflect,
+    ...haCallsSection(d, numbers),
   ];
 }
 
@@ -149,7 +170,8 @@ export function devicePage(ds: PageContext, d: Device): string {
         ]),
         h('div.answer', [
           h('h2', 'How sure we are'),
-          h('p.big', h(`span.confidence.c-${ev.confidence}`, `${ev.confidence.charAt(0).toUpperCase()}${ev.confidence.slice(1)} confidence`)),
+          h('p.big', h(`span.confidence.c-${ev.confidence}`, ev.confidence === 'none' ? 'Nothing settled yet' : `${ev.confidence.charAt(0).toUpperCase()}${ev.confidence.slice(1)} confidence`)),
+          h('p', verdictsSentence(ev.verdicts)),
           h('p', `${ev.count} source${ev.count === 1 ? '' : 's'}: ${types}. ${ev.newest ? `Newest ${ev.newest}, oldest ${ev.oldest}` : 'No dated source'}${ev.undated ? `; ${ev.undated} undated` : ''}.`),
         ]),
       ]),
@@ -166,11 +188,13 @@ export function devicePage(ds: PageContext, d: Device): string {
         h('details.legend', [
           h('summary', 'What the verdicts mean'),
           h('dl', [
-            h('dt', verdictBadge({ verdict: 'required', disputed: false, claims: [] })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
-            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false, claims: [] })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
-            h('dt', verdictBadge({ verdict: 'not-required', disputed: false, claims: [] })), h('dd', 'A source shows the function keeps working with it blocked.'),
-            h('dt', verdictBadge({ verdict: 'unknown', disputed: false, claims: [] })), h('dd', 'Observed, but nobody has tested blocking it. Observed is not the same as required.'),
+            h('dt', verdictBadge({ verdict: 'required', disputed: false })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
+            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
+            h('dt', verdictBadge({ verdict: 'not-required', disputed: false })), h('dd', 'A source shows the function keeps working with it blocked.'),
+            h('dt', verdictBadge({ verdict: 'unknown', disputed: false })), h('dd', 'Nobody has tested or documented it yet. Observed is not the same as required.'),
           ]),
+          h('p', 'Beside each verdict, what it rests on:'),
+          h('dl', (['tested', 'documented', 'community-listed'] as const).flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
         ]),
         d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
       ]),

@@ -40,17 +40,17 @@ export function writeSyntheticTree(dir: string, opts: SyntheticOptions): string[
       endpoints.push([
         `  - host: ${host}`, `    protocol: ${protocol}`, `    ports: [${port}]`, `    service: ${service}`, `    purpose: ${pick(PURPOSES)}`,
         `    party: ${pick(['first', 'support', 'third'])}`, '    needs:', `      vendor-app: ${pick(VERDICTS)}`, `      home-assistant: ${pick(VERDICTS)}`,
-        '    evidence: [test-1]',
+        '    evidence: [capture-1]',
       ].join('\n'));
     }
     const text = [
       MODELINES.device, `id: ${id}`, `name: Synthetic ${pick(CATEGORIES)} ${i}`, `models: [SX-${i}]`, `category: ${pick(CATEGORIES)}`,
       'connectivity: [wifi]', 'home-assistant:', '  integrations: [xiaomi_miio]', 'endpoints:', ...endpoints,
       'local:', '  - from: home-assistant', '    to: device', '    protocol: udp', '    ports: [54321]', '    service: miio',
-      '    purpose: local-control', '    needs:', '      vendor-app: unknown', '      home-assistant: required', '    evidence: [test-1]',
-      'when-blocked:', '  internet:', `    - vendor-app: ${pick(['stops-working', 'keeps-working', 'unknown'])}`, '      home-assistant: unknown', '      evidence: [test-1]',
-      'evidence:', '  - id: test-1', '    type: blocking-test', `    date: 2024-0${1 + (i % 9)}-1${i % 10}`, `    source: https://example.org/tests/${i}`,
-      '    quote: Blocked each destination in turn and tried the app and Home Assistant.', '',
+      '    purpose: local-control', '    needs:', '      vendor-app: unknown', '      home-assistant: required', '    evidence: [capture-1]',
+      'when-blocked:', '  internet:', `    - vendor-app: ${pick(['stops-working', 'keeps-working', 'unknown'])}`, '      home-assistant: unknown', '      evidence: [capture-1]',
+      'evidence:', '  - id: capture-1', '    type: blocking-test', `    date: 2024-0${1 + (i % 9)}-1${i % 10}`, `    source: https://example.org/captures/${i}`,
+      '    quote: Blocked each destination in turn and noted what kept working.', '',
     ].join('\n');
     writeFileSync(join(dir, vendor, `${model}.yaml`), text);
   }

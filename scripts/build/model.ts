@@ -7,15 +7,16 @@ import type {
   GroupUse, SourceDevice, SourceEndpoint, SourceEvidence, SourceLocalFlow, SourceVendor, Verdict as SourceVerdict,
 } from '../lib/source-types.js';
 import { isGroupUse, NEED_FUNCTIONS } from '../lib/source-types.js';
+import { claimBasis } from '../lib/verdict-basis.js';
 import type {
-  Claim, Dataset, Derived, Device, Endpoint, Evidence, EvidenceType, LocalFlow, Needs, PortRange, Tristate, Vendor,
+  Basis, Claim, Dataset, Derived, Device, Endpoint, Evidence, EvidenceType, LocalFlow, Needs, PortRange, Tristate, Vendor,
   Verdict,
 } from './types.js';
 
-/** How much a kind of evidence settles a verdict: a test beats a statement, which beats an observation. */
+/** How much a kind of evidence settles a verdict: a test beats a statement, which beats a list, which beats an observation. */
 export const EVIDENCE_STRENGTH: Record<EvidenceType, number> = {
-  'blocking-test': 6, 'vendor-documentation': 5, 'firewall-log': 4, 'packet-capture': 4, 'dns-log': 4,
-  'community-report': 3, 'paper': 2, 'mud-profile': 1,
+  'blocking-test': 8, 'vendor-documentation': 7, 'integration-documentation': 7, 'source-code': 7, paper: 6,
+  'community-blocklist': 4, 'community-report': 3, 'firewall-log': 2, 'packet-capture': 2, 'dns-log': 2, 'mud-profile': 1,
 };
 
 /** The destination text of an endpoint of kind `any`. */
@@ -31,15 +32,20 @@ function evidenceModel(e: SourceEvidence, prefix = ''): Evidence {
 }
 
 function verdictModel(v: SourceVerdict, backing: string[], evidence: Map<string, Evidence>, prefix: string): Verdict {
+  const withBasis = (verdict: Claim['verdict'], ids: string[], note?: string): Claim => {
+    const basis = claimBasis(ids.map((id) => evidence.get(id)?.type).filter((t): t is EvidenceType => t !== undefined));
+    return { verdict, evidence: ids, ...(basis ? { basis } : {}), ...(note ? { note } : {}) };
+  };
   const claims: Claim[] = typeof v === 'string'
-    ? (v === 'unknown' ? [] : [{ verdict: v, evidence: backing.map((id) => prefix + id) }])
-    : v.map((c) => ({ verdict: c.verdict, evidence: c.evidence.map((id) => prefix + id), ...(c.note ? { note: c.note } : {}) }));
+    ? (v === 'unknown' ? [] : [withBasis(v, backing.map((id) => prefix + id))])
+    : v.map((c) => withBasis(c.verdict, c.evidence.map((id) => prefix + id), c.note));
   const definite = claims.filter((c) => c.verdict !== 'unknown');
   const strength = (c: Claim) => Math.max(0, ...c.evidence.map((id) => EVIDENCE_STRENGTH[evidence.get(id)?.type ?? 'mud-profile']));
   const newest = (c: Claim) => c.evidence.map((id) => evidence.get(id)?.date ?? '').sort().pop() ?? '';
   const best = [...definite].sort((a, b) => strength(b) - strength(a) || (newest(b) > newest(a) ? 1 : newest(b) < newest(a) ? -1 : 0))[0];
   return {
     verdict: best?.verdict ?? 'unknown',
+    basis: best?.basis ?? null,
     disputed: new Set(definite.map((c) => c.verdict)).size > 1,
     claims,
   };
@@ -71,6 +77,60 @@ function localModel(f: SourceLocalFlow, evidence: Map<string, Evidence>): LocalF
     from: f.from, to: f.to, protocol: f.protocol, ports: ports(f.ports), ...(f.group ? { group: f.group } : {}),
     service: f.service, purpose: f.purpose, needs: needsModel(f, evidence, ''), evidence: [...f.evidence], ...(f.note ? { note: f.note } : {}),
   };
+}
+
+const SETTLED: readonly Basis[] = ['tested', 'documented'];
+
+function verdictTally(device: Omit<Device, 'derived'>): Derived['evidence']['verdicts'] {
+  const tally: Derived['evidence']['verdicts'] = { total: 0, definite: 0, byBasis: {} };
+  for (const entry of [...device.endpoints, ...device.local]) {
+    for (const fn of NEED_FUNCTIONS) {
+      const v = entry.needs[fn];
+      tally.total++;
+      if (v.verdict === 'unknown' || !v.basis) continue;
+      tally.definite++;
+      tally.byBasis[v.basis] = (tally.byBasis[v.basis] ?? 0) + 1;
+    }
+  }
+  return tally;
+}
+
+/** How sure we are, from the verdicts alone: a device whose every verdict is unknown is never sure, however many sources it cites. */
+function confidenceOf(device: Omit<Device, 'derived'>, tally: Derived['evidence']['verdicts']): Derived['evidence']['confidence'] {
+  if (tally.definite === 0) return 'none';
+  const settled = (fn: (typeof NEED_FUNCTIONS)[number]) =>
+    [...device.endpoints, ...device.local].some((e) => e.needs[fn].verdict !== 'unknown' && SETTLED.includes(e.needs[fn].basis as Basis));
+  if (!SETTLED.some((b) => tally.byBasis[b])) return 'low';
+  if (settled('vendor-app') && settled('home-assistant') && tally.total - tally.definite <= tally.total / 4) return 'high';
+  return 'medium';
+}
+
+const protocolsMeet = (a: Endpoint['protocol'], b: Endpoint['protocol']) =>
+  a === b || a === 'unknown' || b === 'unknown' || a === 'tcp+udp' && (b === 'tcp' || b === 'udp') || b === 'tcp+udp' && (a === 'tcp' || a === 'udp');
+const portsMeet = (a: PortRange[], b: PortRange[]) =>
+  a.length === 0 || b.length === 0 || a.some((x) => b.some((y) => x.from <= y.to && y.from <= x.to));
+
+/** Two entries for the same destination and traffic that disagree are a dispute, though each entry alone agrees with itself. */
+function markCrossEntryDisputes(endpoints: Endpoint[]): void {
+  const byDestination = new Map<string, Endpoint[]>();
+  for (const e of endpoints) {
+    if (e.kind === 'any') continue;
+    const key = e.destination.toLowerCase();
+    byDestination.set(key, [...(byDestination.get(key) ?? []), e]);
+  }
+  for (const same of byDestination.values()) {
+    if (same.length < 2) continue;
+    for (const fn of NEED_FUNCTIONS) {
+      for (const a of same) {
+        for (const b of same) {
+          if (a === b || a.needs[fn].verdict === 'unknown' || b.needs[fn].verdict === 'unknown') continue;
+          if (a.needs[fn].verdict !== b.needs[fn].verdict && protocolsMeet(a.protocol, b.protocol) && portsMeet(a.ports, b.ports)) {
+            a.needs[fn].disputed = true;
+          }
+        }
+      }
+    }
+  }
 }
 
 function combine(values: string[], yes: string[], no: string[]): Tristate | 'disputed' {
@@ -111,7 +171,7 @@ function derive(device: Omit<Device, 'derived'>): Derived {
   const dated = device.evidence.map((e) => e.date).filter((d): d is string => !!d).sort();
   const byType: Derived['evidence']['byType'] = {};
   for (const e of device.evidence) byType[e.type] = (byType[e.type] ?? 0) + 1;
-  const best = Math.max(0, ...device.evidence.map((e) => EVIDENCE_STRENGTH[e.type]));
+  const verdicts = verdictTally(device);
   return {
     worksWithHaOffline: ha,
     worksWithHaOfflineReason: haReason,
@@ -127,7 +187,8 @@ function derive(device: Omit<Device, 'derived'>): Derived {
       byType,
       ...(dated.length ? { newest: dated[dated.length - 1]!, oldest: dated[0]! } : {}),
       undated: device.evidence.length - dated.length,
-      confidence: best >= EVIDENCE_STRENGTH['vendor-documentation'] ? 'high' : best >= EVIDENCE_STRENGTH['community-report'] ? 'medium' : 'low',
+      confidence: confidenceOf(device, verdicts),
+      verdicts,
     },
   };
 }
@@ -171,6 +232,7 @@ export function deviceModel(relPath: string, data: SourceDevice, vendorsSrc: Rea
       endpoints.push(model);
     }
   }
+  markCrossEntryDisputes(endpoints);
   const usedGroupEvidence = new Set(endpoints.flatMap((e) => [...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))]));
   const allEvidence = [...evidence, ...[...groupEvidence.values()].filter((e) => usedGroupEvidence.has(e.id))];
   const evidenceIndex = new Map(allEvidence.map((e) => [e.id, e]));
@@ -188,6 +250,10 @@ export function deviceModel(relPath: string, data: SourceDevice, vendorsSrc: Rea
         const known = Object.hasOwn(domains, domain) ? domains[domain] : undefined;
         return { domain, ...(known ? { name: known.name } : {}), ...(known?.iot_class ? { iotClass: known.iot_class } : {}) };
       }),
+      calls: (data['home-assistant']?.calls ?? []).map((c) => ({
+        host: c.host, protocol: c.protocol, ports: ports(c.ports), service: c.service, purpose: c.purpose, evidence: [...c.evidence],
+        ...(c.note ? { note: c.note } : {}),
+      })),
       ...(data['home-assistant']?.note ? { note: data['home-assistant'].note } : {}),
     },
     endpoints,
