@@ -17,7 +17,7 @@
   };
   const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   const FLAG_TESTED = 1;
-  let data, names, strong, weak, sortKey = 'name', sortDir = 1, matches = [], rowHeight = 0, drawn = '';
+  let data, names, strong, weak, sortKey = 'name', sortDir = 1, matches = [], rowHeight = 0, drawn = '', bodyTop = null;
   const orders = new Map();
 
   // Rows are [id, name, vendor, category, haOffline, appCloud, endpoints, newest, models, traffic, integrations, flags];
@@ -95,6 +95,12 @@
     return total || 1;
   }
 
+  function byScore(found, scores) {
+    const buckets = new Map();
+    for (const i of found) { const b = buckets.get(scores[i]); if (b) b.push(i); else buckets.set(scores[i], [i]); }
+    return [...buckets.keys()].sort((a, b) => b - a).flatMap((k) => buckets.get(k));
+  }
+
   function apply() {
     const s = state();
     const tokens = s.q.toLowerCase().split(/\s+/).filter(Boolean);
@@ -117,14 +123,13 @@
       if (scores) { const sc = score(i, tokens); if (!sc) continue; scores[i] = Math.min(sc, 255); }
       found.push(i);
     }
-    // A chosen column order wins; otherwise the best matches come first (stable, so ties keep name order).
-    if (scores && sortKey === 'name' && sortDir === 1) found.sort((a, b) => scores[b] - scores[a]);
-    matches = found;
+    // A chosen column order wins; otherwise the best matches come first, ties in name order (a stable bucket sort).
+    matches = scores && sortKey === 'name' && sortDir === 1 ? byScore(found, scores) : found;
+    drawn = '';
+    draw();
     const total = data.devices.length.toLocaleString('en-US');
     count.textContent = matches.length === data.devices.length ? `${total} devices` : `${matches.length.toLocaleString('en-US')} of ${total} devices match`;
     table.setAttribute('aria-rowcount', String(matches.length + 1));
-    drawn = '';
-    draw();
     writeUrl(s);
   }
 
@@ -174,7 +179,9 @@
 
   /** Puts the rows in view (and a few either side) into the table, with spacers standing in for the rest. */
   function draw() {
-    const top = tbody.getBoundingClientRect().top;
+    // Where the table body starts on the page: measured once per layout change, not on every keystroke.
+    if (bodyTop === null) bodyTop = tbody.getBoundingClientRect().top + window.scrollY;
+    const top = bodyTop - window.scrollY;
     const h = rowHeight || 48;
     const first = Math.max(0, Math.min(matches.length, Math.floor(-top / h) - OVERSCAN));
     const last = Math.min(matches.length, first + Math.ceil(window.innerHeight / h) + 2 * OVERSCAN);
@@ -234,7 +241,7 @@
     let pending = false;
     const redraw = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; draw(); }); } };
     window.addEventListener('scroll', redraw, { passive: true });
-    window.addEventListener('resize', () => { rowHeight = 0; drawn = ''; redraw(); });
+    window.addEventListener('resize', () => { rowHeight = 0; bodyTop = null; drawn = ''; redraw(); });
     apply();
     document.documentElement.dataset.search = 'ready';
   }
