@@ -17,7 +17,20 @@ function radios(name: string, legend: string, options: [value: string, label: st
   ]);
 }
 
-export function policyPage(ds: Dataset): string {
+/**
+ * Choices the command line may offer beyond the basic ones: the page shows each only when `netneeds policy --help`
+ * lists it, so the builder never offers what the generator would refuse. '' keeps the command's default.
+ */
+const OPTIONAL_CHOICES: [option: string, label: string, values: [value: string, label: string][]][] = [
+  ['trust', 'Act on “not required” verdicts that rest on', [['', 'The command’s default'], ['tested', 'A blocking test only'], ['documented', 'A test or documentation'], ['community', 'Also community blocklists']]],
+  ['mode', 'Mode', [['', 'Enforce: refuse what is not needed'], ['log', 'Log only: refuse nothing, log what would be refused']]],
+  ['any-destination', 'Ports the data names no destination for', [['', 'The command’s default'], ['refuse', 'Refuse them'], ['allow', 'Allow them to any internet address']]],
+];
+const offered = (usage: string) => OPTIONAL_CHOICES.filter(([option]) => usage.includes(`--${option} `));
+
+/** `usage`: the text of `netneeds policy --help`. */
+export function policyPage(ds: Dataset, usage: string): string {
+  const choices = offered(usage);
   return page({
     title: 'Policy builder', depth: 1, meta: ds.meta, section: 'policy', path: 'policy/',
     description: 'Firewall rules for your smart-home devices: pick them, type their addresses, choose what must keep working, and copy the rules for your router.',
@@ -65,6 +78,10 @@ export function policyPage(ds: Dataset): string {
               h('select#format', { name: 'format' }, [...FORMATS.map((f) => h('option', { value: f.name }, f.name)), h('option', { value: 'all' }, 'all formats')]),
             ]),
           ]),
+          ...(choices.length ? [h('div.row', choices.map(([option, label, values]) => h('div.field', [
+            h('label', { for: `opt-${option}` }, label),
+            h('select', { id: `opt-${option}`, name: option }, values.map(([value, text]) => h('option', { value }, text))),
+          ])))] : []),
           h('p#format-summary.sub'),
         ]),
       ]),
@@ -83,24 +100,32 @@ export function policyPage(ds: Dataset): string {
 }
 
 /**
- * site/builder/main.ts and the generator it imports, bundled for the browser. Node-only modules are replaced:
- * the project module by the published addresses, node:url by the browser's URL parser.
+ * site/builder/main.ts and the generator it imports, bundled for the browser. Node-only modules are replaced: the
+ * project module by the published addresses, node:url by the browser's URL parser, and what only the command's file
+ * and dataset handling use (node:fs, node:path, the build) by stubs that throw if ever called.
  */
 export async function builderScript(): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [ROOT + 'site/builder/main.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020',
     minify: true, legalComments: 'none', charset: 'utf8', logLevel: 'silent', absWorkingDir: ROOT,
+    define: { 'process.env': '{}' },
     plugins: [{
       name: 'netneeds-browser',
       setup(b) {
         b.onResolve({ filter: /^node:url$/ }, () => ({ path: 'node-url', namespace: 'netneeds' }));
         b.onResolve({ filter: /lib\/project\.js$/ }, () => ({ path: 'project', namespace: 'netneeds' }));
+        b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'netneeds-unavailable' }));
+        b.onResolve({ filter: /build\/index\.js$/ }, (a) => ({ path: a.path, namespace: 'netneeds-unavailable' }));
         b.onLoad({ filter: /^node-url$/, namespace: 'netneeds' }, () => ({
           contents: 'export function domainToASCII(d) { try { return new URL("http://" + d).hostname; } catch { return ""; } }', loader: 'js',
         }));
         b.onLoad({ filter: /^project$/, namespace: 'netneeds' }, () => ({
           contents: `export const SITE_URL = ${JSON.stringify(SITE_URL)}; export const REPO_URL = ${JSON.stringify(REPO_URL)};`, loader: 'js',
+        }));
+        b.onLoad({ filter: /.*/, namespace: 'netneeds-unavailable' }, (a) => ({
+          contents: `module.exports = new Proxy({}, { get: (_, k) => k === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`${a.path} is not available in the browser`)}); } });`,
+          loader: 'js',
         }));
       },
     }],

@@ -2,17 +2,20 @@
 // static API. The whole state lives in the URL query, so a policy can be shared as a link. Text from the data is only
 // ever set with textContent.
 import type { Dataset, Device, NeedFunction } from '../../scripts/build/types.js';
-import { canonicalMac, decide, plan, PolicyError, profileFunctions, type Profile, type Selection } from '../../scripts/policy/plan.js';
+import { decide, plan, PolicyError, profileFunctions, type Profile } from '../../scripts/policy/plan.js';
+import { parsePolicyArgs } from '../../scripts/policy/cli.js';
 import { FORMATS } from '../../scripts/policy/formats/index.js';
 import { formatPortRange } from '../../scripts/lib/net.js';
 
 interface Choice { id: string; where: string }
-interface State { devices: Choice[]; ha: string; profile: Profile; unknown: 'allow' | 'deny'; refuse: '' | 'reject' | 'drop'; format: string }
+/** Options the page offers only when the command line has them (see site/policy-page.ts); '' is the command's default. */
+const OPTIONAL = ['trust', 'mode', 'any-destination'] as const;
+type Optional = (typeof OPTIONAL)[number];
+interface State { devices: Choice[]; ha: string; profile: Profile; unknown: 'allow' | 'deny'; refuse: '' | 'reject' | 'drop'; format: string; extra: Partial<Record<Optional, string>> }
 /** [id, name, vendor, category, haOffline, appCloud, endpoints, newest, models, traffic, integrations, flags]; see site/search-data.ts. */
 type Row = [string, string, number, number, number, number, number, string, string, string, number[], number];
 interface Index { vendors: [string, string][]; integrations: string[]; integrationNames: string[]; devices: Row[] }
 
-const MAC_LIKE = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/;
 const PROFILES: Profile[] = ['both', 'home-assistant', 'vendor-app'];
 const FUNCTION_LABEL: Record<NeedFunction, string> = { 'home-assistant': 'Home Assistant', 'vendor-app': 'the vendor app' };
 
@@ -27,7 +30,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record
 let index: Index;
 const byId = new Map<string, Row>();
 const loaded = new Map<string, Promise<Device>>();
-let state: State = { devices: [], ha: '', profile: 'both', unknown: 'allow', refuse: '', format: 'nftables' };
+let state: State = { devices: [], ha: '', profile: 'both', unknown: 'allow', refuse: '', format: 'nftables', extra: {} };
+const optionSelect = (name: Optional) => document.getElementById(`opt-${name}`) as HTMLSelectElement | null;
 let blobUrls: string[] = [];
 
 function readUrl(): State {
@@ -42,6 +46,11 @@ function readUrl(): State {
     devices, ha: q.get('ha') ?? '',
     profile: pick('for', PROFILES, 'both'), unknown: pick('unknown', ['allow', 'deny'] as const, 'allow'),
     refuse: pick('refuse', ['', 'reject', 'drop'] as const, ''), format: pick('format', [...FORMATS.map((f) => f.name), 'all'], 'nftables'),
+    extra: Object.fromEntries(OPTIONAL.flatMap((name) => {
+      const select = optionSelect(name);
+      const v = q.get(name);
+      return select && v && Array.from(select.options).some((o) => o.value === v) ? [[name, v]] : [];
+    })),
   };
 }
 
@@ -53,27 +62,17 @@ function query(s: State): string {
   if (s.unknown !== 'allow') q.set('unknown', s.unknown);
   if (s.refuse) q.set('refuse', s.refuse);
   if (s.format !== 'nftables') q.set('format', s.format);
+  for (const name of OPTIONAL) if (s.extra[name]) q.set(name, s.extra[name]!);
   return q.toString();
 }
 
 const split = (text: string) => text.split(/[,\s]+/).filter(Boolean);
 
-/** The selection exactly as `netneeds policy` parses the arguments of cliArgs(). */
-function selection(s: State): Selection {
-  return {
-    devices: s.devices.map((d) => {
-      const parts = split(d.where);
-      return { id: d.id, addresses: parts.filter((p) => !MAC_LIKE.test(p)), macs: parts.filter((p) => MAC_LIKE.test(p)).map(canonicalMac) };
-    }),
-    homeAssistant: split(s.ha), profile: s.profile, unknown: s.unknown, ...(s.refuse ? { refuse: s.refuse } : {}),
-  };
-}
-
 export function cliArgs(s: State): string[] {
   return [
     ...s.devices.map((d) => (split(d.where).length ? `${d.id}=${split(d.where).join(',')}` : d.id)),
     '--for', s.profile, ...(split(s.ha).length ? ['--home-assistant', split(s.ha).join(',')] : []), '--unknown', s.unknown,
-    ...(s.refuse ? ['--refuse', s.refuse] : []), '--format', s.format,
+    ...(s.refuse ? ['--refuse', s.refuse] : []), ...OPTIONAL.flatMap((name) => (s.extra[name] ? [`--${name}`, s.extra[name]!] : [])), '--format', s.format,
   ];
 }
 const shellQuote = (a: string) => (/^[A-Za-z0-9_./:,=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
@@ -205,14 +204,16 @@ async function generate(): Promise<void> {
   $('cli').textContent = `npx netneeds policy ${cliArgs(s).map(shellQuote).join(' ')}`;
   const dataset: Dataset = { meta: undefined as unknown as Dataset['meta'], vendors: [], devices };
   try {
-    const policy = plan(dataset, selection(s));
-    const formats = s.format === 'all' ? FORMATS : FORMATS.filter((f) => f.name === s.format);
+    // The command line's own parser turns the same arguments into the selection and formats: same defaults, same checks.
+    const { selection, formats } = parsePolicyArgs(cliArgs(s));
+    const policy = plan(dataset, selection);
     renderFiles(formats.flatMap((f) => f.render(policy)));
     renderRefused(devices, s);
     showError('');
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
     renderFiles([]);
+    $('refused').replaceChildren();
     showError(e.message);
   }
   document.documentElement.dataset.policy = 'ready';
@@ -227,7 +228,8 @@ function showError(message: string): void {
 function changed(): void {
   const form = $('builder') as HTMLFormElement;
   const value = (name: string) => (form.elements.namedItem(name) as RadioNodeList | HTMLInputElement | HTMLSelectElement).value;
-  state = { ...state, ha: value('ha'), profile: value('for') as Profile, unknown: value('unknown') as State['unknown'], refuse: value('refuse') as State['refuse'], format: value('format') };
+  const extra = Object.fromEntries(OPTIONAL.flatMap((name) => { const v = optionSelect(name)?.value; return v ? [[name, v]] : []; }));
+  state = { ...state, ha: value('ha'), profile: value('for') as Profile, unknown: value('unknown') as State['unknown'], refuse: value('refuse') as State['refuse'], format: value('format'), extra };
   const q = query(state);
   history.replaceState(null, '', q ? `?${q}` : location.pathname);
   ($('share') as HTMLAnchorElement).href = location.href;
@@ -246,6 +248,7 @@ function start(data: Index): void {
   }
   ($('refuse') as HTMLSelectElement).value = state.refuse;
   ($('format') as HTMLSelectElement).value = state.format;
+  for (const name of OPTIONAL) { const select = optionSelect(name); if (select) select.value = state.extra[name] ?? ''; }
   form.addEventListener('input', (e) => { if ((e.target as HTMLElement).id === 'device-search') search(); else if (!(e.target as HTMLElement).id.startsWith('where-') && (e.target as HTMLElement).id !== 'device-paste') changed(); });
   form.addEventListener('change', (e) => { if ((e.target as HTMLElement).tagName === 'SELECT' || (e.target as HTMLInputElement).type === 'radio') changed(); });
   form.addEventListener('submit', (e) => e.preventDefault());

@@ -21,7 +21,9 @@ export const siteEmitter: Emitter = {
     out.write('site/index.html', indexPage(ds));
     for (let n = 2; n <= pageCount(ds); n++) out.write(`site/${listPath(n)}index.html`, listPage(ds, n));
     out.write(`site/${SEARCH_DATA}`, searchData(ds));
-    out.write('site/policy/index.html', policyPage(ds));
+    // Imported here, not at the top: the policy command imports the build, which imports this emitter.
+    const { POLICY_USAGE } = await import('../../policy/cli.js');
+    out.write('site/policy/index.html', policyPage(ds, POLICY_USAGE));
     out.write('site/vendors/index.html', vendorsPage(ds));
     const byVendor = new Map<string, Device[]>();
     for (const d of ds.devices) (byVendor.get(d.vendor) ?? byVendor.set(d.vendor, []).get(d.vendor)!).push(d);
