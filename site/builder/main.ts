@@ -211,10 +211,11 @@ async function generate(): Promise<void> {
     renderRefused(devices, s);
     showError('');
   } catch (e) {
-    if (!(e instanceof PolicyError)) throw e;
+    // The command's own messages for a mistake in the choices (an address that is not one, …) are shown as they are.
+    if (!(e instanceof PolicyError) && (e as Error).name !== 'UserError') console.error(e);
     renderFiles([]);
     $('refused').replaceChildren();
-    showError(e.message);
+    showError((e as Error).message);
   }
   document.documentElement.dataset.policy = 'ready';
 }
