@@ -91,7 +91,9 @@ async function main() {
   );
 
   // A policy for every device at once, in every format: the generator alone, on a dataset loaded beforehand.
-  const policy = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/policy-all.ts'), devices], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const policyTimeout = Number(process.env.BENCH_POLICY_TIMEOUT ?? 300);
+  const policy = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/policy-all.ts'), devices], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, timeout: policyTimeout * 1000 });
+  if (policy.error) policy.stderr = `did not finish within ${policyTimeout} s (loading included)`;
   const seconds = /policy-all ([\d.]+)/.exec(policy.stdout ?? '');
   if (seconds) rows.push({ name: `policy for all ${DEVICES} devices, every format`, value: Number(seconds[1]), unit: 's', budget: 10 });
   else rows.push({ name: 'policy for all devices, every format', value: NaN, unit: 's', budget: 10, note: `failed: ${(policy.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' | ')}` });

@@ -8,6 +8,9 @@ import { apiEmitter } from '../../scripts/build/emit/api.js';
 import { bundleEmitter } from '../../scripts/build/emit/bundle.js';
 import { csvEmitter } from '../../scripts/build/emit/csv.js';
 import { markdownEmitter } from '../../scripts/build/emit/markdown.js';
+import { householdBlocklist } from '../../scripts/build/emit/blocklists.js';
+import { blocklist } from '../../scripts/policy/formats/blocklists.js';
+import { plan, PROFILES } from '../../scripts/policy/plan.js';
 import { writeSyntheticTree } from '../../scripts/bench/synthetic.js';
 import { ROOT } from '../../scripts/lib/project.js';
 import { canonicalText } from '../../scripts/lib/canonical.js';
@@ -103,6 +106,25 @@ describe('build', () => {
     expect([...paths].filter((p) => p.startsWith('rules/') || /^blocklists\/(?!all\/)/.test(p))).toEqual([]);
     expect([...paths].filter((p) => p.startsWith('mud/')).length).toBe(result.dataset.devices.length);
     expect(result.dataset.devices.find((d) => d.id === 'roborock/s50')).toBeDefined();
+  });
+});
+
+describe('household blocklists', () => {
+  it('list exactly what blocklist() of the generator lists, for every profile', async () => {
+    const dir = tmp('blocklists');
+    writeSyntheticTree(dir, { devices: 60, vendors: 2, seed: 5 });
+    const result = await build(dir, []);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    for (const profile of PROFILES) {
+      const all = plan(result.dataset, { devices: result.dataset.devices.map((d) => ({ id: d.id })), profile, unknown: 'allow' });
+      const expected = blocklist(all);
+      expect(expected.hosts.length).toBeGreaterThan(0);
+      expect(householdBlocklist(all)).toEqual(expected);
+    }
+    // A want below an allowed wildcard stays blockable; a want above an allowed host does not.
+    const crafted = { devices: [{ allow: [{ to: { hosts: ['a.b.example.com'], domains: ['cdn.example.net'] } }], wants: { hosts: ['b.example.com', 'x.cdn.example.net', 'other.example.com'], domains: ['example.com', 'net'] } }] } as unknown as Parameters<typeof blocklist>[0];
+    expect(householdBlocklist(crafted)).toEqual(blocklist(crafted));
+    expect(householdBlocklist(crafted)).toEqual({ hosts: ['other.example.com', 'x.cdn.example.net'], domains: [] });
   });
 });
 
