@@ -17,7 +17,7 @@
   };
   const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   const FLAG_TESTED = 1;
-  let data, names, strong, weak, sortKey = 'name', sortDir = 1, matches = [], rowHeight = 0, drawn = '', bodyTop = null;
+  let previous = null, data, names, strong, weak, all, sortKey = 'name', sortDir = 1, matches = [], rowHeight = 0, drawn = '', bodyTop = null;
   const orders = new Map();
 
   // Rows are [id, name, vendor, category, haOffline, appCloud, endpoints, newest, models, traffic, integrations, flags];
@@ -55,7 +55,13 @@
     };
   }
 
+  /** The address follows the view once typing pauses: history.replaceState costs more than a filter. */
+  let urlTimer = 0;
   function writeUrl(s) {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => writeUrlNow(s), 250);
+  }
+  function writeUrlNow(s) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(s)) if (v) params.set(k, v);
     if (sortKey !== 'name' || sortDir !== 1) params.set('sort', (sortDir < 0 ? '-' : '') + sortKey);
@@ -84,6 +90,8 @@
    */
   function score(i, tokens) {
     let total = 0;
+    const text = all[i];
+    for (const t of tokens) if (text.indexOf(t) < 0) return 0; // most devices miss a word: one search each
     for (const t of tokens) {
       const n = names[i].indexOf(t);
       if (n >= 0) { total += n === 0 || names[i][n - 1] === ' ' ? 6 : 4; continue; }
@@ -95,10 +103,14 @@
     return total || 1;
   }
 
+  /** A counting sort on the score, highest first; equal scores keep their order. */
   function byScore(found, scores) {
-    const buckets = new Map();
-    for (const i of found) { const b = buckets.get(scores[i]); if (b) b.push(i); else buckets.set(scores[i], [i]); }
-    return [...buckets.keys()].sort((a, b) => b - a).flatMap((k) => buckets.get(k));
+    const counts = new Int32Array(257);
+    for (const i of found) counts[255 - scores[i] + 1]++;
+    for (let k = 1; k < 257; k++) counts[k] += counts[k - 1];
+    const out = new Array(found.length);
+    for (const i of found) out[counts[255 - scores[i]]++] = i;
+    return out;
   }
 
   function apply() {
@@ -108,21 +120,29 @@
     const category = s.category ? data.categories.indexOf(s.category) : -1;
     const integration = s.integration ? data.integrations.indexOf(s.integration) : -1;
     const verdict = VERDICTS[s.verdict];
-    const perm = order(sortKey);
-    const n = perm.length;
+    const q = tokens.join(' ');
+    const key = [s.vendor, s.category, s.verdict, s.integration, s.iot, sortKey, sortDir].join('\n');
+    const scores = tokens.length ? new Uint8Array(data.devices.length) : null;
     const found = [];
-    const scores = tokens.length ? new Uint8Array(n) : null;
-    for (let j = 0; j < n; j++) {
-      const i = perm[sortDir > 0 ? j : n - 1 - j];
-      const d = data.devices[i];
-      if (vendor >= 0 && d[2] !== vendor) continue;
-      if (category >= 0 && d[3] !== category) continue;
-      if (verdict && !verdict(d)) continue;
-      if (integration >= 0 && !d[10].includes(integration)) continue;
-      if (s.iot && !d[10].some((k) => data.iotClass[k] === s.iot)) continue;
-      if (scores) { const sc = score(i, tokens); if (!sc) continue; scores[i] = Math.min(sc, 255); }
-      found.push(i);
+    if (previous && previous.key === key && q.startsWith(previous.q)) {
+      // Typing on: what matches now matched the shorter query too, so only those are searched again.
+      for (const i of previous.found) { const sc = score(i, tokens); if (sc) { scores[i] = Math.min(sc, 255); found.push(i); } }
+    } else {
+      const perm = order(sortKey);
+      const n = perm.length;
+      for (let j = 0; j < n; j++) {
+        const i = perm[sortDir > 0 ? j : n - 1 - j];
+        const d = data.devices[i];
+        if (vendor >= 0 && d[2] !== vendor) continue;
+        if (category >= 0 && d[3] !== category) continue;
+        if (verdict && !verdict(d)) continue;
+        if (integration >= 0 && !d[10].includes(integration)) continue;
+        if (s.iot && !d[10].some((k) => data.iotClass[k] === s.iot)) continue;
+        if (scores) { const sc = score(i, tokens); if (!sc) continue; scores[i] = Math.min(sc, 255); }
+        found.push(i);
+      }
     }
+    previous = { key, q, found };
     // A chosen column order wins; otherwise the best matches come first, ties in name order (a stable bucket sort).
     matches = scores && sortKey === 'name' && sortDir === 1 ? byScore(found, scores) : found;
     drawn = '';
@@ -230,6 +250,7 @@
     names = data.devices.map((d) => d[1].toLowerCase());
     strong = data.devices.map((d) => ` ${d[0]} ${d[8]} ${data.vendors[d[2]]?.[1] ?? ''} ${data.categories[d[3]] ?? ''} ${d[10].map((k) => `${data.integrations[k]} ${data.integrationNames[k]}`).join(' ')}`.toLowerCase());
     weak = data.devices.map((d) => ` ${d[9]} `.toLowerCase());
+    all = names.map((n, i) => `${n}\n${strong[i]}\n${weak[i]}`);
     readUrl();
     setupSorting();
     form.hidden = false;

@@ -72,7 +72,7 @@ describe('index page', () => {
       await searchReady(page);
       await page.locator('#filter-q').pressSequentially(host);
       expect((await visibleNames(page)).sort()).toEqual(expected);
-      expect(new URL(page.url()).searchParams.get('q')).toBe(host);
+      await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(host);
       await expect(page.locator('#result-count').textContent()).resolves.toMatch(new RegExp(`^${expected.length} of ${built.dataset.devices.length} devices match`));
 
       await page.locator('#filter-q').fill('AC-2000');
@@ -94,12 +94,12 @@ describe('index page', () => {
 
       await page.locator('#filter-verdict').selectOption('ha-offline');
       expect(await visibleNames(page)).toEqual(['Acme Cam 2']);
+      await expect.poll(() => new URL(page.url()).search).toBe('?category=camera&verdict=ha-offline');
       const shared = page.url();
-      expect(new URL(shared).search).toBe('?category=camera&verdict=ha-offline');
 
       await page.locator('#filters button[type="reset"]').click();
       await expect.poll(() => page.locator('#result-count').textContent()).toBe(`${built.dataset.devices.length} devices`);
-      expect(new URL(page.url()).search).toBe('');
+      await expect.poll(() => new URL(page.url()).search).toBe('');
 
       await page.goto(shared);
       await searchReady(page);
@@ -180,7 +180,7 @@ describe('index page', () => {
       await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
       const desc = await counts();
       expect(desc).toEqual([...desc].sort((a, b) => b - a));
-      expect(new URL(page.url()).searchParams.get('sort')).toBe('-endpoints');
+      await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-endpoints');
       await screenshot(page, 'index-sorted');
     });
   });
