@@ -39,7 +39,7 @@ export const BASIS_MEANING: Record<Basis, string> = {
   reported: 'a community report, without a blocking result',
   observed: 'seen in a log, capture or MUD profile, which shows traffic, not need',
 };
-const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
+export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
 
 /**
  * A verdict with what it rests on at a glance; claim notes inline, and every side of a dispute.
@@ -134,6 +134,7 @@ export function evidenceList(evidence: Evidence[]): Element {
     return h('li', { id: evidenceAnchor(e.id) }, [
       h('p.ev-title', externalLink(e.source, e.title ?? (href ? shortUrl(href) : e.source))),
       h('p.ev-meta', details.join(' · ')),
+      ...(e.quote ? [h('blockquote.ev-quote', h('p', e.quote))] : []),
       ...(e.note ? [h('div.ev-note', paragraphs(e.note))] : []),
     ]);
   }));

@@ -6,7 +6,7 @@ import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge, verdictCell, BASIS_LABEL, BASIS_MEANING,
+  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING,
 } from './components.js';
 import { page, rel } from './layout.js';
 import { builderHref } from './policy-page.js';
@@ -107,7 +107,11 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   const out: ElementContent[] = [];
   if (d.whenBlocked.internet.length) {
     out.push(stackTable('blocked', 'Reports with the internet blocked', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
-      d.whenBlocked.internet.map((r) => [effectBadge(r.vendorApp), effectBadge(r.homeAssistant), r.note ?? '', { content: evidenceRefs(r.evidence, numbers), className: 'refs' }])));
+      d.whenBlocked.internet.map((r) => [
+        effectBadge(r.vendorApp), effectBadge(r.homeAssistant),
+        [...(r.basis ? [basisTag(r.basis), ' '] : []), r.note ?? ''],
+        { content: evidenceRefs(r.evidence, numbers), className: 'refs' },
+      ])));
   } else {
     out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
   }
@@ -135,7 +139,7 @@ export function devicePage(ds: PageContext, d: Device): string {
   const vendor = ds.vendors.find((v) => v.id === d.vendor);
   const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
   const ev = d.derived.evidence;
-  const types = Object.entries(ev.byType).map(([t, n]) => `${n} ${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL].toLowerCase()}${n > 1 ? 's' : ''}`).join(', ');
+  const types = Object.entries(ev.byType).map(([t, n]) => `${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL]} ×${n}`).join(', ');
   const haCross = d.local.filter((f) => f.from === 'home-assistant' && f.to === 'device');
   const identity: ElementContent[] = [
     h('dt', 'Vendor'), h('dd', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)),

@@ -18,19 +18,17 @@ function radios(name: string, legend: string, options: [value: string, label: st
 }
 
 /**
- * Choices the command line may offer beyond the basic ones: the page shows each only when `netneeds policy --help`
- * lists it, so the builder never offers what the generator would refuse. '' keeps the command's default.
+ * Choices the command line may offer beyond the basic ones: the page shows each only when `netneeds policy` takes
+ * it, so the builder never offers what the generator would refuse. '' keeps the command's default.
  */
 const OPTIONAL_CHOICES: [option: string, label: string, values: [value: string, label: string][]][] = [
   ['trust', 'Act on “not required” verdicts that rest on', [['', 'The command’s default'], ['tested', 'A blocking test only'], ['documented', 'A test or documentation'], ['community', 'Also community blocklists']]],
   ['mode', 'Mode', [['', 'Enforce: refuse what is not needed'], ['log', 'Log only: refuse nothing, log what would be refused']]],
   ['any-destination', 'Ports the data names no destination for', [['', 'The command’s default'], ['refuse', 'Refuse them'], ['allow', 'Allow them to any internet address']]],
 ];
-const offered = (usage: string) => OPTIONAL_CHOICES.filter(([option]) => usage.includes(`--${option} `));
-
-/** `usage`: the text of `netneeds policy --help`. */
-export function policyPage(ds: Dataset, usage: string): string {
-  const choices = offered(usage);
+/** `options`: the options `netneeds policy` takes. */
+export function policyPage(ds: Dataset, options: string[]): string {
+  const choices = OPTIONAL_CHOICES.filter(([option]) => options.includes(option));
   return page({
     title: 'Policy builder', depth: 1, meta: ds.meta, section: 'policy', path: 'policy/',
     description: 'Firewall rules for your smart-home devices: pick them, type their addresses, choose what must keep working, and copy the rules for your router.',

@@ -6,7 +6,7 @@ let entry = await compiledCli();
 if (!entry) {
   const { register } = await import('tsx/esm/api');
   register();
-  entry = new URL('../cli.ts', import.meta.url).href;
+  entry = new URL('../cli/index.ts', import.meta.url).href;
 }
-const { main } = await import(entry);
-process.exitCode = await main(process.argv.slice(2));
+const { runCli } = await import(entry);
+await runCli(process.argv.slice(2));

@@ -152,21 +152,24 @@ function derive(device: Omit<Device, 'derived'>): Derived {
 
   let ha: Tristate;
   let haReason: string;
-  const haReports = combine(device.whenBlocked.internet.map((r) => r.homeAssistant), ['keeps-working'], ['stops-working', 'degraded']);
+  // A forum anecdote is shown with the reports, but only a test or documentation decides the answer.
+  const settledReports = device.whenBlocked.internet.filter((r) => SETTLED.includes(r.basis as Basis));
+  const weakOnly = device.whenBlocked.internet.length > 0 && settledReports.length === 0;
+  const haReports = combine(settledReports.map((r) => r.homeAssistant), ['keeps-working'], ['stops-working', 'degraded']);
   const cloudOnly = device.homeAssistant.integrations.length > 0 && device.homeAssistant.integrations.every((i) => i.iotClass?.startsWith('cloud_'));
-  if (haReports === 'yes' || haReports === 'no') { ha = haReports; haReason = 'reported with the internet blocked'; }
+  if (haReports === 'yes' || haReports === 'no') { ha = haReports; haReason = 'a blocking test or documentation reports it with the internet blocked'; }
   else if (haReports === 'disputed') { ha = 'unknown'; haReason = 'sources disagree about the device with the internet blocked'; }
   else if (counts['home-assistant'].required > 0) { ha = 'no'; haReason = 'an internet endpoint is required for Home Assistant'; }
   else if (cloudOnly) { ha = 'no'; haReason = 'its Home Assistant integrations work through the vendor cloud (iot_class cloud_*)'; }
-  else { ha = 'unknown'; haReason = 'not tested yet'; }
+  else { ha = 'unknown'; haReason = weakOnly ? 'only community reports, not tests, say what happens with the internet blocked' : 'not tested yet'; }
 
   let app: Tristate;
   let appReason: string;
-  const appReports = combine(device.whenBlocked.internet.map((r) => r.vendorApp), ['stops-working', 'degraded'], ['keeps-working']);
-  if (appReports === 'yes' || appReports === 'no') { app = appReports; appReason = 'reported with the internet blocked'; }
+  const appReports = combine(settledReports.map((r) => r.vendorApp), ['stops-working', 'degraded'], ['keeps-working']);
+  if (appReports === 'yes' || appReports === 'no') { app = appReports; appReason = 'a blocking test or documentation reports it with the internet blocked'; }
   else if (counts['vendor-app'].required > 0) { app = 'yes'; appReason = 'an internet endpoint is required for the vendor app'; }
   else if (appReports === 'disputed') { app = 'unknown'; appReason = 'sources disagree'; }
-  else { app = 'unknown'; appReason = 'not tested yet'; }
+  else { app = 'unknown'; appReason = weakOnly ? 'only community reports, not tests, say what happens with the internet blocked' : 'not tested yet'; }
 
   const dated = device.evidence.map((e) => e.date).filter((d): d is string => !!d).sort();
   const byType: Derived['evidence']['byType'] = {};
@@ -259,9 +262,13 @@ export function deviceModel(relPath: string, data: SourceDevice, vendorsSrc: Rea
     endpoints,
     local: (data.local ?? []).map((f) => localModel(f, evidenceIndex)),
     whenBlocked: {
-      internet: (data['when-blocked']?.internet ?? []).map((r) => ({
-        vendorApp: r['vendor-app'], homeAssistant: r['home-assistant'], evidence: [...r.evidence], ...(r.note ? { note: r.note } : {}),
-      })),
+      internet: (data['when-blocked']?.internet ?? []).map((r) => {
+        const basis = claimBasis(r.evidence.map((id) => evidenceIndex.get(id)?.type).filter((t): t is EvidenceType => t !== undefined));
+        return {
+          vendorApp: r['vendor-app'], homeAssistant: r['home-assistant'], evidence: [...r.evidence],
+          ...(basis ? { basis } : {}), ...(r.note ? { note: r.note } : {}),
+        };
+      }),
       ...(data['when-blocked']?.['reject-or-drop'] ? {
         rejectOrDrop: {
           advice: data['when-blocked']['reject-or-drop'].advice,

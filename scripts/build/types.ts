@@ -57,7 +57,12 @@ export interface LocalFlow {
   note?: string;
 }
 
-export interface BlockedReport { vendorApp: Effect; homeAssistant: Effect; evidence: string[]; note?: string }
+export interface BlockedReport {
+  vendorApp: Effect; homeAssistant: Effect; evidence: string[];
+  /** What the report rests on; only tested or documented reports decide the derived answers. */
+  basis?: Basis;
+  note?: string;
+}
 
 export interface Evidence {
   id: string;

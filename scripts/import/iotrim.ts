@@ -23,7 +23,7 @@ export const IOTRIM_DEVICES: Record<string, Omit<NewDevice, 'notes'> & { notes?:
   'google-home': { id: 'google/home', name: 'Google Home (IoTrim "google-home"; model not stated)', category: 'speaker' },
   'icsee-doorbell': { id: 'icsee/doorbell', name: 'ICSee doorbell (IoTrim "icsee-doorbell")', category: 'doorbell' },
   'nest-tstat': { id: 'nest/thermostat', name: 'Nest thermostat (IoTrim "nest-tstat"; model not stated)', category: 'thermostat' },
-  'philips-hub': { id: 'philips/hue-bridge-iotrim', name: 'Philips Hue Bridge (IoTrim "philips-hub"; model not stated)', category: 'bridge' },
+  'philips-hub': { id: 'philips/hue-bridge', name: 'Philips Hue Bridge', category: 'bridge' },
   'reolink-cam-wired': { id: 'reolink/camera-wired', name: 'Reolink wired camera (IoTrim "reolink-cam-wired")', category: 'camera' },
   'roku-tv': { id: 'roku/roku-tv', name: 'Roku TV', category: 'tv' },
   'smartthings-hub': { id: 'samsung/smartthings-hub', name: 'Samsung SmartThings hub (IoTrim "smartthings-hub"; generation not stated)', category: 'hub' },
@@ -50,10 +50,14 @@ export function parseIotrim(text: string): IotrimRow[] {
   return rows;
 }
 
+/** The IoTrim list README's own description of how a destination came to be listed. */
+export const IOTRIM_QUOTE = 'allowing firewall rules to block traffic sent to non-required destinations without breaking the functionality of the device';
+
 export function iotrimEvidence(label: string): SourceEvidence {
   return {
     id: IOTRIM_EVIDENCE_ID, type: 'blocking-test', date: '2021', source: 'https://doi.org/10.2478/popets-2021-0075',
     title: 'Blocking Without Breaking: Identification and Mitigation of Non-Essential IoT Traffic (PoPETs 2021, issue 4)',
+    quote: IOTRIM_QUOTE,
     note: `Mandalari, Dubois, Kolcun, Paracha, Haddadi and Choffnes triggered each device's main function automatically while blocking destinations, and list those whose blocking left it working as not required (IoTrim list ${IOTRIM_LIST}, device "${label}"). Home Assistant was not part of the test, and the list names no protocol or port.`,
   };
 }

@@ -1,9 +1,10 @@
 // Writes imported facts into devices/: a new device file (and vendor file) when none exists, otherwise a
 // merge into the existing one. Shared by the MUD and IoTrim importers.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
 import { canonicalText } from '../lib/canonical.js';
+import { makeDirs, writeFileAtomic } from '../lib/atomic.js';
 import { mergeDeviceText, newDeviceText, type DeviceAdditions, type MergeCounts } from '../lib/merge-device.js';
 import type { SourceDevice } from '../lib/source-types.js';
 
@@ -18,12 +19,10 @@ export function writeDevice(devicesDir: string, device: NewDevice, vendor: Vendo
   const vendorId = device.id.split('/')[0]!;
   const path = join(devicesDir, `${device.id}.yaml`);
   const vendorPath = join(devicesDir, vendorId, '_vendor.yaml');
-  let vendorCreated = false;
+  let vendorText: string | null = null;
   if (!existsSync(vendorPath)) {
     if (!vendor) throw new Error(`devices/${vendorId}/_vendor.yaml does not exist: give the vendor's name (--vendor-name)`);
-    const text = canonicalText(parseDocument(stringify({ id: vendorId, ...vendor }), { version: '1.2' }), 'vendor');
-    if (!dryRun) { mkdirSync(dirname(vendorPath), { recursive: true }); writeFileSync(vendorPath, text); }
-    vendorCreated = true;
+    vendorText = canonicalText(parseDocument(stringify({ id: vendorId, ...vendor }), { version: '1.2' }), 'vendor');
   }
   let outcome: { text: string; counts: MergeCounts; created: boolean };
   if (existsSync(path)) {
@@ -36,6 +35,11 @@ export function writeDevice(devicesDir: string, device: NewDevice, vendor: Vendo
     };
     outcome = { text: newDeviceText(data), counts: { added: additions.endpoints.length + additions.local.length, updated: 0, unchanged: 0 }, created: true };
   }
-  if (!dryRun) { mkdirSync(dirname(path), { recursive: true }); writeFileSync(path, outcome.text); }
-  return { path, created: outcome.created, counts: outcome.counts, vendorCreated, text: outcome.text };
+  // The device file first: a vendor file alone would be a stray the contributor did not ask for.
+  if (!dryRun) {
+    makeDirs(dirname(path));
+    writeFileAtomic(path, outcome.text);
+    if (vendorText !== null) writeFileAtomic(vendorPath, vendorText);
+  }
+  return { path, created: outcome.created, counts: outcome.counts, vendorCreated: vendorText !== null, text: outcome.text };
 }

@@ -1,6 +1,7 @@
 // The shared Policy model every output format renders: which internet destinations and local flows a selection
 // of devices may use, which names are wants to block by DNS, and how to refuse the rest.
 import { checkHostname, formatPortRange, isFinding, parseAddress, type PortRange } from '../lib/net.js';
+import { UserError } from '../lib/errors.js';
 import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, Needs } from '../build/types.js';
 
 export type Profile = 'home-assistant' | 'vendor-app' | 'both';
@@ -77,7 +78,8 @@ export interface Policy {
   controller: { v4: string[]; v6: string[] };
 }
 
-export class PolicyError extends Error {}
+/** A selection or data the rules cannot be written for; the CLI prints it as a user error. */
+export class PolicyError extends UserError {}
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 

@@ -3,7 +3,7 @@
 // ever set with textContent.
 import type { Dataset, Device, NeedFunction } from '../../scripts/build/types.js';
 import { decide, plan, PolicyError, profileFunctions, type Profile } from '../../scripts/policy/plan.js';
-import { parsePolicyArgs } from '../../scripts/policy/cli.js';
+import { policyFromArgs } from '../../scripts/cli/policy.js';
 import { FORMATS } from '../../scripts/policy/formats/index.js';
 import { formatPortRange } from '../../scripts/lib/net.js';
 
@@ -74,6 +74,16 @@ export function cliArgs(s: State): string[] {
     '--for', s.profile, ...(split(s.ha).length ? ['--home-assistant', split(s.ha).join(',')] : []), '--unknown', s.unknown,
     ...(s.refuse ? ['--refuse', s.refuse] : []), ...OPTIONAL.flatMap((name) => (s.extra[name] ? [`--${name}`, s.extra[name]!] : [])), '--format', s.format,
   ];
+}
+/** What `parseArgs` makes of cliArgs(s). */
+function parsedArgs(s: State): { values: Record<string, unknown>; positionals: string[] } {
+  return {
+    positionals: s.devices.map((d) => (split(d.where).length ? `${d.id}=${split(d.where).join(',')}` : d.id)),
+    values: {
+      for: s.profile, unknown: s.unknown, format: [s.format], ...(split(s.ha).length ? { 'home-assistant': [split(s.ha).join(',')] } : {}),
+      ...(s.refuse ? { refuse: s.refuse } : {}), ...Object.fromEntries(OPTIONAL.flatMap((name) => (s.extra[name] ? [[name, s.extra[name]]] : []))),
+    },
+  };
 }
 const shellQuote = (a: string) => (/^[A-Za-z0-9_./:,=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
@@ -204,8 +214,9 @@ async function generate(): Promise<void> {
   $('cli').textContent = `npx netneeds policy ${cliArgs(s).map(shellQuote).join(' ')}`;
   const dataset: Dataset = { meta: undefined as unknown as Dataset['meta'], vendors: [], devices };
   try {
-    // The command line's own parser turns the same arguments into the selection and formats: same defaults, same checks.
-    const { selection, formats } = parsePolicyArgs(cliArgs(s));
+    // The command line's own reading of its options turns the same choices into the selection and formats: same
+    // defaults, same checks. (Only the splitting of argv, node:util parseArgs, is done here.)
+    const { selection, formats } = policyFromArgs(parsedArgs(s) as Parameters<typeof policyFromArgs>[0]);
     const policy = plan(dataset, selection);
     renderFiles(formats.flatMap((f) => f.render(policy)));
     renderRefused(devices, s);

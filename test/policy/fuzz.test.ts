@@ -86,7 +86,7 @@ function randomDevice(rand: () => number, vendor: string, i: number): Record<str
     id: `${vendor}/model-${i}`, name: line(), models: [line()], category: 'plug',
     apps: [line()], endpoints, local,
     'when-blocked': { 'reject-or-drop': { advice: pick(['reject', 'either', 'unknown']), note: text(), evidence: ['e1'] } },
-    evidence: [{ id: 'e1', type: 'blocking-test', date: '2024-05-01', source: 'https://example.org/fuzz', title: line(), note: text() }],
+    evidence: [{ id: 'e1', type: 'blocking-test', date: '2024-05-01', source: 'https://example.org/fuzz', title: line(), quote: 'Blocked each destination and noted what kept working.', note: text() }],
     notes: text(),
   };
 }

@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { checkAll } from './checkers.js';
 import { blocklist } from '../../scripts/policy/formats/blocklists.js';
 import { mudFile } from '../../scripts/policy/formats/mud.js';
-import { parsePolicyArgs } from '../../scripts/policy/cli.js';
+import { parsePolicyArgs } from '../../scripts/cli/policy.js';
+import { UserError } from '../../scripts/lib/errors.js';
 import type { Dataset } from '../../scripts/build/types.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/netns', import.meta.url));
@@ -152,7 +153,13 @@ describe('policy plan', () => {
       homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny',
     });
     expect(parsed.formats.map((f) => f.name)).toEqual(['nftables', 'mud']);
-    expect(() => parsePolicyArgs(['x/y', '--for', 'everything'])).toThrow(PolicyError);
-    expect(() => parsePolicyArgs(['x/y', '--format', 'pf'])).toThrow(PolicyError);
+    expect(() => parsePolicyArgs(['x/y', '--for', 'everything'])).toThrow(UserError);
+    expect(() => parsePolicyArgs(['x/y', '--format', 'pf'])).toThrow(UserError);
+    expect(() => parsePolicyArgs(['x/y', '--colour'])).toThrow(/unknown option --colour/);
+    expect(() => parsePolicyArgs(['x/y', '--out'])).toThrow(/--out needs a value/);
+    expect(() => parsePolicyArgs(['roborock/s50=0.0.0.0/0'])).toThrow(/is a network/);
+    expect(() => parsePolicyArgs(['roborock/s50=0.0.0.0'])).toThrow(/unspecified/);
+    expect(() => parsePolicyArgs(['roborock/s50=192.168.1.50=192.168.1.51'])).toThrow(/more than one "="/);
+    expect(parsePolicyArgs(['roborock/s50=8.8.8.8']).warnings).toEqual([expect.stringMatching(/public address/)]);
   });
 });

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/project.js';
-import { POLICY_USAGE } from '../../scripts/policy/cli.js';
+import policyCommand from '../../scripts/cli/policy.js';
 import { writeSiteFixture } from './fixtures.js';
 import { axe, buildAndServe, type BuiltSite, launchChromium, recordForeignRequests, screenshot, tempDir } from './harness.js';
 
@@ -83,7 +83,7 @@ describe('policy builder', () => {
       ['acme/cam-2', 'vendor2/model-6', '--for', 'vendor-app', '--unknown', 'allow', '--format', 'all']],
   ];
   // Choices the page offers once the command line has them.
-  if (POLICY_USAGE.includes('--trust ') && POLICY_USAGE.includes('--mode ')) {
+  if ('trust' in policyCommand.options && 'mode' in policyCommand.options) {
     cases.push(['trust tested only, log mode, every format', 'device=roborock%2Fs50%3D192.168.20.31&device=acme%2Fcam-2&trust=tested&mode=log&format=all',
       ['roborock/s50=192.168.20.31', 'acme/cam-2', '--for', 'both', '--unknown', 'allow', '--trust', 'tested', '--mode', 'log', '--format', 'all']]);
   }

@@ -26,7 +26,7 @@ function writeHostileTree(dir: string): void {
       host: 'cloud.evil.example.org', protocol: 'tcp', ports: [443], service: 'https', purpose: 'cloud-control', party: 'first',
       needs: { 'vendor-app': 'required', 'home-assistant': 'unknown' }, evidence: ['vendor-doc'], note: TEXT,
     }] }],
-    evidence: [{ id: 'vendor-doc', type: 'vendor-documentation', date: '2024', source: 'https://evil.example.org/docs?x=javascript:alert(1)', title: LINE, note: TEXT, quote: LINE }],
+    evidence: [{ id: 'vendor-doc', type: 'vendor-documentation', date: '2024', source: 'https://evil.example.org/docs?x=javascript:alert(1)', title: LINE, quote: LINE, note: TEXT }],
   });
   writeYaml(dir, 'evil/gadget.yaml', 'device', {
     id: 'evil/gadget', name: LINE, models: [SCRIPT, ATTR, SINGLE, 'javascript:alert(1)'], category: 'camera',
@@ -44,7 +44,7 @@ function writeHostileTree(dir: string): void {
       internet: [{ 'vendor-app': 'stops-working', 'home-assistant': 'keeps-working', evidence: ['capture'], note: TEXT }],
       'reject-or-drop': { advice: 'reject', evidence: ['capture'], note: TEXT },
     },
-    evidence: [{ id: 'capture', type: 'blocking-test', quote: LINE, date: '2025-01-02', source: 'https://example.org/capture?q=%22%3E%3Cscript%3E', title: LINE, note: TEXT, firmware: SCRIPT, region: ATTR }],
+    evidence: [{ id: 'capture', type: 'blocking-test', date: '2025-01-02', source: 'https://example.org/capture?q=%22%3E%3Cscript%3E', title: LINE, quote: LINE, note: TEXT, firmware: SCRIPT, region: ATTR }],
     notes: TEXT,
   });
 }

@@ -22,8 +22,8 @@ export const siteEmitter: Emitter = {
     for (let n = 2; n <= pageCount(ds); n++) out.write(`site/${listPath(n)}index.html`, listPage(ds, n));
     out.write(`site/${SEARCH_DATA}`, searchData(ds));
     // Imported here, not at the top: the policy command imports the build, which imports this emitter.
-    const { POLICY_USAGE } = await import('../../policy/cli.js');
-    out.write('site/policy/index.html', policyPage(ds, POLICY_USAGE));
+    const { default: policyCommand } = await import('../../cli/policy.js');
+    out.write('site/policy/index.html', policyPage(ds, Object.keys(policyCommand.options)));
     out.write('site/vendors/index.html', vendorsPage(ds));
     const byVendor = new Map<string, Device[]>();
     for (const d of ds.devices) (byVendor.get(d.vendor) ?? byVendor.set(d.vendor, []).get(d.vendor)!).push(d);

@@ -1,0 +1,125 @@
+import { join, resolve } from 'node:path';
+import { parseAddress, isFinding, specialRange } from '../lib/net.js';
+import { FORMATS } from '../policy/formats/index.js';
+import { canonicalMac, PROFILES, type DeviceChoice, type Selection } from '../policy/plan.js';
+import type { Format } from '../policy/formats/format.js';
+import { defineCommand, devicesDir, EXIT, JSON_OPTION, parseCommandArgs, plural, UserError, type ParsedArgs } from './args.js';
+
+const MAC_LIKE = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/;
+/** Ranges a device on the LAN cannot hold as its own address. */
+const NOT_A_HOST = new Set(['unspecified', 'multicast', 'broadcast', 'loopback', 'reserved']);
+
+const options = {
+  for: { type: 'string', value: '<profile>', choices: PROFILES, description: 'what has to keep working (default both)' },
+  'home-assistant': { type: 'string', multiple: true, value: '<address>', description: "Home Assistant's address (repeat or comma-separate for several)" },
+  ha: { type: 'string', multiple: true, value: '<address>', description: 'the same as --home-assistant' },
+  unknown: { type: 'string', value: 'allow|deny', choices: ['allow', 'deny'], description: 'destinations nobody has tested: allow (default, keeps things working) or deny' },
+  refuse: { type: 'string', value: 'reject|drop', choices: ['reject', 'drop'], description: 'how to refuse the rest (default: reject where the data says dropping breaks the device, otherwise drop)' },
+  format: { type: 'string', list: true, value: '<name>[,…]|all', choices: [...FORMATS.map((f) => f.name), 'all'], description: 'rule formats (default nftables)' },
+  out: { type: 'string', value: '<dir>', description: 'write netneeds.<ext> files into this folder (default: print to stdout)' },
+  json: JSON_OPTION,
+} as const;
+
+export interface ParsedPolicy { selection: Selection; formats: Format[]; out?: string; warnings: string[] }
+
+/** A host address of a device or of Home Assistant, in canonical form: a network, 0.0.0.0 or a broadcast is refused. */
+export function hostAddress(text: string, what: string, warnings: string[]): string {
+  const parsed = parseAddress(text);
+  if (isFinding(parsed)) throw new UserError(`policy: ${what} ${JSON.stringify(text)}: ${parsed.message}`, EXIT.usage, parsed.hint ?? 'write a single address such as 192.168.1.50 or fd00::50');
+  if (parsed.prefix !== null) throw new UserError(`policy: ${what} ${text} is a network, not one device's address`, EXIT.usage, 'give the address of the device itself, such as 192.168.1.50');
+  const range = specialRange(parsed);
+  if (range && NOT_A_HOST.has(range)) throw new UserError(`policy: ${what} ${text} is a ${range} address, not a device's`, EXIT.usage, 'give the address of the device on your LAN, such as 192.168.1.50');
+  if (range === null) warnings.push(`${what} ${text} is a public address; devices on a home LAN usually have private ones (192.168.x.x, 10.x.x.x, fd00::/8)`);
+  return parsed.canonical;
+}
+
+function deviceChoice(arg: string, warnings: string[]): DeviceChoice {
+  const eq = arg.indexOf('=');
+  const id = eq < 0 ? arg : arg.slice(0, eq);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new UserError(`policy: ${JSON.stringify(arg)} does not start with a device id <vendor>/<model>`, EXIT.usage, 'write roborock/s50 or roborock/s50=192.168.1.50');
+  const choice: DeviceChoice = { id, addresses: [], macs: [] };
+  if (eq < 0) return choice;
+  const where = arg.slice(eq + 1);
+  if (where.includes('=')) throw new UserError(`policy: ${JSON.stringify(arg)} has more than one "="`, EXIT.usage, 'write <vendor>/<model>=<address>,<address>…');
+  for (const w of where.split(',')) {
+    if (w === '') throw new UserError(`policy: ${JSON.stringify(arg)} has an empty address`, EXIT.usage, 'write <vendor>/<model>=<address>,<address>…');
+    if (MAC_LIKE.test(w)) choice.macs!.push(canonicalMac(w));
+    else choice.addresses!.push(hostAddress(w, `address of ${id}`, warnings));
+  }
+  return choice;
+}
+
+export function policyFromArgs({ values: v, positionals }: ParsedArgs<typeof options>): ParsedPolicy {
+  const warnings: string[] = [];
+  const devices = positionals.map((p) => deviceChoice(p, warnings));
+  const homeAssistant = [...v['home-assistant'] ?? [], ...v.ha ?? []].flatMap((s) => s.split(',')).filter((s) => s !== '').map((a) => hostAddress(a, 'Home Assistant address', warnings));
+  const names = v.format ?? ['nftables'];
+  const formats = names.includes('all') ? [...FORMATS] : [...new Set(names)].map((n) => FORMATS.find((f) => f.name === n)!);
+  const selection: Selection = {
+    devices, homeAssistant,
+    profile: (v.for ?? 'both') as Selection['profile'],
+    unknown: (v.unknown ?? 'allow') as Selection['unknown'],
+    ...(v.refuse ? { refuse: v.refuse as NonNullable<Selection['refuse']> } : {}),
+  };
+  return { selection, formats, ...(v.out ? { out: v.out } : {}), warnings };
+}
+
+/** The command line of `netneeds policy` as a selection: the shared parser, then devices and addresses. */
+export function parsePolicyArgs(argv: string[]): ParsedPolicy {
+  return policyFromArgs(parseCommandArgs(policyCommand, argv));
+}
+
+const policyCommand = defineCommand({
+  name: 'policy',
+  summary: 'firewall rules, DNS blocklists and MUD files for chosen devices',
+  usage: '<vendor>/<model>[=<address or MAC>,…]… [options]',
+  description: 'Writes rules that let each device reach what the selected functions need and refuse the rest.',
+  positionals: { name: 'device (<vendor>/<model>[=<address>])', min: 1 },
+  options,
+  epilog: () => `formats:\n${FORMATS.map((f) => `  ${f.name.padEnd(10)} ${f.summary}`).join('\n')}\n\nexample:\n  netneeds policy roborock/s50=192.168.1.50 --for home-assistant --home-assistant 192.168.1.10 --unknown deny --out netneeds/`,
+  async run(args) {
+    const parsed = policyFromArgs(args);
+    for (const w of parsed.warnings) process.stderr.write(`warning: ${w}\n`);
+    const { generate, loadDataset } = await import('../policy/index.js');
+    const { makeDirs, writeFileAtomic } = await import('../lib/atomic.js');
+    const dataset = await loadDataset(devicesDir());
+    if ('errors' in dataset) { process.stderr.write(`${dataset.errors.join('\n')}\n`); throw new UserError('policy refused: the dataset does not validate', EXIT.problems); }
+    const { policy, files } = generate(dataset, parsed.selection, parsed.formats);
+    const notes: string[] = [];
+    for (const d of policy.devices) {
+      const c = d.counts;
+      notes.push(`${d.id} (${d.tag}): ${c.required} required, ${c.setupOnly} setup-only, ${c.unknownAllowed} unknown allowed, ${c.unknownDenied} unknown refused, ${c.wants} not required; refuse with ${d.refuse}`);
+      if (!d.sources.v4.length && !d.sources.v6.length && !d.sources.macs.length) notes.push(`  note: no address given for ${d.id}: the rules apply once you add it (see the file header)`);
+      if (d.refuse === 'drop' && d.device.derived.refuseWith === 'reject') notes.push(`  warning: the data says dropping breaks ${d.id}; consider --refuse reject`);
+      const wildcards = d.allow.reduce((n, a) => n + a.to.domains.length, 0);
+      if (wildcards) notes.push(`  note: ${wildcards} wildcard destination(s) cannot be expressed in MUD, OPNsense and MikroTik lists and are refused there`);
+    }
+    if (policy.devices.some((d) => d.local.some((l) => l.peer === 'controller')) && !policy.controller.v4.length && !policy.controller.v6.length) {
+      notes.push('  note: the devices talk to Home Assistant on the LAN: add --home-assistant <address>');
+    }
+    process.stderr.write(notes.map((n) => n + '\n').join(''));
+    if (parsed.out) {
+      const dir = resolve(parsed.out);
+      makeDirs(dir);
+      for (const { file } of files) {
+        const target = join(dir, `netneeds.${file.name}`);
+        writeFileAtomic(target, file.content);
+      }
+      process.stderr.write(`wrote ${plural(files.length, 'file')} to ${dir}\n`);
+    }
+    if (args.values.json) {
+      process.stdout.write(JSON.stringify({
+        devices: policy.devices.map((d) => ({ id: d.id, tag: d.tag, refuse: d.refuse, counts: d.counts, sources: d.sources })),
+        controller: policy.controller,
+        warnings: parsed.warnings,
+        files: files.map(({ format, file }) => ({ format, name: `netneeds.${file.name}`, ...(parsed.out ? { path: join(resolve(parsed.out), `netneeds.${file.name}`) } : { content: file.content }) })),
+      }, null, 2) + '\n');
+    } else if (!parsed.out) {
+      const many = files.length > 1;
+      for (const { file } of files) process.stdout.write(many ? `==> netneeds.${file.name} <==\n${file.content}\n` : file.content);
+    }
+    return EXIT.ok;
+  },
+});
+
+export default policyCommand;
