@@ -118,9 +118,8 @@ async function main() {
     );
   }
 
-  const draftThroughput = process.env.BENCH_SKIP_DRAFT ? null : await optional<(workDir: string) => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
-  mkdirSync(join(work, 'draft'), { recursive: true });
-  if (draftThroughput) rows.push(...(await draftThroughput(join(work, 'draft'))));
+  const draftThroughput = process.env.BENCH_SKIP_DRAFT ? null : await optional<() => Promise<Row[]>>('scripts/bench/draft-throughput.ts', 'draftThroughput');
+  if (draftThroughput) rows.push(...(await draftThroughput()));
 
   console.log('\nresults:');
   for (const r of rows) {

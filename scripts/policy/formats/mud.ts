@@ -1,5 +1,6 @@
 // RFC 8520 Manufacturer Usage Description: one file per device allowing exactly the policy's destinations, as
-// ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, same-manufacturer, dns/ntp).
+// ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, dns/ntp); never more than
+// the data says, so flows MUD cannot name as narrowly (same-manufacturer) are left out.
 import type { PortRange } from '../../lib/net.js';
 import { SITE_URL } from '../../lib/project.js';
 import type { DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
@@ -75,9 +76,20 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
   return out;
 }
 
+/** The controller class a flow's service names: the network's DNS or NTP server keeps its MUD URN, anything else is my-controller. */
+function controllerPeer(service: Service): Peer {
+  const only = (port: number) => service.ports.length > 0 && service.ports.every((r) => r.from === port && r.to === port);
+  if ((service.protocol === 'udp' || service.protocol === 'tcp') && only(53)) return { controller: 'urn:ietf:params:mud:dns' };
+  if (service.protocol === 'udp' && only(123)) return { controller: 'urn:ietf:params:mud:ntp' };
+  return { mud: 'my-controller' };
+}
+
 function localPeer(l: LocalRule): Peer | null {
-  if (l.peer === 'controller') return { mud: 'my-controller' };
-  if (l.peer === 'same-manufacturer') return { mud: 'same-manufacturer' };
+  if (l.peer === 'controller') return controllerPeer(l.service);
+  // same-manufacturer matches devices whose MUD URL shares this file's authority, which is this project's site for
+  // every device it describes: written so, it would allow every such device, not the maker's. Left out.
+  if (l.peer === 'same-manufacturer') return null;
+  if (l.peer === 'broadcast') return { network: '255.255.255.255/32' };
   if (l.peer === 'multicast') return l.group ? { network: l.group.address.includes('/') ? l.group.address : `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
   return { mud: 'local-networks' };
 }
