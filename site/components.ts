@@ -100,11 +100,11 @@ const asCell = (c: CellInput): Cell => (typeof c === 'string' || Array.isArray(c
  * A table whose cells carry their column name, so that on a phone each row can stack into a labelled card
  * instead of squeezing eight columns into the screen. The first column heads its row.
  */
-export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][]): Element {
+export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][], rowIds?: string[]): Element {
   return scrollTable(caption, h(`table.stack.${className}`, [
     h('caption.visually-hidden', caption),
     h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', rows.map((cells) => h('tr', cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
+    h('tbody', rows.map((cells, r) => h('tr', { id: rowIds?.[r] }, cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
       scope: i === 0 ? 'row' : undefined, className: c.className ? [c.className] : undefined, dataLabel: headers[i],
     }, c.content))))),
   ]));

@@ -1,14 +1,15 @@
 import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { deviceApiPath } from '../scripts/build/emit/api.js';
-import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, VerdictWord } from '../scripts/build/types.js';
+import type { DatasetMeta, Device, Endpoint, LocalFlow, NeedFunction, Vendor, VerdictWord } from '../scripts/build/types.js';
+import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
   protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING,
 } from './components.js';
-import { type DeviceDownload, downloadsTable } from './device-downloads.js';
 import { page, rel } from './layout.js';
+import { builderHref } from './policy-page.js';
 
 const PARTY: Record<Endpoint['party'], string> = { first: 'Vendor', support: 'Cloud provider', third: 'Third party', unknown: 'Unknown' };
 const PLACE: Record<string, string> = {
@@ -29,6 +30,17 @@ function needsSummary(d: Device, fn: NeedFunction): string {
   return VERDICT_ORDER.filter((v) => c[v] > 0).map((v) => `${c[v]} ${label(v)}`).join(', ') || 'none recorded';
 }
 
+/** Fragment ids for destination rows: stable while the destination, protocol and first port stay the same. */
+export function destinationAnchors(endpoints: Endpoint[]): string[] {
+  const used = new Map<string, number>();
+  return endpoints.map((e) => {
+    const base = `dest-${e.kind === 'any' ? 'any' : e.destination}-${e.protocol}${e.ports[0] ? `-${e.ports[0].from}` : ''}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
 function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string {
   if (v.definite === 0) return `All ${v.total} verdict${v.total === 1 ? ' is' : 's are'} unknown: nobody has tested or documented this device\u2019s needs yet.`;
   const parts = (['tested', 'documented', 'community-listed', 'reported', 'observed'] as const).filter((b) => v.byBasis[b]).map((b) => `${v.byBasis[b]} ${BASIS_LABEL[b]}`);
@@ -36,10 +48,12 @@ function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string 
 }
 
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
+  const anchors = destinationAnchors(endpoints);
   return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
-    endpoints.map((e) => [
+    endpoints.map((e, i) => [
       [
         e.kind === 'any' ? h('span', 'Any internet address') : h('code', e.destination),
+        h('a.permalink', { href: `#${anchors[i]}`, 'aria-label': `Link to this row (${e.kind === 'any' ? 'any internet address' : e.destination})` }, '#'),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),
@@ -48,7 +62,7 @@ export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number
       e.service, label(e.purpose), PARTY[e.party],
       verdictCell(e.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(e.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
       { content: evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers), className: 'refs' },
-    ]));
+    ]), anchors);
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
@@ -107,17 +121,20 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   return out;
 }
 
-function downloadsSection(d: Device, depth: number, downloads: DeviceDownload[]): ElementContent[] {
-  const json = h('p', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']);
-  if (!downloads.length) return [h('p', 'No ready-made rules were built for this device.'), json];
+function downloadsSection(d: Device, depth: number): ElementContent[] {
   return [
-    h('p', 'Ready-made rules that allow what the chosen function needs and refuse the rest; destinations of unknown need stay allowed. Add your own addresses where a file says so.'),
-    downloadsTable(downloads, depth),
-    json,
+    h('p', ['Rules for your router, with your addresses, are made by the ', h('a', { href: rel(depth, builderHref(d.id)) }, 'policy builder'), ' or by ', h('code', `npx netneeds policy ${d.id}`), '.']),
+    h('ul', [
+      h('li', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']),
+      h('li', ['Its ', h('a', { href: rel(depth, mudPath(d.id, 'both')) }, 'MUD profile (RFC 8520)'), ', keeping the vendor app and Home Assistant working; destinations of unknown need stay allowed.']),
+    ]),
   ];
 }
 
-export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] = []): string {
+/** Just what a device page needs of the dataset. */
+export interface PageContext { meta: DatasetMeta; vendors: Pick<Vendor, 'id' | 'name'>[] }
+
+export function devicePage(ds: PageContext, d: Device): string {
   const depth = d.id.split('/').length + 1;
   const vendor = ds.vendors.find((v) => v.id === d.vendor);
   const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
@@ -141,7 +158,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
     ...(d.aliases.length ? [h('dt', 'Former ids'), h('dd', d.aliases.join(', '))] : []),
   ];
   return page({
-    title: d.name, depth, meta: ds.meta, section: 'devices',
+    title: d.name, depth, meta: ds.meta, section: 'devices', path: `devices/${d.id}/`,
     description: `What ${d.name} needs on the network versus what it merely wants, with evidence.`,
     body: [
       h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, [h('a', { href: rel(depth, '') }, 'Devices'), ' / ', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)]),
@@ -163,7 +180,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
         ]),
       ]),
       h('div.actions', [
-        ...(downloads.length ? [h('a.button.primary', { href: '#downloads' }, 'Firewall rules')] : []),
+        h('a.button.primary', { href: rel(depth, builderHref(d.id)) }, 'Protect this device'),
         h('a.button', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON'),
         h('a.button', { href: editUrl(d) }, 'Edit this file'),
         h('a.button', { href: problemUrl(d) }, 'Report a problem'),
@@ -187,7 +204,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
       ]),
       h('section', { 'aria-labelledby': 'local' }, [h('h2#local', 'Local traffic and discovery'), ...localSection(d, numbers)]),
       h('section', { 'aria-labelledby': 'blocked' }, [h('h2#blocked', 'When the internet is blocked'), ...blockedSection(d, numbers)]),
-      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth, downloads)]),
+      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth)]),
       h('section', { 'aria-labelledby': 'evidence' }, [
         h('h2#evidence', 'Evidence'),
         evidenceList(d.evidence),

@@ -196,16 +196,9 @@ function derive(device: Omit<Device, 'derived'>): Derived {
   };
 }
 
-/** Builds the dataset from files that passed validation: vendor groups expanded, derived facts computed. */
-export function buildDataset(files: LoadedFile[]): Dataset {
-  const vendorsSrc = new Map<string, SourceVendor>();
-  const devicesSrc: { file: LoadedFile; data: SourceDevice }[] = [];
-  for (const f of files) {
-    if (f.kind === 'vendor') vendorsSrc.set(f.relPath.split('/')[0]!, f.data as SourceVendor);
-    else devicesSrc.push({ file: f, data: f.data as SourceDevice });
-  }
-  const { domains } = haIntegrations();
-  const vendors: Vendor[] = [...vendorsSrc.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, v]) => {
+/** The vendors of a tree that passed validation, with their groups' endpoints modelled; `devices` is filled in by the caller. */
+export function vendorModels(vendorsSrc: ReadonlyMap<string, SourceVendor>): Vendor[] {
+  return [...vendorsSrc.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, v]) => {
     const evidence = (v.evidence ?? []).map((e) => evidenceModel(e));
     const byId = new Map(evidence.map((e) => [e.id, e]));
     return {
@@ -217,93 +210,108 @@ export function buildDataset(files: LoadedFile[]): Dataset {
       evidence, devices: [], ...(v.notes ? { notes: v.notes } : {}),
     };
   });
-  const vendorById = new Map(vendors.map((v) => [v.id, v]));
+}
 
-  const devices: Device[] = devicesSrc.sort((a, b) => (a.data.id < b.data.id ? -1 : 1)).map(({ file, data }) => {
-    const evidence = data.evidence.map((e) => evidenceModel(e));
-    const endpoints: Endpoint[] = [];
-    const groupEvidence = new Map<string, Evidence>();
-    const ownEvidence = new Map(evidence.map((e) => [e.id, e]));
-    for (const entry of data.endpoints) {
-      if (!isGroupUse(entry)) { endpoints.push(endpointModel(entry, ownEvidence, '')); continue; }
-      const use = entry as GroupUse;
-      const [vendorId, groupId] = use.group.split('/') as [string, string];
-      const vendorSrc = vendorsSrc.get(vendorId)!;
-      const group = vendorSrc.groups!.find((g) => g.id === groupId)!;
-      const prefix = `${vendorId}:`;
-      for (const e of vendorSrc.evidence ?? []) groupEvidence.set(prefix + e.id, evidenceModel(e, prefix));
-      const all = new Map([...ownEvidence, ...groupEvidence]);
-      for (const e of group.endpoints) {
-        const model = endpointModel(e, all, prefix, use.group);
-        model.evidence = [...new Set([...model.evidence, ...use.evidence])];
-        endpoints.push(model);
-      }
+/** One device of a tree that passed validation: its vendor groups expanded, derived facts computed. Needs only its own file and the vendor files. */
+export function deviceModel(relPath: string, data: SourceDevice, vendorsSrc: ReadonlyMap<string, SourceVendor>): Device {
+  const { domains } = haIntegrations();
+  const file = { relPath };
+  const evidence = data.evidence.map((e) => evidenceModel(e));
+  const endpoints: Endpoint[] = [];
+  const groupEvidence = new Map<string, Evidence>();
+  const ownEvidence = new Map(evidence.map((e) => [e.id, e]));
+  for (const entry of data.endpoints) {
+    if (!isGroupUse(entry)) { endpoints.push(endpointModel(entry, ownEvidence, '')); continue; }
+    const use = entry as GroupUse;
+    const [vendorId, groupId] = use.group.split('/') as [string, string];
+    const vendorSrc = vendorsSrc.get(vendorId)!;
+    const group = vendorSrc.groups!.find((g) => g.id === groupId)!;
+    const prefix = `${vendorId}:`;
+    for (const e of vendorSrc.evidence ?? []) groupEvidence.set(prefix + e.id, evidenceModel(e, prefix));
+    const all = new Map([...ownEvidence, ...groupEvidence]);
+    for (const e of group.endpoints) {
+      const model = endpointModel(e, all, prefix, use.group);
+      model.evidence = [...new Set([...model.evidence, ...use.evidence])];
+      endpoints.push(model);
     }
-    markCrossEntryDisputes(endpoints);
-    const usedGroupEvidence = new Set(endpoints.flatMap((e) => [...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))]));
-    const allEvidence = [...evidence, ...[...groupEvidence.values()].filter((e) => usedGroupEvidence.has(e.id))];
-    const evidenceIndex = new Map(allEvidence.map((e) => [e.id, e]));
-    const base: Omit<Device, 'derived'> = {
-      id: data.id,
-      vendor: file.relPath.split('/')[0]!,
-      name: data.name,
-      aliases: data.aliases ?? [],
-      models: data.models ?? [],
-      category: data.category,
-      connectivity: data.connectivity ?? [],
-      apps: data.apps ?? [],
-      homeAssistant: {
-        integrations: (data['home-assistant']?.integrations ?? []).map((domain) => {
-          const known = Object.hasOwn(domains, domain) ? domains[domain] : undefined;
-          return { domain, ...(known ? { name: known.name } : {}), ...(known?.iot_class ? { iotClass: known.iot_class } : {}) };
-        }),
-        calls: (data['home-assistant']?.calls ?? []).map((c) => ({
-          host: c.host, protocol: c.protocol, ports: ports(c.ports), service: c.service, purpose: c.purpose, evidence: [...c.evidence],
-          ...(c.note ? { note: c.note } : {}),
-        })),
-        ...(data['home-assistant']?.note ? { note: data['home-assistant'].note } : {}),
-      },
-      endpoints,
-      local: (data.local ?? []).map((f) => localModel(f, evidenceIndex)),
-      whenBlocked: {
-        internet: (data['when-blocked']?.internet ?? []).map((r) => {
-          const basis = claimBasis(r.evidence.map((id) => evidenceIndex.get(id)?.type).filter((t): t is EvidenceType => t !== undefined));
-          return {
-            vendorApp: r['vendor-app'], homeAssistant: r['home-assistant'], evidence: [...r.evidence],
-            ...(basis ? { basis } : {}), ...(r.note ? { note: r.note } : {}),
-          };
-        }),
-        ...(data['when-blocked']?.['reject-or-drop'] ? {
-          rejectOrDrop: {
-            advice: data['when-blocked']['reject-or-drop'].advice,
-            evidence: [...data['when-blocked']['reject-or-drop'].evidence],
-            ...(data['when-blocked']['reject-or-drop'].note ? { note: data['when-blocked']['reject-or-drop'].note } : {}),
-          },
-        } : {}),
-      },
-      evidence: allEvidence,
-      ...(data.notes ? { notes: data.notes } : {}),
-      source: `devices/${file.relPath}`,
-    };
-    vendorById.get(base.vendor)?.devices.push(base.id);
-    return { ...base, derived: derive(base) };
-  });
-
-  return {
-    meta: {
-      name: 'netneeds',
-      datasetVersion: packageVersion(),
-      schemaVersion: SCHEMA_VERSION,
-      sourceCommit: sourceCommit(),
-      deviceCount: devices.length,
-      vendorCount: vendors.length,
-      endpointCount: devices.reduce((n, d) => n + d.endpoints.length, 0),
-      license: { data: 'CC0-1.0', code: 'MIT' },
-      homepage: SITE_URL,
-      repository: REPO_URL,
+  }
+  markCrossEntryDisputes(endpoints);
+  const usedGroupEvidence = new Set(endpoints.flatMap((e) => [...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))]));
+  const allEvidence = [...evidence, ...[...groupEvidence.values()].filter((e) => usedGroupEvidence.has(e.id))];
+  const evidenceIndex = new Map(allEvidence.map((e) => [e.id, e]));
+  const base: Omit<Device, 'derived'> = {
+    id: data.id,
+    vendor: file.relPath.split('/')[0]!,
+    name: data.name,
+    aliases: data.aliases ?? [],
+    models: data.models ?? [],
+    category: data.category,
+    connectivity: data.connectivity ?? [],
+    apps: data.apps ?? [],
+    homeAssistant: {
+      integrations: (data['home-assistant']?.integrations ?? []).map((domain) => {
+        const known = Object.hasOwn(domains, domain) ? domains[domain] : undefined;
+        return { domain, ...(known ? { name: known.name } : {}), ...(known?.iot_class ? { iotClass: known.iot_class } : {}) };
+      }),
+      calls: (data['home-assistant']?.calls ?? []).map((c) => ({
+        host: c.host, protocol: c.protocol, ports: ports(c.ports), service: c.service, purpose: c.purpose, evidence: [...c.evidence],
+        ...(c.note ? { note: c.note } : {}),
+      })),
+      ...(data['home-assistant']?.note ? { note: data['home-assistant'].note } : {}),
     },
-    vendors,
-    devices,
+    endpoints,
+    local: (data.local ?? []).map((f) => localModel(f, evidenceIndex)),
+    whenBlocked: {
+      internet: (data['when-blocked']?.internet ?? []).map((r) => {
+        const basis = claimBasis(r.evidence.map((id) => evidenceIndex.get(id)?.type).filter((t): t is EvidenceType => t !== undefined));
+        return {
+          vendorApp: r['vendor-app'], homeAssistant: r['home-assistant'], evidence: [...r.evidence],
+          ...(basis ? { basis } : {}), ...(r.note ? { note: r.note } : {}),
+        };
+      }),
+      ...(data['when-blocked']?.['reject-or-drop'] ? {
+        rejectOrDrop: {
+          advice: data['when-blocked']['reject-or-drop'].advice,
+          evidence: [...data['when-blocked']['reject-or-drop'].evidence],
+          ...(data['when-blocked']['reject-or-drop'].note ? { note: data['when-blocked']['reject-or-drop'].note } : {}),
+        },
+      } : {}),
+    },
+    evidence: allEvidence,
+    ...(data.notes ? { notes: data.notes } : {}),
+    source: `devices/${file.relPath}`,
+  };
+  return { ...base, derived: derive(base) };
+}
+
+export function datasetMeta(vendors: readonly Vendor[], devices: readonly Device[]): Dataset['meta'] {
+  return {
+    name: 'netneeds',
+    datasetVersion: packageVersion(),
+    schemaVersion: SCHEMA_VERSION,
+    sourceCommit: sourceCommit(),
+    deviceCount: devices.length,
+    vendorCount: vendors.length,
+    endpointCount: devices.reduce((n, d) => n + d.endpoints.length, 0),
+    license: { data: 'CC0-1.0', code: 'MIT' },
+    homepage: SITE_URL,
+    repository: REPO_URL,
   };
 }
 
+/** Devices sorted by id, each listed in its vendor's `devices`. */
+export function assembleDataset(vendors: Vendor[], devices: Device[]): Dataset {
+  devices.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const vendorById = new Map(vendors.map((v) => [v.id, v]));
+  for (const d of devices) vendorById.get(d.vendor)?.devices.push(d.id);
+  return { meta: datasetMeta(vendors, devices), vendors, devices };
+}
+
+/** Builds the dataset from files that passed validation: vendor groups expanded, derived facts computed. */
+export function buildDataset(files: LoadedFile[]): Dataset {
+  const vendorsSrc = new Map<string, SourceVendor>();
+  const devices: Device[] = [];
+  for (const f of files) if (f.kind === 'vendor') vendorsSrc.set(f.relPath.split('/')[0]!, f.data as SourceVendor);
+  for (const f of files) if (f.kind === 'device') devices.push(deviceModel(f.relPath, f.data as SourceDevice, vendorsSrc));
+  return assembleDataset(vendorModels(vendorsSrc), devices);
+}
