@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseAddress, isFinding, specialRange } from '../lib/net.js';
 import { FORMATS } from '../policy/formats/index.js';
 import { canonicalMac, PROFILES, type DeviceChoice, type Selection } from '../policy/plan.js';
@@ -89,6 +89,9 @@ export function policyFromArgs({ values: v, positionals }: ParsedArgs<typeof opt
 }
 
 /** The command line of `netneeds policy` as a selection: the shared parser, then devices and addresses. */
+/** Formats whose rules cannot learn a MAC from IPv4 traffic, so cannot close the IPv6 of a device given by IPv4 alone. */
+export const V6_BLIND_FORMATS: readonly string[] = ['iptables', 'mikrotik', 'opnsense'];
+
 export function parsePolicyArgs(argv: string[]): ParsedPolicy {
   return policyFromArgs(parseCommandArgs(policyCommand, argv));
 }
@@ -110,12 +113,23 @@ const policyCommand = defineCommand({
     const dataset = await loadDataset(devicesDir());
     if ('errors' in dataset) { process.stderr.write(`${dataset.errors.join('\n')}\n`); throw new UserError('policy refused: the dataset does not validate', EXIT.problems); }
     const { policy, files } = generate(dataset, parsed.selection, parsed.formats);
+    // Only nftables (and OpenWrt, which loads nftables) learns a device's MAC from its IPv4 traffic; the others
+    // cannot see the IPv6 traffic of a device given by IPv4 alone, and must say so rather than look closed.
+    const blindToV6 = parsed.formats.filter((f) => V6_BLIND_FORMATS.includes(f.name));
+    for (const d of policy.devices.filter((x) => x.ipv6 === 'closed')) {
+      for (const f of blindToV6) {
+        const w = `${f.name} cannot close IPv6 for ${d.id}, given by IPv4 only: give its MAC (${d.id}=<address>,<mac>) or its IPv6 addresses, or its IPv6 traffic stays outside the policy`;
+        parsed.warnings.push(w);
+        process.stderr.write(`warning: ${w}\n`);
+      }
+    }
     process.stderr.write(summary(policy));
     if (parsed.out) {
       const dir = resolve(parsed.out);
       makeDirs(dir);
       for (const { file } of files) {
         const target = join(dir, `netneeds.${file.name}`);
+        makeDirs(dirname(target));
         writeFileAtomic(target, file.content);
       }
       process.stderr.write(`wrote ${plural(files.length, 'file')} to ${dir}\n`);

@@ -11,7 +11,7 @@ export function summary(policy: Policy): string {
     const c = d.counts;
     out.push(`${d.id} (${d.tag}): ${c.required} required, ${c.setupOnly} setup-only, ${c.unknownAllowed} unknown allowed, ${c.unknownDenied} unknown refused, ${c.wants} not required; refuse with ${d.refuse}`);
     if (!d.sources.v4.length && !d.sources.v6.length && !d.sources.macs.length) out.push(`  note: no address given for ${d.id}: the rules apply once you add it (see the file header)`);
-    if (d.ipv6 === 'closed') out.push(`  IPv6: closed in both directions (${d.id} was given by IPv4 only); to open it to the policy, give its IPv6 addresses, its prefix (--lan and ${d.id}=<prefix>) or its MAC`);
+    if (d.ipv6 === 'closed') out.push(`  IPv6: closed in both directions by the nftables and OpenWrt rules (${d.id} was given by IPv4 only); to open it to the policy, give its IPv6 addresses, its prefix (--lan and ${d.id}=<prefix>) or its MAC`);
     if (d.services.includes('ntp')) out.push('  NTP: allowed to any time server (UDP 123)');
     for (const l of d.local.filter((x) => x.peer === 'home-assistant')) out.push(`  Home Assistant: ${l.initiator === 'peer' ? 'may reach the device on' : 'reachable from the device on'} ${l.service.protocol}${l.service.ports.length ? ` ${l.service.ports.map((r) => (r.from === r.to ? r.from : `${r.from}-${r.to}`)).join(',')}` : ''} (${l.name})`);
     if (d.refuse === 'drop' && d.device.derived.refuseWith === 'reject') out.push(`  warning: the data says dropping breaks ${d.id}; consider --refuse reject`);
