@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { replaceOutputDir } from '../lib/output-dir.js';
+import { ROOT } from '../lib/project.js';
 import { lintParallel } from '../lint/parallel.js';
 import { formatProblem } from '../lib/problems.js';
 import { validators } from '../lib/schemas.js';
@@ -46,16 +46,7 @@ export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS):
   return { dataset, files };
 }
 
-/** Replaces outDir with exactly these files (a build writes many small files: each folder is made once). */
-export function writeOutput(outDir: string, files: OutputFile[]): void {
-  const root = resolve(outDir);
-  rmSync(root, { recursive: true, force: true });
-  const made = new Set<string>();
-  for (const f of files) {
-    const target = join(root, f.path);
-    if (!target.startsWith(root + '/')) throw new Error(`refusing to write outside ${outDir}: ${f.path}`);
-    const dir = dirname(target);
-    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
-    writeFileSync(target, f.content);
-  }
+/** Replaces outDir with exactly these files, atomically and only when a build made it (see lib/output-dir.ts). */
+export function writeOutput(outDir: string, files: OutputFile[], guarded: { devices?: string } = {}): void {
+  replaceOutputDir(outDir, files, { project: ROOT, ...guarded });
 }
