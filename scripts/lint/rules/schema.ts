@@ -67,7 +67,12 @@ export function explain(errors: ErrorObject[], data: unknown): SchemaMessage[] {
     const base = pathOf(e.instancePath);
     let msg: SchemaMessage;
     const isPortItem = e.schemaPath.includes('/ports/items/');
-    switch (isPortItem && (e.keyword === 'type' || e.keyword === 'pattern') ? 'port' : e.keyword) {
+    switch (isPortItem && (e.keyword === 'type' || e.keyword === 'pattern') ? 'port' : isPortItem && (e.keyword === 'minimum' || e.keyword === 'maximum') ? 'port-bounds' : e.keyword) {
+      case 'port-bounds': {
+        const value = base.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
+        msg = { path: base, message: `port ${String(value)} is outside 1–65535` };
+        break;
+      }
       case 'port':
         msg = { path: base, message: 'a port must be a whole number or a "low-high" range', hint: 'write 443 or "16500-65000"' };
         break;
