@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.txt': 'text/plain; charset=utf-8', '.nft': 'text/plain; charset=utf-8', '.conf': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
 };
 
 export interface SiteServer { url: string; server: Server; close(): Promise<void> }
@@ -46,7 +47,14 @@ export function serveSite(dir: string, port = 0, host = '127.0.0.1', downloadsDi
       file = join(file, 'index.html');
       stat = statSync(file, { throwIfNoEntry: false });
     }
-    if (!stat?.isFile()) return send(404, 'not found\n');
+    if (!stat?.isFile()) {
+      // As GitHub Pages does: the site's own 404 page, with status 404.
+      const notFound = join(root, '404.html');
+      if (!statSync(notFound, { throwIfNoEntry: false })?.isFile()) return send(404, 'not found\n');
+      res.writeHead(404, { 'content-type': TYPES['.html']!, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+      if (req.method === 'HEAD') return res.end();
+      return createReadStream(notFound).pipe(res);
+    }
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': String(stat.size),

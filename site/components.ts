@@ -1,7 +1,7 @@
 import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { formatPortRange } from '../scripts/lib/net.js';
-import type { Effect, Evidence, EvidenceType, PortRange, Tristate, Verdict, VerdictWord } from '../scripts/build/types.js';
+import type { Basis, Effect, Evidence, EvidenceType, PortRange, Tristate, Verdict, VerdictWord } from '../scripts/build/types.js';
 
 /** An href only for absolute http(s) URLs: every other scheme (javascript:, data:, …) renders as text. */
 export function safeHref(url: string): string | undefined {
@@ -24,9 +24,38 @@ const VERDICT: Record<VerdictWord, [mark: string, label: string]> = {
 };
 
 /** Verdicts differ by word, symbol and border style as well as colour, so they read without colour vision. */
-export function verdictBadge(v: Verdict): Element {
+export function verdictBadge(v: Pick<Verdict, 'verdict' | 'disputed'>): Element {
   const [mark, label] = VERDICT[v.verdict];
   return h(`span.badge.v-${v.verdict}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), label, ...(v.disputed ? [h('span.disputed', ' (disputed)')] : [])]);
+}
+
+export const BASIS_LABEL: Record<Basis, string> = {
+  tested: 'tested', documented: 'documented', 'community-listed': 'community-listed', reported: 'reported', observed: 'observed only',
+};
+export const BASIS_MEANING: Record<Basis, string> = {
+  tested: 'someone blocked it and reported what happened',
+  documented: 'the maker\u2019s or Home Assistant\u2019s documentation, source code or a study says so',
+  'community-listed': 'a community blocklist lists it as blockable; nobody reported a test',
+  reported: 'a community report, without a blocking result',
+  observed: 'seen in a log, capture or MUD profile, which shows traffic, not need',
+};
+export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
+
+/**
+ * A verdict with what it rests on at a glance; claim notes inline, and every side of a dispute.
+ * `refs` renders a claim's evidence as numbered links into the page's evidence list.
+ */
+export function verdictCell(v: Verdict, refs: (ids: string[]) => ElementContent[]): ElementContent[] {
+  const out: ElementContent[] = [verdictBadge(v)];
+  if (v.verdict !== 'unknown' && v.basis) out.push({ type: 'text', value: ' ' }, basisTag(v.basis));
+  const shown = v.claims.filter((c) => v.disputed || c.note || c.verdict !== v.verdict);
+  if (shown.length) {
+    out.push(h('ul.claims', shown.map((c) => h('li', [
+      h('strong', VERDICT[c.verdict][1]), ...(c.basis ? [' (', BASIS_LABEL[c.basis], ')'] : []),
+      ...(c.note ? [': ', c.note] : []), ' ', ...refs(c.evidence),
+    ]))));
+  }
+  return out;
 }
 
 const EFFECT: Record<Effect, [cls: string, mark: string, label: string]> = {
@@ -71,11 +100,11 @@ const asCell = (c: CellInput): Cell => (typeof c === 'string' || Array.isArray(c
  * A table whose cells carry their column name, so that on a phone each row can stack into a labelled card
  * instead of squeezing eight columns into the screen. The first column heads its row.
  */
-export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][]): Element {
+export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][], rowIds?: string[]): Element {
   return scrollTable(caption, h(`table.stack.${className}`, [
     h('caption.visually-hidden', caption),
     h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', rows.map((cells) => h('tr', cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
+    h('tbody', rows.map((cells, r) => h('tr', { id: rowIds?.[r] }, cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
       scope: i === 0 ? 'row' : undefined, className: c.className ? [c.className] : undefined, dataLabel: headers[i],
     }, c.content))))),
   ]));
@@ -83,7 +112,8 @@ export function stackTable(className: string, caption: string, headers: string[]
 
 export const EVIDENCE_TYPE_LABEL: Record<EvidenceType, string> = {
   'firewall-log': 'Firewall log', 'packet-capture': 'Packet capture', 'dns-log': 'DNS log', 'blocking-test': 'Blocking test',
-  'vendor-documentation': 'Vendor documentation', paper: 'Research paper', 'community-report': 'Community report', 'mud-profile': 'MUD profile',
+  'vendor-documentation': 'Vendor documentation', 'integration-documentation': 'Home Assistant documentation', 'source-code': 'Source code',
+  paper: 'Research paper', 'community-report': 'Community report', 'community-blocklist': 'Community blocklist', 'mud-profile': 'MUD profile',
 };
 
 export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^a-z0-9-]/g, '-')}`;
@@ -104,6 +134,7 @@ export function evidenceList(evidence: Evidence[]): Element {
     return h('li', { id: evidenceAnchor(e.id) }, [
       h('p.ev-title', externalLink(e.source, e.title ?? (href ? shortUrl(href) : e.source))),
       h('p.ev-meta', details.join(' · ')),
+      ...(e.quote ? [h('blockquote.ev-quote', h('p', e.quote))] : []),
       ...(e.note ? [h('div.ev-note', paragraphs(e.note))] : []),
     ]);
   }));

@@ -1,14 +1,15 @@
 import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { deviceApiPath } from '../scripts/build/emit/api.js';
-import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, VerdictWord } from '../scripts/build/types.js';
+import type { DatasetMeta, Device, Endpoint, LocalFlow, NeedFunction, Vendor, VerdictWord } from '../scripts/build/types.js';
+import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge,
+  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING,
 } from './components.js';
-import { type DeviceDownload, downloadsTable } from './device-downloads.js';
 import { page, rel } from './layout.js';
+import { builderHref } from './policy-page.js';
 
 const PARTY: Record<Endpoint['party'], string> = { first: 'Vendor', support: 'Cloud provider', third: 'Third party', unknown: 'Unknown' };
 const PLACE: Record<string, string> = {
@@ -29,23 +30,56 @@ function needsSummary(d: Device, fn: NeedFunction): string {
   return VERDICT_ORDER.filter((v) => c[v] > 0).map((v) => `${c[v]} ${label(v)}`).join(', ') || 'none recorded';
 }
 
+/** Fragment ids for destination rows: stable while the destination, protocol and first port stay the same. */
+export function destinationAnchors(endpoints: Endpoint[]): string[] {
+  const used = new Map<string, number>();
+  return endpoints.map((e) => {
+    const base = `dest-${e.kind === 'any' ? 'any' : e.destination}-${e.protocol}${e.ports[0] ? `-${e.ports[0].from}` : ''}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string {
+  if (v.definite === 0) return `All ${v.total} verdict${v.total === 1 ? ' is' : 's are'} unknown: nobody has tested or documented this device\u2019s needs yet.`;
+  const parts = (['tested', 'documented', 'community-listed', 'reported', 'observed'] as const).filter((b) => v.byBasis[b]).map((b) => `${v.byBasis[b]} ${BASIS_LABEL[b]}`);
+  return `${v.definite} of ${v.total} verdicts settled (${parts.join(', ')}); the rest are unknown.`;
+}
+
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
+  const anchors = destinationAnchors(endpoints);
   return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
-    endpoints.map((e) => [
+    endpoints.map((e, i) => [
       [
         e.kind === 'any' ? h('span', 'Any internet address') : h('code', e.destination),
+        h('a.permalink', { href: `#${anchors[i]}`, 'aria-label': `Link to this row (${e.kind === 'any' ? 'any internet address' : e.destination})` }, '#'),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),
       ],
       { content: protocolPorts(e.protocol, e.ports), className: 'nowrap' },
       e.service, label(e.purpose), PARTY[e.party],
-      verdictBadge(e.needs['vendor-app']), verdictBadge(e.needs['home-assistant']),
+      verdictCell(e.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(e.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
       { content: evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers), className: 'refs' },
-    ]));
+    ]), anchors);
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
+
+function haCallsSection(d: Device, numbers: Map<string, number>): ElementContent[] {
+  if (!d.homeAssistant.calls.length) return [];
+  return [
+    h('h3', 'Internet hosts Home Assistant itself calls'),
+    h('p', 'Home Assistant\u2019s integration calls these for this device: allow them from Home Assistant, not from the device.'),
+    stackTable('ha-calls', 'Internet hosts Home Assistant calls', ['Host', 'Protocol / port', 'Service', 'Purpose', 'Evidence'],
+      d.homeAssistant.calls.map((c) => [
+        [h('code', c.host), ...(c.note ? [h('span.sub.note', c.note)] : [])],
+        { content: protocolPorts(c.protocol, c.ports), className: 'nowrap' }, c.service, label(c.purpose),
+        { content: evidenceRefs(c.evidence, numbers), className: 'refs' },
+      ])),
+  ];
+}
 
 function localSection(d: Device, numbers: Map<string, number>): ElementContent[] {
   const reflect = d.derived.reflect.length
@@ -53,18 +87,19 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
       h('strong', r.service), ` (${protocolPorts(r.protocol, r.ports)}${r.group ? ` to ${r.group}` : ''}): reflect it between the VLANs, for example with an mDNS reflector or an SSDP/UPnP proxy.`,
     ])))
     : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
-  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect];
+  if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect, ...haCallsSection(d, numbers)];
   return [
     stackTable('local', 'Local traffic', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
       d.local.map((f) => [
         place(f, 'from'),
         [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])],
         { content: protocolPorts(f.protocol, f.ports), className: 'nowrap' },
-        f.service, label(f.purpose), verdictBadge(f.needs['vendor-app']), verdictBadge(f.needs['home-assistant']),
+        f.service, label(f.purpose), verdictCell(f.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(f.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
         { content: evidenceRefs(f.evidence, numbers), className: 'refs' },
       ])),
     h('h3', 'Discovery across VLANs'),
     reflect,
+    ...haCallsSection(d, numbers),
   ];
 }
 
@@ -72,7 +107,11 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   const out: ElementContent[] = [];
   if (d.whenBlocked.internet.length) {
     out.push(stackTable('blocked', 'Reports with the internet blocked', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
-      d.whenBlocked.internet.map((r) => [effectBadge(r.vendorApp), effectBadge(r.homeAssistant), r.note ?? '', { content: evidenceRefs(r.evidence, numbers), className: 'refs' }])));
+      d.whenBlocked.internet.map((r) => [
+        effectBadge(r.vendorApp), effectBadge(r.homeAssistant),
+        [...(r.basis ? [basisTag(r.basis), ' '] : []), r.note ?? ''],
+        { content: evidenceRefs(r.evidence, numbers), className: 'refs' },
+      ])));
   } else {
     out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
   }
@@ -82,22 +121,25 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   return out;
 }
 
-function downloadsSection(d: Device, depth: number, downloads: DeviceDownload[]): ElementContent[] {
-  const json = h('p', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']);
-  if (!downloads.length) return [h('p', 'No ready-made rules were built for this device.'), json];
+function downloadsSection(d: Device, depth: number): ElementContent[] {
   return [
-    h('p', 'Ready-made rules that allow what the chosen function needs and refuse the rest; destinations of unknown need stay allowed. Add your own addresses where a file says so.'),
-    downloadsTable(downloads, depth),
-    json,
+    h('p', ['Rules for your router, with your addresses, are made by the ', h('a', { href: rel(depth, builderHref(d.id)) }, 'policy builder'), ' or by ', h('code', `npx netneeds policy ${d.id}`), '.']),
+    h('ul', [
+      h('li', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']),
+      h('li', ['Its ', h('a', { href: rel(depth, mudPath(d.id, 'both')) }, 'MUD profile (RFC 8520)'), ', keeping the vendor app and Home Assistant working; destinations of unknown need stay allowed.']),
+    ]),
   ];
 }
 
-export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] = []): string {
+/** Just what a device page needs of the dataset. */
+export interface PageContext { meta: DatasetMeta; vendors: Pick<Vendor, 'id' | 'name'>[] }
+
+export function devicePage(ds: PageContext, d: Device): string {
   const depth = d.id.split('/').length + 1;
   const vendor = ds.vendors.find((v) => v.id === d.vendor);
   const numbers = new Map(d.evidence.map((e, i) => [e.id, i + 1]));
   const ev = d.derived.evidence;
-  const types = Object.entries(ev.byType).map(([t, n]) => `${n} ${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL].toLowerCase()}${n > 1 ? 's' : ''}`).join(', ');
+  const types = Object.entries(ev.byType).map(([t, n]) => `${EVIDENCE_TYPE_LABEL[t as keyof typeof EVIDENCE_TYPE_LABEL]} ×${n}`).join(', ');
   const haCross = d.local.filter((f) => f.from === 'home-assistant' && f.to === 'device');
   const identity: ElementContent[] = [
     h('dt', 'Vendor'), h('dd', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)),
@@ -116,7 +158,7 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
     ...(d.aliases.length ? [h('dt', 'Former ids'), h('dd', d.aliases.join(', '))] : []),
   ];
   return page({
-    title: d.name, depth, meta: ds.meta, section: 'devices',
+    title: d.name, depth, meta: ds.meta, section: 'devices', path: `devices/${d.id}/`,
     description: `What ${d.name} needs on the network versus what it merely wants, with evidence.`,
     body: [
       h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, [h('a', { href: rel(depth, '') }, 'Devices'), ' / ', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)]),
@@ -132,12 +174,13 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
         ]),
         h('div.answer', [
           h('h2', 'How sure we are'),
-          h('p.big', h(`span.confidence.c-${ev.confidence}`, `${ev.confidence.charAt(0).toUpperCase()}${ev.confidence.slice(1)} confidence`)),
+          h('p.big', h(`span.confidence.c-${ev.confidence}`, ev.confidence === 'none' ? 'Nothing settled yet' : `${ev.confidence.charAt(0).toUpperCase()}${ev.confidence.slice(1)} confidence`)),
+          h('p', verdictsSentence(ev.verdicts)),
           h('p', `${ev.count} source${ev.count === 1 ? '' : 's'}: ${types}. ${ev.newest ? `Newest ${ev.newest}, oldest ${ev.oldest}` : 'No dated source'}${ev.undated ? `; ${ev.undated} undated` : ''}.`),
         ]),
       ]),
       h('div.actions', [
-        ...(downloads.length ? [h('a.button.primary', { href: '#downloads' }, 'Firewall rules')] : []),
+        h('a.button.primary', { href: rel(depth, builderHref(d.id)) }, 'Protect this device'),
         h('a.button', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON'),
         h('a.button', { href: editUrl(d) }, 'Edit this file'),
         h('a.button', { href: problemUrl(d) }, 'Report a problem'),
@@ -149,17 +192,19 @@ export function devicePage(ds: Dataset, d: Device, downloads: DeviceDownload[] =
         h('details.legend', [
           h('summary', 'What the verdicts mean'),
           h('dl', [
-            h('dt', verdictBadge({ verdict: 'required', disputed: false, claims: [] })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
-            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false, claims: [] })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
-            h('dt', verdictBadge({ verdict: 'not-required', disputed: false, claims: [] })), h('dd', 'A source shows the function keeps working with it blocked.'),
-            h('dt', verdictBadge({ verdict: 'unknown', disputed: false, claims: [] })), h('dd', 'Observed, but nobody has tested blocking it. Observed is not the same as required.'),
+            h('dt', verdictBadge({ verdict: 'required', disputed: false })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
+            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
+            h('dt', verdictBadge({ verdict: 'not-required', disputed: false })), h('dd', 'A source shows the function keeps working with it blocked.'),
+            h('dt', verdictBadge({ verdict: 'unknown', disputed: false })), h('dd', 'Nobody has tested or documented it yet. Observed is not the same as required.'),
           ]),
+          h('p', 'Beside each verdict, what it rests on:'),
+          h('dl', (['tested', 'documented', 'community-listed'] as const).flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
         ]),
         d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
       ]),
       h('section', { 'aria-labelledby': 'local' }, [h('h2#local', 'Local traffic and discovery'), ...localSection(d, numbers)]),
       h('section', { 'aria-labelledby': 'blocked' }, [h('h2#blocked', 'When the internet is blocked'), ...blockedSection(d, numbers)]),
-      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth, downloads)]),
+      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth)]),
       h('section', { 'aria-labelledby': 'evidence' }, [
         h('h2#evidence', 'Evidence'),
         evidenceList(d.evidence),

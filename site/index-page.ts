@@ -6,6 +6,10 @@ import { page, rel } from './layout.js';
 
 export const devicePath = (id: string) => `devices/${id}/`;
 export const SEARCH_DATA = 'search-index.json';
+/** Rows per static list page: the index holds the first page, list/<n>/ the others. */
+export const PAGE_SIZE = 100;
+export const listPath = (n: number) => (n === 1 ? '' : `list/${n}/`);
+export const pageCount = (ds: Dataset) => Math.max(1, Math.ceil(ds.devices.length / PAGE_SIZE));
 
 /** Columns of the device table; `key` names the sort the client script applies. */
 const COLUMNS: [key: string, label: string, cls?: string][] = [
@@ -55,7 +59,7 @@ function filterForm(ds: Dataset): Element {
   return h('form#filters', { hidden: true, role: 'search', 'aria-label': 'Find a device' }, [
     h('div.field.search', [
       h('label', { for: 'filter-q' }, 'Search'),
-      h('input', { id: 'filter-q', name: 'q', type: 'search', autocomplete: 'off', spellcheck: 'false', placeholder: 'Name, model, vendor or hostname, e.g. mqtt' }),
+      h('input', { id: 'filter-q', name: 'q', type: 'search', autocomplete: 'off', spellcheck: 'false', placeholder: 'Name, model, hostname, port, service or integration, e.g. miio' }),
     ]),
     h('div.row', [
       select('category', 'Category', 'All categories', countBy(ds.devices, (d) => [d.category]).map(([c, n]) => [c, `${CATEGORY_LABEL(c)} (${n})`])),
@@ -65,17 +69,43 @@ function filterForm(ds: Dataset): Element {
       select('iot', 'IoT class', 'Any IoT class',
         countBy(ds.devices, (d) => d.homeAssistant.integrations.map((i) => i.iotClass ?? 'unknown')).map(([c, n]) => [c, `${c.replace(/_/g, ' ')} (${n})`])),
     ]),
-    h('div.row.checks', [
-      h('label.check', [h('input', { type: 'checkbox', name: 'offline', value: '1', id: 'filter-offline' }), ' Works with Home Assistant with the internet blocked']),
-      h('button.reset', { type: 'reset' }, 'Clear filters'),
+    h('div.row', [
+      select('verdict', 'Verdicts', 'Any device', [
+        ['tested', 'Has a tested verdict'], ['ha-offline', 'Works with Home Assistant offline'],
+        ['ha-cloud', 'Needs the cloud for Home Assistant'], ['local-only', 'Local only: Home Assistant and app work offline'],
+      ]),
     ]),
+    h('div.row.checks', [h('button.reset', { type: 'reset' }, 'Clear filters')]),
   ]);
+}
+
+/** Links to every static list page; the current one is marked. */
+function pager(ds: Dataset, current: number, depth: number): Element {
+  const n = pageCount(ds);
+  const link = (k: number, text: string, label?: string) => h('a', { href: rel(depth, listPath(k)), 'aria-label': label, 'aria-current': k === current ? 'page' : undefined }, text);
+  return h('nav#pager.pager', { 'aria-label': 'Device list pages' }, [
+    ...(current > 1 ? [link(current - 1, 'Previous', 'Previous page')] : []),
+    h('ol', Array.from({ length: n }, (_, i) => h('li', link(i + 1, String(i + 1), `Page ${i + 1}`)))),
+    ...(current < n ? [link(current + 1, 'Next', 'Next page')] : []),
+  ]);
+}
+
+function listBody(ds: Dataset, current: number, depth: number): Element[] {
+  const n = pageCount(ds);
+  const first = (current - 1) * PAGE_SIZE;
+  const rows = ds.devices.slice(first, first + PAGE_SIZE);
+  const total = ds.devices.length.toLocaleString('en-US');
+  return [
+    h('p#result-count.result-count', { 'aria-live': 'polite' }, n > 1 ? `${total} devices; page ${current} of ${n} shows ${(first + 1).toLocaleString('en-US')}–${(first + rows.length).toLocaleString('en-US')}` : `${total} devices`),
+    deviceTable(ds, rows, depth, 'Devices'),
+    ...(n > 1 ? [pager(ds, current, depth)] : []),
+  ];
 }
 
 export function indexPage(ds: Dataset): string {
   const offline = ds.devices.filter((d) => d.derived.worksWithHaOffline === 'yes').length;
   return page({
-    title: 'What smart-home devices need on the network', depth: 0, meta: ds.meta, section: 'devices',
+    title: 'What smart-home devices need on the network', depth: 0, meta: ds.meta, section: 'devices', path: '',
     description: 'For every smart-home and IoT device: which internet destinations the vendor app and Home Assistant need, which are blockable, and the evidence.',
     scripts: ['assets/search.js'],
     body: [
@@ -89,9 +119,16 @@ export function indexPage(ds: Dataset): string {
         ]),
       ]),
       filterForm(ds),
-      h('p#result-count.result-count', { 'aria-live': 'polite' }, `${ds.devices.length.toLocaleString('en-US')} devices`),
-      deviceTable(ds, ds.devices, 0, 'Devices'),
-      h('div#more.more', { hidden: true }),
+      ...listBody(ds, 1, 0),
     ],
+  });
+}
+
+/** Page n (2 and up) of the device list, for readers without JavaScript and for crawlers. */
+export function listPage(ds: Dataset, n: number): string {
+  return page({
+    title: `Devices, page ${n}`, depth: 2, meta: ds.meta, section: 'devices', path: listPath(n),
+    description: `Smart-home and IoT devices and what they need on the network, page ${n} of ${pageCount(ds)}.`,
+    body: [h('h1', `Devices, page ${n} of ${pageCount(ds)}`), ...listBody(ds, n, 2)],
   });
 }

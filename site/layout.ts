@@ -2,25 +2,35 @@ import type { Element, Root } from 'hast';
 import { h } from 'hastscript';
 import { toHtml } from 'hast-util-to-html';
 import type { DatasetMeta } from '../scripts/build/types.js';
+import { SITE_URL } from '../scripts/lib/project.js';
 
 /** No inline scripts, no third-party hosts: everything the page loads comes from the site itself. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
-export type Section = 'devices' | 'vendors' | 'downloads' | 'contribute';
+export type Section = 'devices' | 'policy' | 'vendors' | 'downloads' | 'contribute';
 export interface PageOptions {
   title: string; description?: string; depth: number; body: Element[]; scripts?: string[];
   meta: DatasetMeta; section?: Section;
+  /** The page's folder below the site root ('' for the home page): its canonical URL. Absent for pages served at any path (404). */
+  path?: string;
+  /** Links from the site's root path instead of relative ones: for a page served at any address (404). */
+  absoluteRoot?: string;
+  /** Extra head elements. */
+  head?: Element[];
 }
 
+/** The published address of a page or file below the site root. */
+export const siteUrl = (path: string) => `${SITE_URL}/${path}`;
+
 const NAV: [Section, string, string][] = [
-  ['devices', '', 'Devices'], ['vendors', 'vendors/', 'Vendors'], ['downloads', 'downloads/', 'Downloads'], ['contribute', 'contribute/', 'Contribute'],
+  ['devices', '', 'Devices'], ['policy', 'policy/', 'Policy builder'], ['vendors', 'vendors/', 'Vendors'], ['downloads', 'downloads/', 'Downloads'], ['contribute', 'contribute/', 'Contribute'],
 ];
 
 /** Relative link from a page `depth` folders below the site root. */
 export const rel = (depth: number, target: string) => ('../'.repeat(depth) || './') + target;
 
 export function page(opts: PageOptions): string {
-  const root = (t: string) => rel(opts.depth, t);
+  const root = (t: string) => (opts.absoluteRoot !== undefined ? opts.absoluteRoot + t : rel(opts.depth, t));
   const tree: Root = {
     type: 'root',
     children: [
@@ -33,6 +43,16 @@ export function page(opts: PageOptions): string {
           h('meta', { name: 'color-scheme', content: 'light dark' }),
           h('title', `${opts.title} · NetNeeds`),
           ...(opts.description ? [h('meta', { name: 'description', content: opts.description })] : []),
+          ...(opts.path !== undefined ? [h('link', { rel: 'canonical', href: siteUrl(opts.path) })] : []),
+          // OpenGraph: the card a chat or social site shows for a shared link.
+          h('meta', { property: 'og:site_name', content: 'NetNeeds' }),
+          h('meta', { property: 'og:type', content: 'website' }),
+          h('meta', { property: 'og:title', content: opts.title }),
+          ...(opts.description ? [h('meta', { property: 'og:description', content: opts.description })] : []),
+          ...(opts.path !== undefined ? [h('meta', { property: 'og:url', content: siteUrl(opts.path) })] : []),
+          h('meta', { name: 'twitter:card', content: 'summary' }),
+          h('link', { rel: 'alternate', type: 'application/atom+xml', title: 'NetNeeds dataset changes', href: root('feed.xml') }),
+          ...(opts.head ?? []),
           h('link', { rel: 'stylesheet', href: root('assets/style.css') }),
           h('link', { rel: 'icon', type: 'image/svg+xml', href: root('assets/favicon.svg') }),
           ...(opts.scripts ?? []).map((s) => h('script', { src: root(s), defer: true })),

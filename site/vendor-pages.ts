@@ -5,13 +5,13 @@ import { endpointTable } from './device-page.js';
 import { deviceTable, devicePath } from './index-page.js';
 import { page, rel } from './layout.js';
 
-export function vendorPage(ds: Dataset, vendorId: string): string {
+/** `devices`: the vendor's devices, when the caller has them grouped already. */
+export function vendorPage(ds: Dataset, vendorId: string, devices = ds.devices.filter((d) => d.vendor === vendorId)): string {
   const v = ds.vendors.find((x) => x.id === vendorId)!;
-  const devices = ds.devices.filter((d) => d.vendor === vendorId);
   const numbers = new Map(v.evidence.map((e, i) => [e.id, i + 1]));
   const usersOf = (groupId: string) => devices.filter((d) => d.endpoints.some((e) => e.group === `${v.id}/${groupId}`));
   return page({
-    title: v.name, depth: 2, meta: ds.meta, section: 'vendors',
+    title: v.name, depth: 2, meta: ds.meta, section: 'vendors', path: `vendors/${v.id}/`,
     description: `What ${v.name} devices need on the network versus what they merely want.`,
     body: [
       h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, [h('a', { href: rel(2, 'vendors/') }, 'Vendors')]),
@@ -41,7 +41,7 @@ export function vendorPage(ds: Dataset, vendorId: string): string {
 
 export function vendorsPage(ds: Dataset): string {
   return page({
-    title: 'Vendors', depth: 1, meta: ds.meta, section: 'vendors',
+    title: 'Vendors', depth: 1, meta: ds.meta, section: 'vendors', path: 'vendors/',
     body: [
       h('h1', 'Vendors'),
       h('ul.vendor-list', ds.vendors.map((v) => h('li', [

@@ -1,88 +1,57 @@
-// Draft throughput: a generated ~200 MB filterlog and ~300 MB pcap, each drafted by a whole `netneeds draft`
-// process, next to `wc -l` over the same file in the same run. The device is one host in five, as on a home LAN.
+// Draft throughput and peak memory on real inputs: the captures and logs in ../shared/samples, each replicated
+// to about 200 MB in a temporary folder (never in the repository), drafted by a whole `netneeds draft` process.
+// A generated 1 GB log with a million distinct destinations of the device measures memory when nothing repeats.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../lib/project.js';
 
-const DEVICE = '192.168.1.50';
-const TEXT_MB = Number(process.env.BENCH_DRAFT_TEXT_MB ?? 200);
-const PCAP_MB = Number(process.env.BENCH_DRAFT_PCAP_MB ?? 300);
+const SAMPLES = join(ROOT, '../shared/samples');
+const TARGET_MB = Number(process.env.BENCH_DRAFT_MB ?? 200);
+const MEMORY_MB = Number(process.env.BENCH_DRAFT_MEMORY_MB ?? 1000);
 /** Whole-process timings vary with what else the machine runs: each figure is the median of this many runs. */
 const RUNS = Number(process.env.BENCH_DRAFT_RUNS ?? 3);
+/** Another checkout's CLI, for before/after figures on the same inputs (BENCH_DRAFT_MEMORY_MB=0 skips the 1 GB case). */
+const BIN = process.env.BENCH_DRAFT_BIN ?? join(ROOT, 'scripts/bin/netneeds.js');
 
-function prng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >> 17; s ^= s << 5; s >>>= 0; return s / 0x100000000; };
-}
+interface Row { name: string; value: number; unit: string; budget?: number; note?: string }
 
-/** Writes blocks produced by `block` until the file reaches `bytes`. */
-function fill(path: string, bytes: number, header: Buffer | null, block: () => Buffer): void {
-  const fd = openSync(path, 'w');
-  let written = 0;
-  if (header) written += writeSync(fd, header);
-  while (written < bytes) written += writeSync(fd, block());
+/** Real inputs and the device each was recorded for (see PROVENANCE.tsv). */
+const CASES = [
+  { label: 'pcap (IoT hub capture)', file: 'pcap/tjoconnor-lockly-hub-01.pcap', device: '192.168.1.128', budget: 300 },
+  { label: 'pcap (plug capture)', file: 'pcap/fdekeers-pingpong-wlan1.local.dns.pcap', device: '192.168.1.159', budget: 300 },
+  { label: 'filterlog (pfSense)', file: 'filterlog/ai-siem-pfsense-filter.log', device: '192.168.200.38', budget: 150 },
+  { label: 'dnsmasq (Pi-hole)', file: 'dnsmasq/bazmonk-full_pihole-v6.log', device: '192.168.1.116', budget: 150 },
+  { label: 'netfilter (UFW)', file: 'iptables/hbdevelop1-bootlost-laptop-ufw.log', device: '192.168.1.103', budget: 150 },
+] as const;
+
+/** Copies a real input until the copy reaches `bytes`; a pcap keeps one file header and repeats its records. */
+export function replicate(source: string, target: string, bytes: number): void {
+  const data = readFileSync(source);
+  const magic = data.readUInt32LE(0);
+  const pcap = magic === 0xa1b2c3d4 || magic === 0xd4c3b2a1 || magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+  const body = pcap ? data.subarray(24) : data[data.length - 1] === 10 ? data : Buffer.concat([data, Buffer.from('\n')]);
+  const fd = openSync(target, 'w');
+  let written = pcap ? writeSync(fd, data.subarray(0, 24)) : 0;
+  while (written < bytes) written += writeSync(fd, body);
   closeSync(fd);
 }
 
-function hostOf(rand: () => number, device: boolean): string {
-  return device ? DEVICE : `192.168.1.${60 + Math.floor(rand() * 100)}`;
-}
-/** The device talks to a few dozen destinations, as devices do; other hosts go everywhere. */
-const DEVICE_REMOTES = Array.from({ length: 40 }, (_, i) => `52.28.${i}.${10 + i}`);
-function remoteFor(rand: () => number, device: boolean): string {
-  return device ? DEVICE_REMOTES[Math.floor(rand() * DEVICE_REMOTES.length)]! : remoteOf(rand);
-}
-function remoteOf(rand: () => number): string {
-  return `${[34, 52, 93, 104, 142, 151][Math.floor(rand() * 6)]}.${Math.floor(rand() * 256)}.${Math.floor(rand() * 256)}.${1 + Math.floor(rand() * 254)}`;
-}
-
-export function writeFilterlog(path: string, bytes: number): void {
-  const rand = prng(7);
-  fill(path, bytes, null, () => {
+/** A filterlog of `bytes` in which the device opens connections to `destinations` distinct addresses, round robin. */
+export function writeManyDestinations(path: string, bytes: number, destinations: number): void {
+  const fd = openSync(path, 'w');
+  let written = 0;
+  for (let i = 0; written < bytes; ) {
     const lines: string[] = [];
-    for (let i = 0; i < 20_000; i++) {
-      const device = rand() < 0.2;
-      const src = hostOf(rand, device);
-      const sec = String(i % 60).padStart(2, '0');
-      const udp = rand() < 0.3;
-      lines.push(udp
-        ? `Mar  3 10:${String(i % 60).padStart(2, '0')}:${sec} fw filterlog[48323]: 5,,,1000000103,igb1,match,pass,in,4,0x0,,64,${i},0,none,17,udp,76,${src},${remoteFor(rand, device)},${40000 + (i % 20000)},123,56`
-        : `Mar  3 10:${String(i % 60).padStart(2, '0')}:${sec} fw filterlog[48323]: 5,,,1000000103,igb1,match,pass,in,4,0x0,,64,${i},0,DF,6,tcp,60,${src},${remoteFor(rand, device)},${40000 + (i % 20000)},${rand() < 0.8 ? 443 : 8883},0,S,${i},,64240,,mss;nop;wscale`);
+    for (let k = 0; k < 20_000; k++, i++) {
+      const d = i % destinations;
+      const dst = `${[34, 52, 104, 142][d & 3]}.${(d >> 2) & 255}.${(d >> 10) & 255}.${((d >> 18) & 63) + 1}`;
+      lines.push(`Mar  3 10:${String((i >> 6) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} fw filterlog[4832]: 5,,,1000000103,igb1,match,pass,in,4,0x0,,64,${i & 65535},0,DF,6,tcp,60,192.168.1.50,${dst},${40000 + (i % 20000)},443,0,S,${i},,64240,,mss`);
     }
-    return Buffer.from(lines.join('\n') + '\n');
-  });
-}
-
-export function writePcap(path: string, bytes: number): void {
-  const rand = prng(11);
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0); header.writeUInt16LE(2, 4); header.writeUInt16LE(4, 6); header.writeUInt32LE(65535, 16); header.writeUInt32LE(1, 20);
-  let t = Date.UTC(2024, 2, 3) / 1000;
-  fill(path, bytes, header, () => {
-    const parts: Buffer[] = [];
-    for (let i = 0; i < 5_000; i++) {
-      // Sizes as on a real link: many small packets, some full-size ones.
-      const size = rand() < 0.5 ? 60 + Math.floor(rand() * 100) : rand() < 0.5 ? 400 + Math.floor(rand() * 600) : 1514;
-      const frame = Buffer.alloc(size);
-      const device = rand() < 0.2;
-      const out = rand() < 0.5;
-      const local = hostOf(rand, device).split('.').map(Number);
-      const remote = remoteFor(rand, device).split('.').map(Number);
-      frame.writeUInt16BE(0x0800, 12);
-      frame[14] = 0x45; frame.writeUInt16BE(size - 14, 16); frame[22] = 64; frame[23] = 6;
-      Buffer.from(out ? local : remote).copy(frame, 26);
-      Buffer.from(out ? remote : local).copy(frame, 30);
-      frame.writeUInt16BE(out ? 40000 + (i % 20000) : 443, 34);
-      frame.writeUInt16BE(out ? 443 : 40000 + (i % 20000), 36);
-      frame[46] = 5 << 4; frame[47] = 0x18;
-      const rec = Buffer.alloc(16);
-      t += 0.001;
-      rec.writeUInt32LE(Math.floor(t), 0); rec.writeUInt32LE(Math.floor((t % 1) * 1e6), 4); rec.writeUInt32LE(size, 8); rec.writeUInt32LE(size, 12);
-      parts.push(rec, frame);
-    }
-    return Buffer.concat(parts);
-  });
+    written += writeSync(fd, lines.join('\n') + '\n');
+  }
+  closeSync(fd);
 }
 
 function median(values: number[]): number {
@@ -91,45 +60,53 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function timed(command: string, args: string[]): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-1000)}`);
-  return seconds;
+/** Seconds and peak resident memory (MB) of one whole process, through /usr/bin/time. */
+function measured(args: string[]): { seconds: number; peakMb: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const last = r.stderr.trim().split('\n').at(-1) ?? '';
+  const [seconds, kb] = last.split(' ').map(Number);
+  if (r.status !== 0 || !Number.isFinite(seconds) || !Number.isFinite(kb)) throw new Error(`draft ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-1500)}`);
+  return { seconds: seconds!, peakMb: kb! / 1024 };
 }
 
-export async function draftThroughput(workDir: string): Promise<{ name: string; value: number; unit: string; budget?: number }[]> {
-  const bin = join(ROOT, 'scripts/bin/netneeds.js');
-  const cases = [
-    { label: 'filterlog', file: join(workDir, 'draft-bench-filterlog.txt'), write: writeFilterlog, mb: TEXT_MB, budget: 100 },
-    { label: 'pcap', file: join(workDir, 'draft-bench.pcap'), write: writePcap, mb: PCAP_MB, budget: 300 },
-  ];
-  const rows: { name: string; value: number; unit: string; budget?: number }[] = [];
-  for (const c of cases) {
-    c.write(c.file, c.mb * 1e6);
-    const mb = statSync(c.file).size / 1e6;
-    const draftArgs = [bin, 'draft', c.file, '--device', DEVICE, '--year', '2024'];
-    timed(process.execPath, draftArgs); // warms the page cache and the CLI bundle
-    const wcs: number[] = [];
-    const drafts: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      wcs.push(timed('wc', ['-l', c.file]));
-      drafts.push(timed(process.execPath, draftArgs));
+export async function draftThroughput(): Promise<Row[]> {
+  if (!existsSync(SAMPLES)) { console.log(`  draft: ${SAMPLES} is not there; no draft figures`); return []; }
+  const bin = BIN;
+  const dir = mkdtempSync(join(tmpdir(), 'netneeds-draft-bench-'));
+  const rows: Row[] = [];
+  try {
+    for (const c of CASES) {
+      const file = join(dir, c.file.replace('/', '-'));
+      replicate(join(SAMPLES, c.file), file, TARGET_MB * 1e6);
+      const mb = statSync(file).size / 1e6;
+      const args = [bin, 'draft', file, '--device', c.device, '--year', '2024'];
+      measured(args); // warms the page cache and the CLI bundle
+      const runs = Array.from({ length: RUNS }, () => measured(args));
+      const seconds = median(runs.map((r) => r.seconds));
+      const peak = Math.max(...runs.map((r) => r.peakMb));
+      console.log(`  draft ${c.label.padEnd(24)} ${mb.toFixed(0)} MB of ${c.file}: ${(mb / seconds).toFixed(0)} MB/s (runs ${runs.map((r) => (mb / r.seconds).toFixed(0)).join(' ')}), peak ${peak.toFixed(0)} MB`);
+      rows.push({ name: `draft ${c.label} throughput`, value: mb / seconds, unit: 'MB/s', budget: c.budget }, { name: `draft ${c.label} peak memory`, value: peak, unit: 'MB' });
+      rmSync(file);
     }
-    const wc = median(wcs);
-    const draft = median(drafts);
-    console.log(`  draft ${c.label.padEnd(10)} ${mb.toFixed(0)} MB, median of ${RUNS}: draft ${draft.toFixed(2)} s (${(mb / draft).toFixed(0)} MB/s; runs ${drafts.map((d) => (mb / d).toFixed(0)).join(' ')}), wc -l ${wc.toFixed(2)} s (${(mb / wc).toFixed(0)} MB/s)`);
-    rows.push(
-      { name: `draft ${c.label} throughput`, value: mb / draft, unit: 'MB/s', budget: c.budget },
-      { name: `wc -l ${c.label} throughput`, value: mb / wc, unit: 'MB/s' },
-      { name: `draft / wc -l ${c.label} time`, value: draft / wc, unit: '×' },
-    );
+    // Whole-process figures include the CLI's start: a draft of a one-line input, for reference.
+    const tiny = join(dir, 'tiny.log');
+    replicate(join(SAMPLES, 'filterlog/crowdsec-pf-logs.log'), tiny, 1);
+    const start = median(Array.from({ length: RUNS }, () => measured([bin, 'draft', tiny, '--device', '10.0.2.15', '--year', '2024']).seconds));
+    console.log(`  draft start-up (a one-line input): ${start.toFixed(2)} s`);
+    rows.push({ name: 'draft start-up', value: start, unit: 's' });
+    if (MEMORY_MB <= 0) return rows;
+    const many = join(dir, 'many-destinations.log');
+    writeManyDestinations(many, MEMORY_MB * 1e6, 1_000_000);
+    const mb = statSync(many).size / 1e6;
+    const r = measured([bin, 'draft', many, '--device', '192.168.1.50', '--year', '2024']);
+    console.log(`  draft ${mb.toFixed(0)} MB filterlog, 1,000,000 distinct destinations: ${r.seconds.toFixed(1)} s (${(mb / r.seconds).toFixed(0)} MB/s), peak ${r.peakMb.toFixed(0)} MB`);
+    rows.push({ name: 'draft 1 GB, 1M destinations peak memory', value: r.peakMb, unit: 'MB', note: `budget < 256 MB: ${r.peakMb < 256 ? 'within' : 'OVER'}` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return rows;
 }
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
-  const dir = process.argv[2] ?? join(ROOT, '.bench');
-  for (const row of await draftThroughput(dir)) console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit}${row.budget ? ` (budget ${row.budget})` : ''}`);
+  for (const row of await draftThroughput()) console.log(`${row.name}: ${row.value.toFixed(1)} ${row.unit}${row.budget ? ` (budget ${row.budget})` : ''}${row.note ? ` (${row.note})` : ''}`);
 }

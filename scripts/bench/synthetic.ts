@@ -49,7 +49,8 @@ export function writeSyntheticTree(dir: string, opts: SyntheticOptions): string[
       'local:', '  - from: home-assistant', '    to: device', '    protocol: udp', '    ports: [54321]', '    service: miio',
       '    purpose: local-control', '    needs:', '      vendor-app: unknown', '      home-assistant: required', '    evidence: [capture-1]',
       'when-blocked:', '  internet:', `    - vendor-app: ${pick(['stops-working', 'keeps-working', 'unknown'])}`, '      home-assistant: unknown', '      evidence: [capture-1]',
-      'evidence:', '  - id: capture-1', '    type: packet-capture', `    date: 2024-0${1 + (i % 9)}-1${i % 10}`, `    source: https://example.org/captures/${i}`, '',
+      'evidence:', '  - id: capture-1', '    type: blocking-test', `    date: 2024-0${1 + (i % 9)}-1${i % 10}`, `    source: https://example.org/captures/${i}`,
+      '    quote: Blocked each destination in turn and noted what kept working.', '',
     ].join('\n');
     writeFileSync(join(dir, vendor, `${model}.yaml`), text);
   }

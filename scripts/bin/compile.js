@@ -35,7 +35,7 @@ export async function compiledCli() {
       const { build } = await import('esbuild');
       const tmp = `${outdir}.${process.pid}.tmp`;
       await build({
-        entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts') },
+        entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts'), 'build-worker': join(ROOT, 'scripts/build/worker.ts') },
         outdir: tmp, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
         target: 'node20', packages: 'external', logLevel: 'silent',
         // Packages stay external and resolve from the project; some CommonJS code in them calls require.

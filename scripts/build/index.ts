@@ -1,52 +1,130 @@
-import { replaceOutputDir } from '../lib/output-dir.js';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { listDataFiles, VENDOR_FILE } from '../lib/load.js';
+import { replaceOutputDir, replaceOutputDirWith } from '../lib/output-dir.js';
 import { ROOT } from '../lib/project.js';
-import { lintParallel } from '../lint/parallel.js';
-import { formatProblem } from '../lib/problems.js';
-import { validators } from '../lib/schemas.js';
-import { explain } from '../lint/rules/schema.js';
-import { buildDataset } from './model.js';
-import type { Dataset } from './types.js';
-import type { Emitter, OutputFile } from './emit/emitter.js';
-import { bundleEmitter } from './emit/bundle.js';
-import { apiEmitter } from './emit/api.js';
-import { csvEmitter } from './emit/csv.js';
-import { schemasEmitter } from './emit/schemas.js';
-import { markdownEmitter } from './emit/markdown.js';
-import { siteEmitter } from './emit/site.js';
-import { rulesEmitter } from './emit/rules.js';
+import { compareProblems, formatProblem, type Problem } from '../lib/problems.js';
+import { today } from '../lint/index.js';
+import { aliasCollisions } from '../lint/rules/unique-ids.js';
+import type { SourceVendor } from '../lib/source-types.js';
+import { assembleDataset, vendorModels } from './model.js';
+import type { Dataset, Device } from './types.js';
+import type { DeviceContext, Emitter, OutputFile, WrittenFile } from './emit/emitter.js';
+import { DiskOutput, MemoryOutput } from './output.js';
+import { checkModels, checkSlice, emitDevices, type CheckedSlice, type SliceTask } from './slice.js';
+import { startWorker, type SliceWorker } from './parallel.js';
+import { EMITTERS } from './emitters.js';
 
-/** The site comes last: its device and downloads pages link to what the others wrote. */
-export const EMITTERS: Emitter[] = [bundleEmitter, apiEmitter, csvEmitter, schemasEmitter, markdownEmitter, rulesEmitter, siteEmitter];
+export { EMITTERS } from './emitters.js';
+export type { OutputFile, WrittenFile } from './emit/emitter.js';
 
 /**
- * Downloads the site links from its own root. They are written once, beside dist/site, not copied into it (the
- * ready-made rules alone are dozens of files per device): the preview server and the Pages deploy serve both.
+ * Downloads the site links from its own root. They are written once, beside dist/site, not copied into it:
+ * the preview server and the Pages deploy serve both.
  */
-export const PUBLISHED_DOWNLOADS = /^(netneeds\.(json|csv)|api\/|schema\/|rules\/|mud\/|blocklists\/)/;
+export const PUBLISHED_DOWNLOADS = /^(netneeds\.(json|csv)|api\/|schema\/|mud\/|blocklists\/)/;
 
-export interface BuildResult { dataset: Dataset; files: OutputFile[] }
+/** Below this many files a worker's start-up costs more than it saves. */
+const PARALLEL_THRESHOLD = 400;
 
-export async function build(devicesDir: string, emitters: Emitter[] = EMITTERS): Promise<BuildResult | { errors: string[] }> {
-  const result = await lintParallel(devicesDir, { withData: true });
-  const errors = result.problems.filter((p) => p.severity === 'error');
-  if (errors.length) return { errors: errors.map(formatProblem) };
-  const dataset = buildDataset(result.files);
-  const bundleCheck = validators().bundle;
-  if (!bundleCheck(dataset)) {
-    return { errors: explain(bundleCheck.errors ?? [], dataset).map((m) => `dist/netneeds.json: /${m.path.join('/')}: ${m.message}`) };
-  }
-  const files: OutputFile[] = [];
-  // One push per file: spreading an emitter's hundreds of thousands of files into push() overflows the stack.
-  for (const emitter of emitters) for (const f of await emitter.emit(dataset, files)) files.push(f);
-  const seen = new Set<string>();
-  for (const f of files) {
-    if (seen.has(f.path)) throw new Error(`two emitters wrote ${f.path}`);
-    seen.add(f.path);
-  }
-  return { dataset, files };
+export interface BuildOptions {
+  /** Worker threads for the per-file work; default: up to 4 cores for large trees, none for small ones. */
+  workers?: number;
 }
 
-/** Replaces outDir with exactly these files, atomically and only when a build made it (see lib/output-dir.ts). */
-export function writeOutput(outDir: string, files: OutputFile[], guarded: { devices?: string } = {}): void {
-  replaceOutputDir(outDir, files, { project: ROOT, ...guarded });
+export interface BuildResult { dataset: Dataset; files: OutputFile[] }
+export interface WrittenBuild { dataset: Dataset; written: WrittenFile[] }
+
+/** Builds in memory: the dataset and every file. For tests and for callers that want the dataset only (no emitters). */
+export async function build(devicesDir: string, emitters: readonly Emitter[] = EMITTERS, options: BuildOptions = {}): Promise<BuildResult | { errors: string[] }> {
+  const result = await run(devicesDir, emitters, null, options);
+  if ('errors' in result) return result;
+  // Paths sorted: the order does not depend on which thread wrote a file.
+  const files = result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { dataset: result.dataset, files };
+}
+
+/**
+ * Builds into outDir: files go to disk as they are made, in a sibling folder that replaces outDir only once the
+ * build has succeeded.
+ */
+export async function buildTo(devicesDir: string, outDir: string, emitters: readonly Emitter[] = EMITTERS, options: BuildOptions & { guarded?: { devices?: string } } = {}): Promise<WrittenBuild | { errors: string[] }> {
+  // The output is replaced whole, under a lock, and only when a build made it (lib/output-dir.ts).
+  return replaceOutputDirWith(outDir, { project: ROOT, ...options.guarded }, async (staging) => {
+    const result = await run(devicesDir, emitters, staging, options);
+    return 'errors' in result ? result : { dataset: result.dataset, written: result.written };
+  });
+}
+
+/** Writes files into outDir, replacing it (for callers that hold a build in memory). */
+export function writeOutput(outDir: string, files: readonly OutputFile[]): void {
+  replaceOutputDir(outDir, [...files], { project: ROOT });
+}
+
+interface RunResult { dataset: Dataset; written: WrittenFile[]; files: OutputFile[] }
+
+async function run(devicesDir: string, emitters: readonly Emitter[], outDir: string | null, options: BuildOptions): Promise<RunResult | { errors: string[] }> {
+  const all = existsSync(devicesDir) ? listDataFiles(devicesDir) : [];
+  const workers = options.workers ?? (all.length >= PARALLEL_THRESHOLD ? Math.min(availableParallelism(), 4) : 1);
+  const base: Omit<SliceTask, 'only' | 'crossFileAliases'> = { devicesDir, today: today(), displayBase: process.cwd() };
+
+  // 1. Check and model every file: in slices on worker threads, or here.
+  let slices: CheckedSlice[];
+  let threads: SliceWorker[] = [];
+  if (workers > 1) {
+    // Vendor files first, dealt round-robin with the devices, so every slice holds a share of both.
+    const sorted = [...all.filter((r) => r.endsWith('/' + VENDOR_FILE)), ...all.filter((r) => !r.endsWith('/' + VENDOR_FILE))];
+    const parts: string[][] = Array.from({ length: workers }, () => []);
+    sorted.forEach((rel, i) => parts[i % workers]!.push(rel));
+    threads = parts.map((only) => startWorker({ ...base, only, crossFileAliases: false }));
+    slices = await Promise.all(threads.map((t) => t.checked));
+  } else {
+    slices = [checkSlice({ ...base, crossFileAliases: true })];
+  }
+  const problems: Problem[] = slices.flatMap((s) => s.problems);
+  if (workers > 1) problems.push(...aliasCollisions(slices.flatMap((s) => s.claims)));
+  const errors = problems.filter((p) => p.severity === 'error').sort(compareProblems);
+  if (errors.length) {
+    await Promise.all(threads.map((t) => t.emit(null)));
+    return { errors: errors.map(formatProblem) };
+  }
+
+  // 2. The dataset: every model, checked against the published schema.
+  const vendorsSrc = new Map<string, SourceVendor>(slices.flatMap((s) => s.vendors));
+  const devices: Device[] = slices.flatMap((s) => s.devices);
+  const dataset = assembleDataset(vendorModels(vendorsSrc), devices);
+  const modelErrors = [...slices.flatMap((s) => s.modelErrors), ...checkModels({ ...dataset, devices: [] })];
+  if (modelErrors.length) {
+    await Promise.all(threads.map((t) => t.emit(null)));
+    return { errors: modelErrors };
+  }
+
+  // 3. Per-device files on the workers while this thread writes what needs the whole dataset.
+  const context: DeviceContext = { meta: dataset.meta, vendors: dataset.vendors.map((v) => ({ id: v.id, name: v.name })) };
+  const out = outDir ? new DiskOutput(outDir) : new MemoryOutput();
+  const perDevice = emitters.filter((e) => e.device);
+  let fromThreads: Promise<({ written: WrittenFile[]; files: OutputFile[] } | null)[]> = Promise.resolve([]);
+  if (threads.length) {
+    const names = perDevice.map((e) => e.name);
+    const unknown = perDevice.filter((e) => !EMITTERS.includes(e));
+    if (unknown.length) throw new Error(`emitters ${unknown.map((e) => e.name).join(', ')} cannot run on workers: they are not in EMITTERS`);
+    fromThreads = Promise.all(threads.map((t) => t.emit({ context, emitters: names, out: outDir })));
+  } else {
+    emitDevices(dataset.devices, perDevice, context, out);
+  }
+  for (const e of emitters) await e.dataset?.(dataset, out);
+  const written = [...out.written];
+  const files = out instanceof MemoryOutput ? [...out.files] : [];
+  for (const r of await fromThreads) { if (r) { written.push(...r.written); files.push(...r.files); } }
+  const seen = new Set<string>();
+  for (const w of written) { if (seen.has(w.path)) throw new Error(`two emitters wrote ${w.path}`); seen.add(w.path); }
+
+  // 4. What lists the others: it sees every file written so far.
+  const sortedWritten = written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const before = out.written.length;
+  for (const e of emitters) e.finish?.(dataset, sortedWritten, out);
+  const finished = out.written.slice(before);
+  if (out instanceof MemoryOutput) files.push(...out.files.slice(out.files.length - finished.length));
+  return { dataset, written: [...sortedWritten, ...finished], files };
 }

@@ -9,11 +9,15 @@ export type EvidenceType =
   | 'integration-documentation' | 'source-code' | 'paper' | 'community-report' | 'community-blocklist' | 'mud-profile';
 
 export interface PortRange { from: number; to: number }
-export interface Claim { verdict: VerdictWord; evidence: string[]; note?: string }
+/** What a claim rests on, from the kind of its strongest evidence. */
+export type Basis = 'tested' | 'documented' | 'community-listed' | 'reported' | 'observed';
+export interface Claim { verdict: VerdictWord; evidence: string[]; basis?: Basis; note?: string }
 export interface Verdict {
   /** The verdict that applies: the claim with the strongest evidence; `unknown` when there is none. */
   verdict: VerdictWord;
-  /** True when sources disagree; every claim is kept. */
+  /** The basis of the claim that applies; null when the verdict is unknown. */
+  basis: Basis | null;
+  /** True when sources disagree, in this entry or another entry for the same destination; every claim is kept. */
   disputed: boolean;
   claims: Claim[];
 }
@@ -53,7 +57,12 @@ export interface LocalFlow {
   note?: string;
 }
 
-export interface BlockedReport { vendorApp: Effect; homeAssistant: Effect; evidence: string[]; note?: string }
+export interface BlockedReport {
+  vendorApp: Effect; homeAssistant: Effect; evidence: string[];
+  /** What the report rests on; only tested or documented reports decide the derived answers. */
+  basis?: Basis;
+  note?: string;
+}
 
 export interface Evidence {
   id: string;
@@ -70,6 +79,8 @@ export interface Evidence {
 }
 
 export interface HaIntegration { domain: string; name?: string; iotClass?: string }
+/** An internet host Home Assistant's integration itself calls for the device: allowed from Home Assistant, never from the device. */
+export interface HaCall { host: string; protocol: Endpoint['protocol']; ports: PortRange[]; service: string; purpose: string; evidence: string[]; note?: string }
 
 export interface Derived {
   /** Works with Home Assistant with the internet blocked. */
@@ -89,7 +100,9 @@ export interface Derived {
     newest?: string;
     oldest?: string;
     undated: number;
-    confidence: 'high' | 'medium' | 'low';
+    /** From the verdicts, never from the number of sources; see schema/bundle.schema.json. */
+    confidence: 'high' | 'medium' | 'low' | 'none';
+    verdicts: { total: number; definite: number; byBasis: Partial<Record<Basis, number>> };
   };
 }
 
@@ -102,7 +115,7 @@ export interface Device {
   category: string;
   connectivity: string[];
   apps: string[];
-  homeAssistant: { integrations: HaIntegration[]; note?: string };
+  homeAssistant: { integrations: HaIntegration[]; calls: HaCall[]; note?: string };
   endpoints: Endpoint[];
   local: LocalFlow[];
   whenBlocked: { internet: BlockedReport[]; rejectOrDrop?: { advice: 'reject' | 'either' | 'unknown'; evidence: string[]; note?: string } };

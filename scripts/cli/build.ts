@@ -3,15 +3,15 @@ import { defineCommand, devicesDir, EXIT, plural, UserError } from './args.js';
 
 export default defineCommand({
   name: 'build',
-  summary: 'validate, then write the dataset, API, CSV, schemas, index, rules and site',
+  summary: 'validate, then write the dataset, API, CSV, schemas, index, MUD files, blocklists and site',
   usage: '[options]',
-  description: 'Validates every device file, then writes the dataset, per-device API, CSV, schemas, INDEX.md, rules and site\ninto the output folder. Nothing is written when a file fails validation.',
+  description: 'Validates every device file, then writes the dataset, per-device API, CSV, schemas, INDEX.md, one MUD file per\ndevice, the household blocklists and the site into the output folder, on every core. The files go into a sibling\nfolder that replaces the output folder once the build has succeeded: nothing changes when a file fails validation.',
   options: {
     out: { type: 'string', value: '<dir>', description: 'the output folder (default dist)' },
     skip: { type: 'string', list: true, value: '<emitter>[,…]', description: 'leave out these outputs' },
   },
   async run({ values }) {
-    const { build, EMITTERS, writeOutput } = await import('../build/index.js');
+    const { buildTo, EMITTERS } = await import('../build/index.js');
     const names = EMITTERS.map((e) => e.name);
     const skip = new Set(values.skip ?? []);
     const unknown = [...skip].filter((name) => !names.includes(name));
@@ -21,13 +21,12 @@ export default defineCommand({
     const { ROOT } = await import('../lib/project.js');
     // Refused before the (long) build runs, and again, under the lock, before anything is replaced.
     checkOutputDir(outDir, { project: ROOT, devices: devicesDir() });
-    const result = await build(devicesDir(), EMITTERS.filter((e) => !skip.has(e.name)));
+    const result = await buildTo(devicesDir(), outDir, EMITTERS.filter((e) => !skip.has(e.name)), { guarded: { devices: devicesDir() } });
     if ('errors' in result) {
       process.stderr.write(result.errors.join('\n') + `\nbuild refused: ${plural(result.errors.length, 'error')}; run npm run validate\n`);
       return EXIT.problems;
     }
-    writeOutput(outDir, result.files, { devices: devicesDir() });
-    process.stderr.write(`built ${result.dataset.meta.deviceCount} devices into ${outDir} (${result.files.length} files)\n`);
+    process.stderr.write(`built ${result.dataset.meta.deviceCount} devices into ${outDir} (${result.written.length} files)\n`);
     return EXIT.ok;
   },
 });

@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { FORMATS } from '../draft/formats/index.js';
 import { defineCommand, devicesDir, EXIT, JSON_OPTION, UserError } from './args.js';
 
@@ -17,6 +17,7 @@ const options = {
   title: { type: 'string', value: '<text>', description: 'the title of the evidence item' },
   firmware: { type: 'string', value: '<version>', description: 'the firmware the log was taken with' },
   region: { type: 'string', value: '<text>', description: 'where the log was taken' },
+  ddns: { type: 'string', multiple: true, value: '<name>', description: 'your own dynamic-DNS name: never drafted, and its address is left out (repeatable)' },
   json: JSON_OPTION,
 } as const;
 
@@ -29,7 +30,7 @@ export default defineCommand({
   options,
   async run({ values: v, positionals }) {
     const { normalizeIp, normalizeMac } = await import('../draft/events.js');
-    const { collectDraft, describeInput, draftReport } = await import('../draft/command.js');
+    const { collectDraft, describeInput, draftReport, nothingToDraft, progressLine, targetOf } = await import('../draft/command.js');
     const { SOURCE_PLACEHOLDER, writeDraft } = await import('../draft/write.js');
     const { dayOf } = await import('../draft/time.js');
     const { enumOf } = await import('../lib/schemas.js');
@@ -49,6 +50,11 @@ export default defineCommand({
     if (v.source !== undefined && !/^https:\/\/[^\s/]+\.[^\s/]+/.test(v.source)) fail('--source must be an https URL a reader can open, such as a gist or a forum post with the log');
     const categories = enumOf('device.schema.json', 'properties/category');
     if (v.category && !categories.includes(v.category)) fail(`--category ${v.category} is not one of: ${categories.join(', ')}`);
+    // Where the draft goes is checked before any input is read: a typo costs nothing.
+    const devices = devicesDir();
+    const checked = targetOf(v.into, devices);
+    if (typeof checked === 'string') return fail(checked);
+    const into = checked;
     for (const p of positionals) {
       const st = lstatSync(p, { throwIfNoEntry: false }) && statSync(p, { throwIfNoEntry: false });
       if (!st) throw new UserError(`draft: ${p}: no such file`, EXIT.problems);
@@ -56,15 +62,38 @@ export default defineCommand({
     }
     const year = v.year ? Number(v.year) : undefined;
     if (year !== undefined && !(/^[0-9]{4}$/.test(v.year!) && year > 1990 && year < 3000)) fail(`--year ${v.year} is not a year`);
+    for (const name of v.ddns ?? []) if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(name)) fail(`--ddns ${name} is not a DNS name`);
 
+    const progress = v.json ? null : progressLine(positionals);
+    const read = (ipList: string[], macList: string[], withProgress: boolean) =>
+      collectDraft(positionals, { ips: ipList, macs: macList }, { ...(v.format ? { format: v.format } : {}), ...(year ? { year } : {}), exclude, ddns: v.ddns ?? [], ...(withProgress && progress ? { progress: progress.update } : {}) });
     let run;
     try {
-      run = await collectDraft(positionals, { ips, macs }, { ...(v.format ? { format: v.format } : {}), ...(year ? { year } : {}), exclude });
+      run = await read(ips, macs, true);
     } catch (e) {
       if (e instanceof UserError || (e as NodeJS.ErrnoException).syscall) throw e;
       if (e instanceof RangeError) throw e;
       throw new UserError(`draft: ${(e as Error).message}`, EXIT.problems);
+    } finally {
+      progress?.done();
     }
+    for (const input of run.inputs) {
+      const s = input.stats!;
+      if (s.malformed > 0 && s.malformed === s.records - s.skipped - s.other) {
+        process.stderr.write(draftReport(run) + '\n');
+        throw new UserError(`draft: ${input.path}: every ${input.format.name} record was malformed (${s.malformed}): this is not a ${input.format.name} input${v.format ? '; leave out --format to detect the format' : ''}`, EXIT.problems);
+      }
+    }
+    if (run.data.endpoints.length + run.data.local.length === 0) {
+      process.stderr.write(draftReport(run) + '\n');
+      // Read everything once more, for no device, to name the hosts the inputs do hold.
+      if (run.data.busiestOtherHosts.length === 0 && !run.data.dnsOnly) {
+        const mine = new Set(run.data.deviceAddresses);
+        run.data.busiestOtherHosts = (await read([], [], false)).data.busiestOtherHosts.filter((h) => !mine.has(h.address));
+      }
+      throw new UserError(`draft: ${nothingToDraft(run, v.device!)}`, EXIT.problems);
+    }
+    const guessed = !year && run.inputs.some((i) => i.stats?.yearFrom);
     const info = {
       type: run.evidenceType,
       ...(v.source ? { source: v.source } : {}),
@@ -74,24 +103,19 @@ export default defineCommand({
       ...(v.region ? { region: v.region } : {}),
       inputs: run.inputs.map(describeInput),
       fallbackDate: dayOf(Math.max(...positionals.map((p) => statSync(p).mtimeMs))),
+      ...(guessed ? { yearGuessedFrom: "the log file's modification time" } : {}),
     };
-    const devices = devicesDir();
-    const target = v.into ? resolve(v.into) : null;
-    const existing = target ? lstatSync(target, { throwIfNoEntry: false }) : undefined;
-    if (existing && !existing.isFile()) throw new UserError(`draft: --into ${v.into} is not a regular file`, EXIT.problems);
-    const isNew = !existing;
+    const target = into.path;
+    const isNew = into.existing === null;
     let outcome;
     try {
-      if (!isNew) outcome = writeDraft(run.data, info, { existing: readFileSync(target!, 'utf8') });
+      if (!isNew) outcome = writeDraft(run.data, info, { existing: into.existing! });
       else {
-        const rel = target ? relative(devices, target).split('\\').join('/') : 'vendor/model.yaml';
-        const m = /^([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$/.exec(rel);
-        if (!m) return fail(`--into must name devices/<vendor>/<model>.yaml with lower-case slugs (got ${v.into})`);
-        const vendorFile = resolve(devices, m[1]!, '_vendor.yaml');
-        const vendorText = statSync(vendorFile, { throwIfNoEntry: false })?.isFile() ? readFileSync(vendorFile, 'utf8') : null;
-        const vendorName = vendorText !== null ? String((parseDocument(vendorText).toJS() as { name?: unknown } | null)?.name ?? m[1]) : m[1]!;
-        if (target && vendorText === null) process.stderr.write(`note: ${relative(process.cwd(), vendorFile)} does not exist yet; npm run new -- --vendor ${m[1]} … creates it\n`);
-        outcome = writeDraft(run.data, info, { device: { id: `${m[1]}/${m[2]}`, name: v.name ?? `${vendorName} ${m[2]!.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
+        const [vendor, model] = into.id.split('/') as [string, string];
+        const vendorText = statSync(into.vendorFile, { throwIfNoEntry: false })?.isFile() ? readFileSync(into.vendorFile, 'utf8') : null;
+        const vendorName = vendorText !== null ? String((parseDocument(vendorText).toJS() as { name?: unknown } | null)?.name ?? vendor) : vendor;
+        if (target && vendorText === null) process.stderr.write(`note: ${relative(process.cwd(), into.vendorFile)} does not exist yet; npm run new -- --vendor ${vendor} … creates it\n`);
+        outcome = writeDraft(run.data, info, { device: { id: into.id, name: v.name ?? `${vendorName} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
       }
     } catch (e) {
       if (e instanceof UserError) throw e;
@@ -113,6 +137,7 @@ export default defineCommand({
       writeFileAtomic(target, outcome.text);
       process.stderr.write(`wrote ${relative(process.cwd(), target)}: ${outcome.added.endpoints} endpoints and ${outcome.added.local} local flows added, ${outcome.matched.endpoints + outcome.matched.local} already there (evidence "${outcome.evidenceId}"${outcome.evidenceReused ? ', reused' : ''})\n`);
     } else if (!v.json) process.stdout.write(outcome.text);
+    if (guessed) process.stderr.write(`the timestamps carry no year: ${dayOf(run.data.first).slice(0, 4)} was taken from the file's modification time and written into the evidence note; pass --year if it is wrong\n`);
     if (!v.source) process.stderr.write(`the evidence source is a placeholder (${SOURCE_PLACEHOLDER}): publish the log or capture (a gist, a forum post) and pass --source <url>, or edit source: by hand; validation fails until then\n`);
     if (!v.category && isNew) process.stderr.write(`category is "other": pass --category (${categories.slice(0, 6).join(', ')}, …)\n`);
     process.stderr.write('next: fill in what you tested (needs:, party:, purpose:), then npm run validate\n');

@@ -34,7 +34,10 @@ export default defineCommand({
         const profile = parseMudText(readBoundedFile(file, MAX_MUD_BYTES, 'MUD profile').toString('utf8'), file);
         const vendorName = v['vendor-name'] ?? profile.mfgName;
         const id = v.id ?? (profile.mfgName && profile.modelName ? `${slug(profile.mfgName)}/${slug(profile.modelName)}` : undefined);
-        if (!id) throw new MudError('ietf-mud:mud/mfg-name', 'missing, so the device id cannot be derived', 'pass --id vendor/model');
+        if (!id) {
+          const missing = profile.mfgName ? 'model-name' : profile.modelName ? 'mfg-name' : 'mfg-name and model-name';
+          throw new MudError(`ietf-mud:mud/${missing.split(' ')[0]}`, `${missing} ${missing.includes(' and ') ? 'are' : 'is'} missing, so the device id cannot be derived`, 'pass --id vendor/model');
+        }
         const imp = importMud(profile, dir, {
           id,
           name: v.name ?? ([profile.mfgName, profile.modelName ?? profile.systeminfo].filter(Boolean).join(' ') || id),

@@ -4,6 +4,7 @@ import type { Dataset } from '../build/types.js';
 import { parseAddress, isFinding, specialRange } from '../lib/net.js';
 import { FORMATS } from '../policy/formats/index.js';
 import { canonicalMac, PROFILES, type DeviceChoice, type Selection } from '../policy/plan.js';
+import { TRUST_LEVELS } from '../lib/verdict-basis.js';
 import type { Format } from '../policy/formats/format.js';
 import { defineCommand, devicesDir, EXIT, JSON_OPTION, parseCommandArgs, plural, UserError, type ParsedArgs } from './args.js';
 
@@ -15,7 +16,12 @@ const options = {
   for: { type: 'string', value: '<profile>', choices: PROFILES, description: 'what has to keep working (default both)' },
   'home-assistant': { type: 'string', multiple: true, value: '<address>', description: "Home Assistant's address (repeat or comma-separate for several)" },
   ha: { type: 'string', multiple: true, value: '<address>', description: 'the same as --home-assistant' },
+  controller: { type: 'string', multiple: true, value: '<address>', description: "the controller a MUD profile's my-controller means (never assumed to be Home Assistant)" },
+  lan: { type: 'string', multiple: true, value: '<prefix>', description: 'a prefix of your home network beyond the private ranges, such as your IPv6 /64' },
   unknown: { type: 'string', value: 'allow|deny', choices: ['allow', 'deny'], description: 'destinations nobody has tested: allow (default, keeps things working) or deny' },
+  trust: { type: 'string', value: 'tested|documented|community', choices: TRUST_LEVELS, description: 'which not-required verdicts to act on: tested only, also documented (default), or also community blocklists; the rest count as unknown' },
+  'any-destination': { type: 'string', value: 'refuse|allow', choices: ['refuse', 'allow'], description: 'endpoints the data gives only ports for: refused (default) or allowed to any internet address, never DNS 53, DoT 853 or DoH 443' },
+  mode: { type: 'string', value: 'enforce|log', choices: ['enforce', 'log'], description: 'log: refuse nothing, log what enforce would refuse (prefix "netneeds dN refused: "), then draft from the log and enforce' },
   refuse: { type: 'string', value: 'reject|drop', choices: ['reject', 'drop'], description: 'how to refuse the rest (default: reject where the data says dropping breaks the device, otherwise drop)' },
   format: { type: 'string', list: true, value: '<name>[,…]|all', choices: [...FORMATS.map((f) => f.name), 'all'], description: 'rule formats (default nftables)' },
   out: { type: 'string', value: '<dir>', description: 'write netneeds.<ext> files into this folder (default: print to stdout)' },
@@ -24,10 +30,17 @@ const options = {
 
 export interface ParsedPolicy { selection: Selection; formats: Format[]; out?: string; warnings: string[] }
 
-/** A host address of a device or of Home Assistant, in canonical form: a network, 0.0.0.0 or a broadcast is refused. */
-export function hostAddress(text: string, what: string, warnings: string[]): string {
+/**
+ * A host address of a device or of Home Assistant, in canonical form: a network, 0.0.0.0 or a broadcast is refused.
+ * A device may be given an IPv6 prefix of /48 or longer (its own VLAN's /64), which opens its IPv6 to the policy.
+ */
+export function hostAddress(text: string, what: string, warnings: string[], prefixOk = false): string {
   const parsed = parseAddress(text);
   if (isFinding(parsed)) throw new UserError(`policy: ${what} ${JSON.stringify(text)}: ${parsed.message}`, EXIT.usage, parsed.hint ?? 'write a single address such as 192.168.1.50 or fd00::50');
+  if (prefixOk && parsed.version === 6 && parsed.prefix !== null && parsed.prefix >= 48) {
+    warnings.push(`${what} ${text} is a prefix: every host in it is treated as this device (use it when the device is alone on its VLAN)`);
+    return parsed.canonical;
+  }
   if (parsed.prefix !== null) throw new UserError(`policy: ${what} ${text} is a network, not one device's address`, EXIT.usage, 'give the address of the device itself, such as 192.168.1.50');
   const range = specialRange(parsed);
   if (range && NOT_A_HOST.has(range)) throw new UserError(`policy: ${what} ${text} is a ${range} address, not a device's`, EXIT.usage, 'give the address of the device on your LAN, such as 192.168.1.50');
@@ -46,7 +59,7 @@ function deviceChoice(arg: string, warnings: string[]): DeviceChoice {
   for (const w of where.split(',')) {
     if (w === '') throw new UserError(`policy: ${JSON.stringify(arg)} has an empty address`, EXIT.usage, 'write <vendor>/<model>=<address>,<address>…');
     if (MAC_LIKE.test(w)) choice.macs!.push(canonicalMac(w));
-    else choice.addresses!.push(hostAddress(w, `address of ${id}`, warnings));
+    else choice.addresses!.push(hostAddress(w, `address of ${id}`, warnings, true));
   }
   return choice;
 }
@@ -61,8 +74,19 @@ export function policyFromArgs({ values: v, positionals }: ParsedArgs<typeof opt
     devices, homeAssistant,
     profile: (v.for ?? 'both') as Selection['profile'],
     unknown: (v.unknown ?? 'allow') as Selection['unknown'],
+    trust: (v.trust ?? 'documented') as NonNullable<Selection['trust']>,
+    anyDestination: (v['any-destination'] ?? 'refuse') as NonNullable<Selection['anyDestination']>,
+    mode: (v.mode ?? 'enforce') as NonNullable<Selection['mode']>,
     ...(v.refuse ? { refuse: v.refuse as NonNullable<Selection['refuse']> } : {}),
   };
+  const controllers = (v.controller ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '').map((a) => hostAddress(a, 'controller address', warnings));
+  if (controllers.length) selection.controllers = controllers;
+  const lan = (v.lan ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '');
+  for (const prefix of lan) {
+    const parsed = parseAddress(prefix);
+    if (isFinding(parsed)) throw new UserError(`policy: --lan ${JSON.stringify(prefix)}: ${parsed.message}`, EXIT.usage, parsed.hint ?? 'write a prefix such as 2001:db8:1::/64');
+  }
+  if (lan.length) selection.lan = lan;
   return { selection, formats, ...(v.out ? { out: v.out } : {}), warnings };
 }
 
@@ -100,23 +124,12 @@ const policyCommand = defineCommand({
     const parsed = policyFromArgs(args);
     for (const w of parsed.warnings) process.stderr.write(`warning: ${w}\n`);
     const { generate, loadDataset } = await import('../policy/index.js');
+    const { summary } = await import('../policy/summary.js');
     const { makeDirs, writeFileAtomic } = await import('../lib/atomic.js');
     const dataset = await chooseDataset(loadDataset);
     if ('errors' in dataset) { process.stderr.write(`${dataset.errors.join('\n')}\n`); throw new UserError('policy refused: the dataset does not validate', EXIT.problems); }
     const { policy, files } = generate(dataset, parsed.selection, parsed.formats);
-    const notes: string[] = [];
-    for (const d of policy.devices) {
-      const c = d.counts;
-      notes.push(`${d.id} (${d.tag}): ${c.required} required, ${c.setupOnly} setup-only, ${c.unknownAllowed} unknown allowed, ${c.unknownDenied} unknown refused, ${c.wants} not required; refuse with ${d.refuse}`);
-      if (!d.sources.v4.length && !d.sources.v6.length && !d.sources.macs.length) notes.push(`  note: no address given for ${d.id}: the rules apply once you add it (see the file header)`);
-      if (d.refuse === 'drop' && d.device.derived.refuseWith === 'reject') notes.push(`  warning: the data says dropping breaks ${d.id}; consider --refuse reject`);
-      const wildcards = d.allow.reduce((n, a) => n + a.to.domains.length, 0);
-      if (wildcards) notes.push(`  note: ${wildcards} wildcard destination(s) cannot be expressed in MUD, OPNsense and MikroTik lists and are refused there`);
-    }
-    if (policy.devices.some((d) => d.local.some((l) => l.peer === 'controller')) && !policy.controller.v4.length && !policy.controller.v6.length) {
-      notes.push('  note: the devices talk to Home Assistant on the LAN: add --home-assistant <address>');
-    }
-    process.stderr.write(notes.map((n) => n + '\n').join(''));
+    process.stderr.write(summary(policy));
     if (parsed.out) {
       const dir = resolve(parsed.out);
       makeDirs(dir);
@@ -128,8 +141,9 @@ const policyCommand = defineCommand({
     }
     if (args.values.json) {
       process.stdout.write(JSON.stringify({
-        devices: policy.devices.map((d) => ({ id: d.id, tag: d.tag, refuse: d.refuse, counts: d.counts, sources: d.sources })),
-        controller: policy.controller,
+        devices: policy.devices.map((d) => ({ id: d.id, tag: d.tag, refuse: d.refuse, ipv6: d.ipv6, counts: d.counts, sources: d.sources, refused: d.refused })),
+        homeAssistant: policy.homeAssistant,
+        controllers: policy.controllers,
         warnings: parsed.warnings,
         files: files.map(({ format, file }) => ({ format, name: `netneeds.${file.name}`, ...(parsed.out ? { path: join(resolve(parsed.out), `netneeds.${file.name}`) } : { content: file.content }) })),
       }, null, 2) + '\n');

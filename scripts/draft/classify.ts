@@ -52,7 +52,15 @@ export function isServicePort(protocol: FlowProtocol, port: number): boolean {
 
 export type Scope = 'internet' | 'lan' | 'multicast' | 'broadcast' | { special: string };
 
+/** First octets under which IPv4 has a special-use range (ipaddr.js's list): any other dotted quad is internet. */
+const SPECIAL_FIRST_OCTETS = new Set([0, 10, 100, 127, 169, 172, 192, 198, 203]);
+
 export function scopeOf(address: string): Scope {
+  const dot = address.indexOf('.');
+  if (dot > 0 && dot <= 3 && !address.includes(':') && !address.includes('/')) {
+    const first = Number(address.slice(0, dot));
+    if (first < 224 && !SPECIAL_FIRST_OCTETS.has(first)) return 'internet';
+  }
   const parsed = parseAddress(address);
   if (isFinding(parsed)) return { special: 'unparseable' };
   const range = specialRange(parsed);

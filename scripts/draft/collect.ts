@@ -1,23 +1,29 @@
 // Attribution and aggregation: which flows are the device's, who opened them, and what each destination
 // is called according to the inputs themselves. Memory grows with the device's distinct destinations,
 // not with the size of the inputs.
+import ipaddr from 'ipaddr.js';
+import { getDomain } from 'tldts';
 import { checkHostname } from '../lib/net.js';
 import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
-import { isServicePort, purposeOf, scopeOf, serviceSlug } from './classify.js';
+import { isServicePort, purposeOf, scopeOf, serviceSlug, type Scope } from './classify.js';
 import { ConversationTable } from './conversations.js';
+import { NamePrivacy } from './privacy.js';
 
 export interface Observed { count: number; first: number; last: number }
 
 export interface DraftEndpoint extends Observed {
   host?: string;
   address?: string;
-  protocol: FlowProtocol;
+  /** unknown: a DNS log alone shows the lookup, not the connection. */
+  protocol: FlowProtocol | 'unknown';
   port?: number;
   service: string;
   purpose: string;
-  nameSource?: 'sni' | 'dns';
+  nameSource?: 'sni' | 'dns' | 'lookup';
   /** Several DNS answers named this address: the flow alone cannot tell which name the device used. */
   ambiguousNames?: string[];
+  /** Set when the entry stands for several destinations: how many, and a few of them. */
+  aggregated?: { kind: 'domain' | 'prefix'; members: number; examples: string[] };
 }
 
 export type LocalParty = 'device' | 'lan' | 'multicast' | 'broadcast';
@@ -44,6 +50,12 @@ export interface LeftOut {
   invalidNames: number;
   /** DNS answers to other clients, not used to name the device's destinations. */
   otherClientAnswers: number;
+  /** Flow records whose opener cannot be told (both ports ephemeral): counted, never guessed. */
+  undeterminedOpener: number;
+  /** Events to the address the contributor's own dynamic-DNS name resolves to. */
+  ownAddress: number;
+  /** Distinct names kept out of the draft and its notes, per reason (reverse lookups, home domains...). */
+  privateNames: Record<string, number>;
 }
 
 export interface DraftData {
@@ -55,9 +67,36 @@ export interface DraftData {
   last: number;
   deviceAddresses: string[];
   leftOut: LeftOut;
+  /** True when the inputs are DNS logs alone: endpoints then come from the device's answered lookups. */
+  dnsOnly: boolean;
+  /** Sentences for notes: how the destinations were aggregated to keep the draft readable, and what was not listed. */
+  aggregation: string[];
+  /** The hosts with the most events among the flows that were not the device's: for a hint when --device matched nothing. */
+  busiestOtherHosts: { address: string; events: number }[];
 }
 
-interface Group extends Observed { remote: string; protocol: FlowProtocol; port?: number; outbound: boolean; sni?: string }
+/** At most this many entries (endpoints plus local flows) in a draft: more are aggregated, then summarised in notes. */
+export const MAX_DRAFT_ENTRIES = 250;
+
+interface Group extends Observed {
+  /** An address, or for a coarse group (see MAX_ADDRESSES) the /24, /16 (IPv6: /48, /32) it stands for. */
+  remote: string;
+  protocol: FlowProtocol;
+  port?: number;
+  outbound: boolean;
+  sni?: string;
+  /** Set on coarse groups: the scope of the addresses folded in. */
+  coarse?: Scope;
+}
+
+/**
+ * Memory stays bounded whatever the input: the device's first MAX_ADDRESSES remote addresses are kept one by one;
+ * later ones fold into coarse groups by /24, then by /16 when those fill up too, then into a count per service.
+ */
+const MAX_ADDRESSES = 20_000;
+const MAX_COARSE = 20_000;
+const MAX_NAMED_ADDRESSES = 200_000;
+const MAX_QUERIES = 100_000;
 
 const MAX_CONVERSATIONS = 200_000;
 const EPHEMERAL = 32768;
@@ -76,26 +115,52 @@ const FIRST = 0;
 const SECOND = 1;
 const PROTOCOL_CODE: Record<FlowProtocol, number> = { tcp: 0, udp: 1, icmp: 2, icmpv6: 3 };
 
-/** Remote, protocol, port and direction as four char codes; a server name, when there is one, follows them. */
-function groupKey(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): string {
-  return String.fromCharCode(remoteId & 0xffff, remoteId >>> 16, PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0), port ?? 0);
+/** Remote, protocol, port and direction as one number (a remote id below 2^31 leaves room in a double's 53 bits). */
+function groupNumber(remoteId: number, protocol: FlowProtocol, port: number | undefined, outbound: boolean): number {
+  return remoteId * 2 ** 20 + (PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0)) * 65536 + (port ?? 0);
+}
+
+/** The /24 or /16 (IPv6: /48 or /32) of an address, as a CIDR. */
+function coarsePrefix(address: string, wide: boolean): string {
+  if (!address.includes(':')) {
+    const parts = address.split('.');
+    return wide ? `${parts[0]}.${parts[1]}.0.0/16` : `${parts[0]}.${parts[1]}.${parts[2]}.0/24`;
+  }
+  const keep = wide ? 4 : 6;
+  const bytes = ipaddr.IPv6.parse(address).toByteArray().slice(0, keep).concat(Array<number>(16 - keep).fill(0));
+  return `${ipaddr.fromByteArray(bytes).toString()}/${keep * 8}`;
 }
 
 export class Collector implements Sink {
   readonly ips: Set<string>;
   readonly macs: Set<string>;
-  private readonly groups = new Map<string, Group>();
+  /** Groups by groupNumber; those with a server name, by that number and the name. */
+  private readonly groups = new Map<number, Group>();
+  private readonly namedGroups = new Map<string, Group>();
+  /** Coarse groups, once MAX_ADDRESSES remotes are known: by prefix, protocol, port and direction. */
+  private readonly coarseGroups = new Map<string, Group>();
+  /** Events beyond even the coarse groups: counted per protocol and port. */
+  private readonly uncounted = new Map<string, number>();
   private readonly names = new Map<string, Map<string, number>>();
   private readonly queries = new Map<string, Observed>();
   /** For packets of unknown role: which end opened each conversation. */
   private readonly conversations = new ConversationTable(MAX_CONVERSATIONS);
   private readonly addressIds = new Map<string, number>();
-  private readonly otherHosts = new Set<string>();
+  /** Events per other host, bounded: the report names the busiest when --device matched nothing. */
+  private readonly otherHosts = new Map<string, number>();
   private readonly lanPeers = new Set<string>();
   private readonly period = fresh();
-  private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0 };
+  private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0, undeterminedOpener: 0, ownAddress: 0, privateNames: {} };
 
-  constructor(device: { ips: Iterable<string>; macs: Iterable<string> }, private readonly exclude: ReadonlySet<string> = new Set(), private readonly learnOnly = false) {
+  private readonly ownAddresses = new Set<string>();
+
+  constructor(
+    device: { ips: Iterable<string>; macs: Iterable<string> },
+    private readonly exclude: ReadonlySet<string> = new Set(),
+    private readonly learnOnly = false,
+    private readonly privacy: NamePrivacy = new NamePrivacy(),
+    private readonly maxEntries = MAX_DRAFT_ENTRIES,
+  ) {
     this.ips = new Set(device.ips);
     this.macs = new Set(device.macs);
   }
@@ -122,6 +187,9 @@ export class Collector implements Sink {
         if (!(e.client !== undefined && this.isDevice(e.client, e.clientMac))) { this.leftOut.otherClientAnswers++; return; }
         const name = e.name.endsWith('.') ? e.name.slice(0, -1) : e.name;
         if (checkHostname(name) !== null) { this.leftOut.invalidNames++; return; }
+        if (this.privacy.reasonFor(name) === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
+        if (!this.privacy.allows(name)) return;
+        if (!this.names.has(e.address) && this.names.size >= MAX_NAMED_ADDRESSES) return;
         const byName = this.names.get(e.address) ?? new Map<string, number>();
         byName.set(name, (byName.get(name) ?? 0) + 1);
         this.names.set(e.address, byName);
@@ -129,6 +197,7 @@ export class Collector implements Sink {
       }
       case 'query': {
         if (this.learnOnly || !this.ips.has(e.client)) return;
+        if (!this.queries.has(e.name) && this.queries.size >= MAX_QUERIES) return;
         const q = this.queries.get(e.name) ?? fresh();
         observe(q, e.time);
         this.queries.set(e.name, q);
@@ -136,6 +205,12 @@ export class Collector implements Sink {
         return;
       }
     }
+  }
+
+  private countOther(host: string, n: number): void {
+    const seen = this.otherHosts.get(host);
+    if (seen !== undefined) this.otherHosts.set(host, seen + n);
+    else if (this.otherHosts.size < MAX_COUNTED_HOSTS) this.otherHosts.set(host, n);
   }
 
   /** A number per address seen in the device's flows, so that conversation and group keys are a few char codes. */
@@ -148,10 +223,24 @@ export class Collector implements Sink {
     return id;
   }
 
-  private initiatorIsSrc(f: Flow): boolean {
+  /** Whether src opened the flow's connection; null when a one-way record cannot tell (both ports ephemeral). */
+  private initiatorIsSrc(f: Flow): boolean | null {
     if (f.role === 'initiator' || f.sport === undefined || f.dport === undefined) return true;
-    const src = this.idOf(f.src);
-    const dst = this.idOf(f.dst);
+    let decided: boolean | null = null;
+    if (f.role === 'record') {
+      // One direction of a connection: the side on a server port is the one that was called.
+      const srcServes = isServicePort(f.protocol, f.sport);
+      const dstServes = isServicePort(f.protocol, f.dport);
+      if (srcServes !== dstServes) decided = dstServes;
+      else if (!srcServes && f.sport >= EPHEMERAL && f.dport >= EPHEMERAL) return null;
+      else if (!srcServes && (f.sport >= EPHEMERAL) !== (f.dport >= EPHEMERAL)) decided = f.sport >= EPHEMERAL;
+    }
+    if (f.role === 'syn') decided = true;
+    else if (f.role === 'synack') decided = false;
+    const src = this.knownId(f.src);
+    const dst = this.knownId(f.dst);
+    // Past MAX_ADDRESSES, a new address has no id and so no conversation: the flags or the ports decide.
+    if (src < 0 || dst < 0) return decided ?? !this.calledSideIsSrc(f.protocol, f.sport, f.dport);
     // The table names the two ends in a fixed order, whichever sent this packet, and stores which end opened.
     const srcFirst = src < dst || (src === dst && f.sport <= f.dport);
     const protocol = PROTOCOL_CODE[f.protocol];
@@ -159,18 +248,21 @@ export class Collector implements Sink {
     const srcOpener = srcFirst ? FIRST : SECOND;
     const dstOpener = srcFirst ? SECOND : FIRST;
     let opener = known;
-    if (f.role === 'syn') opener = srcOpener;
-    else if (f.role === 'synack') opener = dstOpener;
-    else if (opener < 0) {
-      // Mid-conversation first sight: the side on a server port is the one that was called.
-      // Without one, a port in the ephemeral range (32768 and up) is the caller's.
-      const srcServes = isServicePort(f.protocol, f.sport);
-      const dstServes = isServicePort(f.protocol, f.dport);
-      opener = (srcServes && !dstServes) || (!srcServes && !dstServes && f.sport < EPHEMERAL && f.dport >= EPHEMERAL) ? dstOpener : srcOpener;
-    }
+    if (decided !== null) opener = decided ? srcOpener : dstOpener;
+    else if (opener < 0) opener = this.calledSideIsSrc(f.protocol, f.sport, f.dport) ? dstOpener : srcOpener;
     if (opener !== known) this.conversations.store(opener);
     // Both ends the same address and port: whoever opened, it was src.
     return opener === srcOpener || (src === dst && f.sport === f.dport);
+  }
+
+  /**
+   * Mid-conversation first sight: the side on a server port is the one that was called. Without one, a port in
+   * the ephemeral range (32768 and up) is the caller's.
+   */
+  private calledSideIsSrc(protocol: FlowProtocol, sport: number, dport: number): boolean {
+    const srcServes = isServicePort(protocol, sport);
+    const dstServes = isServicePort(protocol, dport);
+    return (srcServes && !dstServes) || (!srcServes && !dstServes && sport < EPHEMERAL && dport >= EPHEMERAL);
   }
 
   private flow(f: Flow): void {
@@ -178,22 +270,48 @@ export class Collector implements Sink {
     const dstIs = this.isDevice(f.dst, f.dstMac);
     if (!srcIs && !dstIs) {
       this.leftOut.otherFlows += f.count ?? 1;
-      if (this.otherHosts.size < MAX_COUNTED_HOSTS) { this.otherHosts.add(f.src); this.otherHosts.add(f.dst); }
+      this.countOther(f.src, f.count ?? 1);
+      this.countOther(f.dst, f.count ?? 1);
       return;
     }
     if (srcIs && dstIs) return;
     const fromSrc = this.initiatorIsSrc(f);
+    if (fromSrc === null) { this.leftOut.undeterminedOpener += f.count ?? 1; return; }
     const outbound = fromSrc === srcIs;
     const remote = srcIs ? f.dst : f.src;
     const port = f.protocol === 'tcp' || f.protocol === 'udp' ? (fromSrc ? f.dport : f.sport) : undefined;
-    const key = groupKey(this.idOf(remote), f.protocol, port, outbound) + (f.sni ?? '');
-    let g = this.groups.get(key);
+    observe(this.period, f.time, 0);
+    const id = this.knownId(remote);
+    if (id < 0) return this.coarseFlow(f, remote, port, outbound);
+    const key = groupNumber(id, f.protocol, port, outbound);
+    let g = f.sni ? this.namedGroups.get(`${key}|${f.sni}`) : this.groups.get(key);
     if (!g) {
       g = { ...fresh(), remote, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), ...(f.sni ? { sni: f.sni } : {}) };
-      this.groups.set(key, g);
+      if (f.sni) this.namedGroups.set(`${key}|${f.sni}`, g); else this.groups.set(key, g);
     }
     observe(g, f.time, f.count ?? 1);
-    observe(this.period, f.time, 0);
+  }
+
+  /** The id of a remote address, or -1 when MAX_ADDRESSES are known and this one is not: it then goes to a coarse group. */
+  private knownId(address: string): number {
+    const id = this.addressIds.get(address);
+    if (id !== undefined) return id;
+    return this.addressIds.size < MAX_ADDRESSES ? this.idOf(address) : -1;
+  }
+
+  private coarseFlow(f: Flow, remote: string, port: number | undefined, outbound: boolean): void {
+    const tail = `|${f.protocol}|${port ?? ''}|${outbound}`;
+    for (const wide of [false, true]) {
+      const prefix = coarsePrefix(remote, wide);
+      let g = this.coarseGroups.get(prefix + tail);
+      if (!g && this.coarseGroups.size < MAX_COARSE) {
+        g = { ...fresh(), remote: prefix, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), coarse: scopeOf(remote) };
+        this.coarseGroups.set(prefix + tail, g);
+      }
+      if (g) { observe(g, f.time, f.count ?? 1); return; }
+    }
+    const k = `${f.protocol}${port !== undefined ? `/${port}` : ''}`;
+    if (this.uncounted.has(k) || this.uncounted.size < 10_000) this.uncounted.set(k, (this.uncounted.get(k) ?? 0) + (f.count ?? 1));
   }
 
   /** Names for a group: its own SNI, the only SNI its conversation siblings saw, or the only DNS name of the address. */
@@ -203,43 +321,64 @@ export class Collector implements Sink {
       return seen && seen.size === 1 ? [...seen][0] : undefined;
     })();
     if (sni) {
-      if (checkHostname(sni) === null) return { host: sni, source: 'sni' };
-      this.leftOut.invalidNames++;
+      if (checkHostname(sni) !== null) this.leftOut.invalidNames++;
+      else if (this.privacy.allows(sni)) return { host: sni, source: 'sni' };
     }
     const names = [...(this.names.get(g.remote)?.keys() ?? [])].sort();
     if (names.length === 1) return { host: names[0]!, source: 'dns' };
     return names.length > 1 ? { ambiguous: names } : {};
   }
 
-  result(): DraftData {
+  /** A DNS log alone: the names the device looked up and got an address for, with protocol and port unknown. */
+  private lookedUp(): DraftEndpoint[] {
+    const byName = new Map<string, DraftEndpoint>();
+    for (const [address, names] of this.names) {
+      if (this.exclude.has(address) || this.ownAddresses.has(address) || scopeOf(address) !== 'internet') continue;
+      for (const name of names.keys()) {
+        const q = this.queries.get(name);
+        const e = byName.get(name) ?? { ...fresh(), host: name, protocol: 'unknown', service: 'unknown', purpose: 'unknown', nameSource: 'lookup' };
+        if (e.count === 0) {
+          if (q) { e.first = q.first; e.last = q.last; e.count = q.count; } else e.count = 1;
+        }
+        byName.set(name, e);
+      }
+    }
+    return [...byName.values()];
+  }
+
+  /** `dnsOnly`: the inputs are DNS logs alone, which show lookups but no connection. */
+  result(dnsOnly = false): DraftData {
     const sniByRemote = new Map<string, Set<string>>();
-    for (const g of this.groups.values()) {
-      if (!g.sni) continue;
+    for (const g of this.namedGroups.values()) {
       const k = `${g.remote}|${g.protocol}|${g.port ?? ''}|${g.outbound}`;
-      (sniByRemote.get(k) ?? sniByRemote.set(k, new Set()).get(k)!).add(g.sni);
+      (sniByRemote.get(k) ?? sniByRemote.set(k, new Set()).get(k)!).add(g.sni!);
     }
     const endpoints = new Map<string, DraftEndpoint>();
     const local = new Map<string, DraftLocal>();
     const usedNames = new Set<string>();
-    for (const g of this.groups.values()) {
+    for (const g of [...this.groups.values(), ...this.namedGroups.values(), ...this.coarseGroups.values()]) {
       if (this.exclude.has(g.remote)) { this.leftOut.excluded += g.count; continue; }
-      const scope = scopeOf(g.remote);
+      if (this.ownAddresses.has(g.remote)) { this.leftOut.ownAddress += g.count; continue; }
+      const scope = g.coarse ?? scopeOf(g.remote);
       const service = serviceSlug(g.protocol, g.port);
       const purpose = purposeOf(service);
       if (typeof scope === 'object') { this.leftOut.specialUse[scope.special] = (this.leftOut.specialUse[scope.special] ?? 0) + g.count; continue; }
       if (scope === 'internet') {
         if (!g.outbound) { this.leftOut.inboundInternet += g.count; continue; }
-        const name = this.nameOf(g, sniByRemote);
+        const name = g.coarse ? {} : this.nameOf(g, sniByRemote);
         const dest = name.host ?? g.remote;
         const key = `${dest}|${g.protocol}|${g.port ?? ''}`;
-        const e = endpoints.get(key) ?? { ...fresh(), ...(name.host ? { host: name.host, nameSource: name.source } : { address: g.remote }), protocol: g.protocol, ...(g.port !== undefined ? { port: g.port } : {}), service, purpose, ...(name.ambiguous ? { ambiguousNames: name.ambiguous } : {}) };
+        const e = endpoints.get(key) ?? {
+          ...fresh(), ...(name.host ? { host: name.host, nameSource: name.source } : { address: g.remote }), protocol: g.protocol, ...(g.port !== undefined ? { port: g.port } : {}), service, purpose,
+          ...(name.ambiguous ? { ambiguousNames: name.ambiguous } : {}), ...(g.coarse ? { aggregated: { kind: 'prefix' as const, members: 0, examples: [] } } : {}),
+        };
         observe(e, g.first, g.count);
         observe(e, g.last, 0);
         if (name.host) usedNames.add(name.host);
         endpoints.set(key, e);
         continue;
       }
-      if (scope === 'lan') this.lanPeers.add(g.remote);
+      if (scope === 'lan' && !g.coarse) this.lanPeers.add(g.remote);
       const from: LocalParty = g.outbound ? 'device' : scope === 'lan' ? 'lan' : 'device';
       const to: LocalParty = g.outbound ? scope : 'device';
       if (!g.outbound && scope !== 'lan') continue; // replies to multicast or broadcast do not exist
@@ -251,16 +390,95 @@ export class Collector implements Sink {
       local.set(key, l);
     }
     this.leftOut.otherHosts = this.otherHosts.size;
+    const busiest = [...this.otherHosts].filter(([h]) => scopeOf(h) === 'lan' || scopeOf(h) === 'internet').sort((a, b) => b[1] - a[1]).slice(0, 5).map(([address, events]) => ({ address, events }));
     this.leftOut.lanPeers = this.lanPeers.size;
-    const queriedOnly = [...this.queries.keys()].filter((n) => !usedNames.has(n) && checkHostname(n) === null).sort();
+    let drafted = [...endpoints.values()];
+    if (dnsOnly) {
+      drafted = this.lookedUp();
+      for (const e of drafted) usedNames.add(e.host!);
+    }
+    const queriedOnly = [...this.queries.keys()].filter((n) => !usedNames.has(n) && this.privacy.allows(n) && checkHostname(n) === null).sort();
+    this.leftOut.privateNames = this.privacy.counts();
+    const { kept, notes } = aggregate(drafted, Math.max(10, this.maxEntries - local.size));
+    if (this.coarseGroups.size > 0) notes.unshift(`After the first ${MAX_ADDRESSES} destinations, further addresses were counted by /24 and /16 (IPv6: /48 and /32) only, to keep memory bounded.`);
+    if (this.uncounted.size > 0) notes.push(`Beyond those, events were only counted: ${[...this.uncounted].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}.`);
     return {
-      endpoints: [...endpoints.values()],
+      endpoints: kept,
       local: [...local.values()],
       queriedOnly,
       first: this.period.first,
       last: this.period.last,
       deviceAddresses: [...this.ips].sort(),
       leftOut: this.leftOut,
+      dnsOnly,
+      aggregation: notes,
+      busiestOtherHosts: busiest,
     };
   }
+}
+
+function merged(into: DraftEndpoint | undefined, e: DraftEndpoint, make: () => DraftEndpoint): DraftEndpoint {
+  const m = into ?? make();
+  observe(m, e.first, e.count);
+  observe(m, e.last, 0);
+  return m;
+}
+
+/** The /24 (IPv4) or /48 (IPv6) an address lies in. */
+function prefixOf(address: string): string {
+  if (!address.includes(':')) return `${address.slice(0, address.lastIndexOf('.'))}.0/24`;
+  const bytes = ipaddr.IPv6.parse(address).toByteArray().slice(0, 6).concat(Array<number>(10).fill(0));
+  return `${ipaddr.fromByteArray(bytes).toString()}/48`;
+}
+
+/**
+ * Keeps a draft readable and under the size limit: over `cap` entries, names are folded into their registered
+ * domain (`*.example.com`) and bare addresses into their /24 or /48, each per protocol and port; what is still
+ * over the cap is left out, the most-seen destinations kept, and a sentence per service says how many went.
+ */
+export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: DraftEndpoint[]; notes: string[] } {
+  if (endpoints.length <= cap) return { kept: endpoints, notes: [] };
+  const total = endpoints.length;
+  const groups = new Map<string, { members: DraftEndpoint[]; kind: 'domain' | 'prefix'; dest: string }>();
+  for (const e of endpoints) {
+    const domain = e.host ? getDomain(e.host.replace(/^\*\./, '')) : null;
+    const dest = e.host ? (domain ?? e.host) : e.address!.includes('/') ? e.address! : prefixOf(e.address!);
+    const key = `${e.host ? 'h' : 'a'}|${dest}|${e.protocol}|${e.port ?? ''}`;
+    const g = groups.get(key) ?? groups.set(key, { members: [], kind: e.host ? 'domain' : 'prefix', dest }).get(key)!;
+    g.members.push(e);
+  }
+  let folded = 0;
+  let foldedInto = 0;
+  let kept: DraftEndpoint[] = [];
+  for (const g of groups.values()) {
+    const first = g.members[0]!;
+    if (g.members.length === 1) { kept.push(first); continue; }
+    folded += g.members.length;
+    foldedInto++;
+    const members = g.members.reduce((n, e) => n + (e.aggregated ? e.aggregated.members : 1), 0);
+    let m: DraftEndpoint | undefined;
+    for (const e of g.members) {
+      m = merged(m, e, () => ({
+        ...fresh(), ...(g.kind === 'domain' ? { host: `*.${g.dest}` } : { address: g.dest }), protocol: first.protocol,
+        ...(first.port !== undefined ? { port: first.port } : {}), service: first.service, purpose: first.purpose,
+        aggregated: { kind: g.kind, members, examples: g.members.filter((x) => !x.aggregated).slice(0, 5).map((x) => x.host ?? x.address!) },
+      }));
+    }
+    kept.push(m!);
+  }
+  const notes = [`The inputs gave ${total} destination entries, more than the ${cap} a readable draft lists: ${folded ? `${folded} of them were folded into ${foldedInto} entries by registered domain (*.domain) or by /24 (/48 for IPv6), per protocol and port` : 'none shared a registered domain or a /24 with another'}. An aggregated entry allows more than was seen: narrow it before relying on it.`];
+  if (kept.length > cap) {
+    const label = (e: DraftEndpoint) => e.host ?? e.address!;
+    kept.sort((a, b) => b.count - a.count || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
+    const dropped = kept.slice(cap);
+    kept = kept.slice(0, cap);
+    const byService = new Map<string, number>();
+    for (const e of dropped) {
+      const k = `${e.protocol}${e.port !== undefined ? `/${e.port}` : ''}${e.service !== 'unknown' ? ` (${e.service})` : ''}`;
+      byService.set(k, (byService.get(k) ?? 0) + (e.aggregated?.members ?? 1));
+    }
+    const list = [...byService].sort((a, b) => b[1] - a[1]);
+    notes.push(`Still over the cap, the ${cap} most-seen entries were kept; not listed: ${list.slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}${list.length > 20 ? ` and ${list.length - 20} more services` : ''}.`);
+  }
+  return { kept, notes };
 }

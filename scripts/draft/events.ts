@@ -21,8 +21,10 @@ export interface Flow {
   /**
    * 'initiator': src opened the connection (connection logs: Zeek, conntrack, Suricata, nfdump).
    * 'syn': a TCP SYN, so src is the initiator. 'packet': a single packet of unknown role.
+   * 'record': one direction of a connection, as flow exporters write it (nfdump, NetFlow/IPFIX, Suricata
+   * netflow): a reply is a record of its own, so the ports and the pairing with the other direction tell the opener.
    */
-  role: 'initiator' | 'syn' | 'synack' | 'packet';
+  role: 'initiator' | 'syn' | 'synack' | 'packet' | 'record';
   /** How many events this record stands for (a Zeek connection is one; nfdump rows may aggregate). */
   count?: number;
 }
@@ -34,6 +36,7 @@ export interface Lease { kind: 'lease'; time: number; mac: string; ip: string }
 
 export type DraftEvent = Flow | DnsAnswer | DnsQuery | Lease;
 
+/** Receives what a reader finds. A reader may refill the same event object for its next record: keep copies, not the object. */
 export interface Sink { emit(event: DraftEvent): void }
 
 /** What the readers may skip cheaply: only lines or packets that can concern one of these. */
@@ -46,10 +49,11 @@ export interface DeviceFilter {
 }
 
 export type FormatName =
-  | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump';
+  | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump'
+  | 'ipfix' | 'opnsense-json' | 'cef' | 'dhcpd';
 
 export interface ReadStats {
-  /** Lines or packets read. */
+  /** Lines or packets read: used + other + malformed + skipped. */
   records: number;
   /** Records of the format that could not be parsed: counted and skipped. */
   malformed: number;
@@ -63,7 +67,12 @@ export interface ReadStats {
   yearFrom?: string;
 }
 
-export interface ReadOptions { filter: DeviceFilter; year?: number }
+export interface ReadOptions {
+  filter: DeviceFilter;
+  year?: number;
+  /** Told the bytes of the file read so far, about once per MiB. */
+  progress?: (bytesRead: number) => void;
+}
 
 export interface Format {
   name: FormatName;

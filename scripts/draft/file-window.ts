@@ -14,7 +14,8 @@ export class FileWindow {
   private readonly fd: number;
 
   /** `reserved`: bytes at the front of buf that are never overwritten (the line reader keeps a newline there). */
-  constructor(path: string, size = WINDOW_SIZE, private readonly reserved = 0) {
+  /** `progress`: told the bytes read so far after each read, for a progress line. */
+  constructor(path: string, size = WINDOW_SIZE, private readonly reserved = 0, private readonly progress?: (bytesRead: number) => void) {
     this.fd = openSync(path, 'r');
     this.buf = Buffer.allocUnsafe(size + reserved);
     this.end = reserved;
@@ -36,6 +37,7 @@ export class FileWindow {
     this.end = this.reserved + kept;
     const n = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
     this.end += n;
+    this.progress?.(this.offset + this.end - this.reserved);
     return n;
   }
 

@@ -73,6 +73,7 @@ class LineScanner {
       const lineStart = buf.lastIndexOf(NL, best - 1) + 1;
       const skipped = countLines(buf, pos, lineStart);
       this.stats.skipped += skipped;
+      this.stats.records += skipped;
       this.lineNo += skipped + 1;
       let lineEnd = buf.indexOf(NL, best);
       if (lineEnd < 0 || lineEnd > end) lineEnd = end;
@@ -82,15 +83,16 @@ class LineScanner {
     if (pos <= end) {
       const rest = countLines(buf, pos, end) + 1;
       this.stats.skipped += rest;
+      this.stats.records += rest;
       this.lineNo += rest;
     }
   }
 }
 
 /** buf[0] is always a newline, so the first line after each refill starts after one, as line-start needles expect. */
-export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, windowSize = WINDOW_SIZE): Promise<ReadStats> {
+export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, windowSize = WINDOW_SIZE, progress?: (bytesRead: number) => void): Promise<ReadStats> {
   const scanner = new LineScanner(needleTexts, onLine);
-  const window = new FileWindow(path, windowSize, 1);
+  const window = new FileWindow(path, windowSize, 1, progress);
   window.buf[0] = NL;
   let consumed = 1;
   try {

@@ -21,14 +21,16 @@ export class LogClock {
     this.fileMonth = mtime.getUTCMonth();
   }
 
-  /** Time of a syslog line: RFC 5424 (`<134>1 2022-09-06T18:37:34+02:00 …`), ISO 8601 at the start, or BSD `Feb 11 00:14:00`. */
+  /** Time of a syslog line: RFC 5424 (`<134>1 2022-09-06T18:37:34+02:00 …`), ISO 8601 at the start, or BSD `Feb 11 00:14:00`, with or without `<PRI>`. */
   syslog(line: string): number {
     let start = 0;
     if (line.charCodeAt(0) === 60 /* < */) {
+      // <PRI> is followed by RFC 5424's version and a space ("<134>1 2022-…"), or directly by a BSD stamp ("<134>Jul  3 …").
       const gt = line.indexOf('>');
-      const sp = line.indexOf(' ', gt);
-      if (gt < 0 || sp < 0) return NaN;
-      start = sp + 1;
+      if (gt < 0 || gt > 5) return NaN;
+      start = gt + 1;
+      const c = line.charCodeAt(start);
+      if (c >= 49 && c <= 57 && line.charCodeAt(start + 1) === 32) start += 2;
     }
     const c = line.charCodeAt(start);
     if (c >= 48 && c <= 57) {

@@ -20,6 +20,8 @@ export interface EvidenceInfo {
   inputs: string[];
   /** Day of the observation when the inputs carry no time at all. */
   fallbackDate: string;
+  /** Set when timestamps carried no year and it was guessed: where the year came from. */
+  yearGuessedFrom?: string;
 }
 
 export interface NewDeviceInfo { id: string; name: string; category: string; models?: string[] }
@@ -34,7 +36,10 @@ function seen(o: Observed): string {
 }
 
 function endpointEntry(e: DraftEndpoint, evidence: string): Entry {
-  const naming = e.nameSource === 'sni' ? ' Name from the TLS server name (SNI) in the flow.'
+  const naming = e.aggregated ? (e.aggregated.examples.length === 0 ? ' Stands for addresses in this prefix, counted together to keep memory bounded; they were not listed one by one.'
+    : ` Stands for ${e.aggregated.members || 'several'} ${e.aggregated.kind === 'domain' ? 'names under this registered domain' : 'addresses in this prefix'} (${e.aggregated.examples.join(', ')}${e.aggregated.members > e.aggregated.examples.length ? ', …' : ''}), folded together to keep the draft readable.`)
+    : e.nameSource === 'lookup' ? ' The device looked this name up and got an address; the DNS log shows no connection, so protocol and port are unknown.'
+    : e.nameSource === 'sni' ? ' Name from the TLS server name (SNI) in the flow.'
     : e.nameSource === 'dns' ? ' Name from a DNS answer to the device in the inputs.'
       : e.ambiguousNames ? ` DNS answers in the inputs gave this address several names (${e.ambiguousNames.slice(0, 5).join(', ')}${e.ambiguousNames.length > 5 ? ', …' : ''}); the flows cannot tell which one the device used.`
         : ' No DNS answer or server name for this address appears in the inputs.';
@@ -69,7 +74,8 @@ function localEntry(l: DraftLocal, evidence: string): Entry {
 function evidenceEntry(info: EvidenceInfo, data: DraftData, id: string): Entry {
   const dated = !Number.isNaN(data.first);
   const period = !dated ? `The inputs carry no timestamps; the date is the day the file was last written.`
-    : dayOf(data.first) === dayOf(data.last) ? `Observed on ${dayOf(data.first)}.` : `Observed from ${dayOf(data.first)} to ${dayOf(data.last)}.`;
+    : (dayOf(data.first) === dayOf(data.last) ? `Observed on ${dayOf(data.first)}.` : `Observed from ${dayOf(data.first)} to ${dayOf(data.last)}.`)
+      + (info.yearGuessedFrom ? ` The log's timestamps carry no year: ${dayOf(data.first).slice(0, 4)} was taken from ${info.yearGuessedFrom}, so the year may be wrong.` : '');
   return {
     id,
     type: info.type,
@@ -86,10 +92,15 @@ function evidenceEntry(info: EvidenceInfo, data: DraftData, id: string): Entry {
 const endpointKey = (e: Entry) => JSON.stringify([e.host, e.address, e.protocol, e.ports]);
 const localKey = (e: Entry) => JSON.stringify([e.from, e.to, e.group, e.protocol, e.ports]);
 
-function queriedNote(names: string[]): string | undefined {
-  if (names.length === 0) return undefined;
-  const shown = names.slice(0, 40);
-  return `Looked up in the DNS inputs with no flow to them in the inputs: ${shown.join(', ')}${names.length > shown.length ? ` and ${names.length - shown.length} more` : ''}.`;
+function draftNotes(data: DraftData): string | undefined {
+  const parts = [...data.aggregation];
+  const names = data.queriedOnly;
+  if (names.length > 0) {
+    const shown = names.slice(0, 40);
+    const what = data.dnsOnly ? 'Looked up by the device with no address in the answer' : 'Looked up in the DNS inputs with no flow to them in the inputs';
+    parts.push(`${what}: ${shown.join(', ')}${names.length > shown.length ? ` and ${names.length - shown.length} more` : ''}.`);
+  }
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 export interface MergeOutcome { text: string; added: { endpoints: number; local: number }; matched: { endpoints: number; local: number }; evidenceId: string; evidenceReused: boolean }
@@ -140,7 +151,7 @@ export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existi
   };
   const ep = merge('endpoints', data.endpoints.map((e) => endpointEntry(e, id)), endpointKey);
   const lo = merge('local', data.local.map((l) => localEntry(l, id)), localKey);
-  const notes = queriedNote(data.queriedOnly);
+  const notes = draftNotes(data);
   if (notes && !('existing' in target)) root.add(doc.createPair('notes', notes));
   return {
     text: canonicalText(doc as Document.Parsed, 'device'),

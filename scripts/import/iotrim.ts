@@ -2,6 +2,7 @@
 // destination whose blocking left the device's main function working, so a not-required verdict for the
 // vendor app. The list names no protocol or port, and Home Assistant was not tested.
 // Usage: npx tsx scripts/import/iotrim.ts [<iotrim.tsv>] [--only vendor,vendor]
+import { broadWildcard } from '../lint/rules/broad-destination.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ export const IOTRIM_DEVICES: Record<string, Omit<NewDevice, 'notes'> & { notes?:
   'google-home': { id: 'google/home', name: 'Google Home (IoTrim "google-home"; model not stated)', category: 'speaker' },
   'icsee-doorbell': { id: 'icsee/doorbell', name: 'ICSee doorbell (IoTrim "icsee-doorbell")', category: 'doorbell' },
   'nest-tstat': { id: 'nest/thermostat', name: 'Nest thermostat (IoTrim "nest-tstat"; model not stated)', category: 'thermostat' },
-  'philips-hub': { id: 'philips/hue-bridge-iotrim', name: 'Philips Hue Bridge (IoTrim "philips-hub"; model not stated)', category: 'bridge' },
+  'philips-hub': { id: 'philips/hue-bridge', name: 'Philips Hue Bridge', category: 'bridge' },
   'reolink-cam-wired': { id: 'reolink/camera-wired', name: 'Reolink wired camera (IoTrim "reolink-cam-wired")', category: 'camera' },
   'roku-tv': { id: 'roku/roku-tv', name: 'Roku TV', category: 'tv' },
   'smartthings-hub': { id: 'samsung/smartthings-hub', name: 'Samsung SmartThings hub (IoTrim "smartthings-hub"; generation not stated)', category: 'hub' },
@@ -50,16 +51,20 @@ export function parseIotrim(text: string): IotrimRow[] {
   return rows;
 }
 
+/** The IoTrim list README's own description of how a destination came to be listed. */
+export const IOTRIM_QUOTE = 'allowing firewall rules to block traffic sent to non-required destinations without breaking the functionality of the device';
+
 export function iotrimEvidence(label: string): SourceEvidence {
   return {
     id: IOTRIM_EVIDENCE_ID, type: 'blocking-test', date: '2021', source: 'https://doi.org/10.2478/popets-2021-0075',
     title: 'Blocking Without Breaking: Identification and Mitigation of Non-Essential IoT Traffic (PoPETs 2021, issue 4)',
+    quote: IOTRIM_QUOTE,
     note: `Mandalari, Dubois, Kolcun, Paracha, Haddadi and Choffnes triggered each device's main function automatically while blocking destinations, and list those whose blocking left it working as not required (IoTrim list ${IOTRIM_LIST}, device "${label}"). Home Assistant was not part of the test, and the list names no protocol or port.`,
   };
 }
 
 /** One row → an endpoint, or the reason it cannot be one. */
-export function rowEndpoint(row: IotrimRow): SourceEndpoint | string {
+export function rowEndpoint(row: IotrimRow): SourceEndpoint | string | { skip: string } {
   if (!['first', 'support', 'third'].includes(row.party)) return `party "${row.party}" is not first, support or third`;
   const needs = { 'vendor-app': [{ verdict: 'not-required' as const, evidence: [IOTRIM_EVIDENCE_ID] }], 'home-assistant': 'unknown' as const };
   const base = { protocol: 'unknown' as const, service: 'unknown', purpose: 'unknown', party: row.party as SourceEndpoint['party'], needs, evidence: [IOTRIM_EVIDENCE_ID] };
@@ -72,6 +77,8 @@ export function rowEndpoint(row: IotrimRow): SourceEndpoint | string {
   const host = (suffix ? `*${row.destination}` : row.destination).toLowerCase();
   const finding = checkHostname(host);
   if (finding) return finding.message;
+  const broad = suffix ? broadWildcard(host.slice(2)) : null;
+  if (broad) return { skip: `${host}: ${broad}; not a destination` };
   const note = suffix ? `IoTrim lists the suffix "${row.destination}"${row.grouped === 'gr' ? ', grouping the names of its replicas' : ''}.` : undefined;
   return { host, ...base, ...(note ? { note } : {}) };
 }
@@ -89,6 +96,7 @@ export function runIotrim(args: string[]): number {
     byDevice.set(row.device, [...(byDevice.get(row.device) ?? []), row]);
   }
   let verdicts = 0;
+  let skipped = 0;
   for (const [label, list] of byDevice) {
     const device = IOTRIM_DEVICES[label]!;
     if (only && !only.has(device.id.split('/')[0]!)) continue;
@@ -96,13 +104,15 @@ export function runIotrim(args: string[]): number {
     for (const row of list) {
       const e = rowEndpoint(row);
       if (typeof e === 'string') { process.stderr.write(`${path}:${row.line}: ${row.destination}: ${e}: row not imported\n`); unmapped++; continue; }
+      // A suffix every customer of a cloud shares is a blocklist entry, not a destination: left out on purpose.
+      if ('skip' in e) { process.stderr.write(`${path}:${row.line}: ${e.skip}: row left out\n`); skipped++; continue; }
       endpoints.push(e);
     }
     const out = writeDevice(devicesDir, device, vendorOf(device.id), { evidence: [iotrimEvidence(label)], endpoints, local: [] });
     verdicts += endpoints.length;
     process.stdout.write(`${label}: devices/${device.id}.yaml ${out.created ? 'created' : 'merged'}: ${endpoints.length} not-required verdicts (${out.counts.added} new endpoints, ${out.counts.updated} existing endpoints updated, ${out.counts.unchanged} already there)\n`);
   }
-  process.stdout.write(`${verdicts} verdicts written from ${rows.length} rows; ${unmapped} rows not imported\n`);
+  process.stdout.write(`${verdicts} verdicts written from ${rows.length} rows; ${skipped} broad suffixes left out; ${unmapped} rows not imported\n`);
   return unmapped ? 1 : 0;
 }
 

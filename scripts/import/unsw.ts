@@ -12,13 +12,13 @@ export const UNSW_BASE = `https://github.com/iot-onboarding/mud-visualizer/blob/
 
 interface UnswDevice { file: string; id: string; name: string; category: string; notes?: string }
 
-/** File → device. A product another file already describes by a specific model gets its own "-unsw" id: the profiles name no model. */
+/** File → device. A profile that names no model gets its own "-unsw" id when another file describes a specific model; merged products map to the merged file. */
 export const UNSW_DEVICES: UnswDevice[] = [
-  { file: 'HueBulbMud.json', id: 'philips/hue-unsw', name: 'Philips Hue (UNSW profile "HueBulb")', category: 'bulb',
-    notes: 'UNSW names this profile HueBulb. Hue bulbs connect over Zigbee to a Hue bridge; the profile does not say which bridge carried this traffic, and several of its hosts (bridge.meethue.com, ws.meethue.com) are Hue bridge services.' },
+  // HueBulb: Hue bulbs speak Zigbee to a bridge, so the traffic is the bridge's (the file keeps philips/hue-unsw as an alias).
+  { file: 'HueBulbMud.json', id: 'philips/hue-bridge', name: 'Philips Hue Bridge', category: 'bridge' },
   { file: 'NetatmoCameraMud.json', id: 'netatmo/camera', name: 'Netatmo camera (UNSW profile "NetatmoCamera")', category: 'camera' },
   { file: 'NetatmoWeatherStationMud.json', id: 'netatmo/weather-station', name: 'Netatmo Weather Station', category: 'sensor' },
-  { file: 'SmartThingsMud.json', id: 'samsung/smartthings-hub-unsw', name: 'Samsung SmartThings hub (UNSW profile "SmartThings"; generation not stated)', category: 'hub' },
+  { file: 'SmartThingsMud.json', id: 'samsung/smartthings-hub', name: 'Samsung SmartThings hub (generation not stated)', category: 'hub' },
   { file: 'amazonEchoMud.json', id: 'amazon/echo', name: 'Amazon Echo', category: 'speaker' },
   { file: 'augustdoorbellcamMud.json', id: 'august/doorbell-cam', name: 'August Doorbell Cam', category: 'doorbell' },
   { file: 'awairAirQualityMud.json', id: 'awair/air-quality-monitor', name: 'Awair air quality monitor', category: 'air-quality' },

@@ -46,7 +46,7 @@ export function parseAddress(text: string): ParsedAddress | Finding {
   const [ip, len, extra] = text.split('/');
   if (extra !== undefined || ip === undefined) return { message: `address ${JSON.stringify(text)} is not an IP address or CIDR block` };
   let address: ipaddr.IPv4 | ipaddr.IPv6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(ip)) address = ipaddr.IPv4.parse(ip);
+  if (!ip.includes(':') && ipaddr.IPv4.isValidFourPartDecimal(ip)) address = ipaddr.IPv4.parse(ip);
   else if (ip.includes(':') && ipaddr.IPv6.isValid(ip) && !ip.includes('%')) address = ipaddr.IPv6.parse(ip);
   else return { message: `address ${JSON.stringify(text)} is not an IP address or CIDR block`, hint: 'write 203.0.113.7, 2001:db8::1 or 198.51.100.0/24' };
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {

@@ -94,10 +94,11 @@ export function checkOutputDir(outDir: string, guarded: { project?: string; devi
 }
 
 /**
- * Replaces `outDir` with exactly `files` (plus the marker). Refuses a folder the build did not make (no marker,
- * not empty) and every folder protectedReason names.
+ * Replaces `outDir` with what `fill` writes into a staging folder beside it (the marker is written first); when
+ * `fill` returns `{ errors }` or throws, the staging folder is removed and `outDir` stays as it was. Refuses a
+ * folder a build did not make (no marker, not empty) and every folder protectedReason names.
  */
-export function replaceOutputDir(outDir: string, files: OutputFileLike[], guarded: { project?: string; devices?: string } = {}): void {
+export async function replaceOutputDirWith<T extends object>(outDir: string, guarded: { project?: string; devices?: string }, fill: (staging: string) => Promise<T> | T): Promise<T> {
   const root = checkOutputDir(outDir, guarded);
   const parent = dirname(root);
   makeDirs(parent);
@@ -110,17 +111,45 @@ export function replaceOutputDir(outDir: string, files: OutputFileLike[], guarde
     removeStale(parent, name);
     registerPending(staging);
     mkdirSync(staging);
+    writeTree(staging, [{ path: BUILD_MARKER, content: MARKER_TEXT }]);
+    const result = await fill(staging);
+    if ('errors' in result) return result;
+    const existing = lstatSync(root, { throwIfNoEntry: false });
+    if (existing) renameSync(root, old);
+    renameSync(staging, root);
+    releasePending(staging);
+    if (existing) rmSync(old, { recursive: true, force: true });
+    return result;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    releasePending(staging);
+    release();
+  }
+}
+
+/** Replaces `outDir` with exactly `files` (plus the marker), as replaceOutputDirWith. */
+export function replaceOutputDir(outDir: string, files: OutputFileLike[], guarded: { project?: string; devices?: string } = {}): void {
+  const root = checkOutputDir(outDir, guarded);
+  const parent = dirname(root);
+  makeDirs(parent);
+  const name = basename(root);
+  const release = lock(`${root}.lock`);
+  const staging = join(parent, `.${name}.build-${process.pid}`);
+  const old = join(parent, `.${name}.old-${process.pid}`);
+  try {
+    checkOutputDir(outDir, guarded);
+    removeStale(parent, name);
+    registerPending(staging);
+    mkdirSync(staging);
     writeTree(staging, [{ path: BUILD_MARKER, content: MARKER_TEXT }, ...files]);
     const existing = lstatSync(root, { throwIfNoEntry: false });
     if (existing) renameSync(root, old);
     renameSync(staging, root);
     releasePending(staging);
     if (existing) rmSync(old, { recursive: true, force: true });
-  } catch (e) {
+  } finally {
     rmSync(staging, { recursive: true, force: true });
     releasePending(staging);
-    throw e;
-  } finally {
     release();
   }
 }

@@ -23,11 +23,17 @@ export function packageVersion(): string {
 }
 
 /** The commit the data comes from: CI sets it, otherwise git says; never a timestamp, so builds repeat. */
+let gitCommit: string | undefined;
+
 export function sourceCommit(): string {
   if (process.env.NETNEEDS_COMMIT) return process.env.NETNEEDS_COMMIT;
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
+  // Asked once per process: a build asks for every slice of devices.
+  if (gitCommit === undefined) {
+    try {
+      gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      gitCommit = 'unknown';
+    }
   }
+  return gitCommit;
 }

@@ -51,6 +51,9 @@ export interface SourceEvidence {
   id: string; type: EvidenceType; date?: string; accessed?: string; source: string;
   title?: string; firmware?: string; region?: string; note?: string; quote?: string;
 }
+export interface SourceHaCall {
+  host: string; protocol: Protocol; ports?: PortItem[]; service: string; purpose: string; evidence: string[]; note?: string;
+}
 export interface SourceDevice {
   id: string;
   name: string;
@@ -59,7 +62,7 @@ export interface SourceDevice {
   category: string;
   connectivity?: string[];
   apps?: string[];
-  'home-assistant'?: { integrations: string[]; note?: string };
+  'home-assistant'?: { integrations: string[]; calls?: SourceHaCall[]; note?: string };
   endpoints: (SourceEndpoint | GroupUse)[];
   local?: SourceLocalFlow[];
   'when-blocked'?: WhenBlocked;

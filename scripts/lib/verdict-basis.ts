@@ -1,13 +1,12 @@
 // What a verdict rests on, by the kind of its evidence. The site shows it, the policy's trust level filters on it,
 // and the verdict-strength rule refuses verdicts that rest on nothing stronger than an observation.
-import type { EvidenceType, VerdictWord } from '../build/types.js';
+import type { Basis, EvidenceType, VerdictWord } from '../build/types.js';
 
-/**
- * tested: someone blocked the traffic and reported the result. documented: the maker, Home Assistant or a study says
- * so, or the code shows it. community-listed: a community blocklist lists it as blockable. reported: another community
- * statement. observed: the traffic was seen, which says nothing about need.
- */
-export type Basis = 'tested' | 'documented' | 'community-listed' | 'reported' | 'observed';
+export type { Basis };
+
+// tested: someone blocked the traffic and reported the result. documented: the maker, Home Assistant or a study says
+// so, or the code shows it. community-listed: a community blocklist lists it as blockable. reported: another community
+// statement. observed: the traffic was seen, which says nothing about need.
 
 export const BASIS_OF_TYPE: Record<EvidenceType, Basis> = {
   'blocking-test': 'tested',

@@ -38,10 +38,18 @@ export function* localFlowsOf(data: unknown): Generator<Located<Rec>> {
   for (let i = 0; i < list.length; i++) if (isRecord(list[i])) yield { value: list[i] as Rec, path: ['local', i] };
 }
 
-/** Everything that carries ports: endpoints and local flows. */
+/** Internet hosts Home Assistant itself calls for the device (`home-assistant.calls`). */
+export function* haCallsOf(data: unknown): Generator<Located<Rec>> {
+  if (!isRecord(data) || !isRecord(data['home-assistant'])) return;
+  const list = asArray(data['home-assistant'].calls);
+  for (let i = 0; i < list.length; i++) if (isRecord(list[i])) yield { value: list[i] as Rec, path: ['home-assistant', 'calls', i] };
+}
+
+/** Everything that carries ports: endpoints, local flows and Home Assistant's own calls. */
 export function* portCarriersOf(data: unknown): Generator<Located<Rec>> {
   yield* endpointsOf(data);
   yield* localFlowsOf(data);
+  yield* haCallsOf(data);
 }
 
 export function* evidenceItemsOf(data: unknown): Generator<Located<Rec>> {
@@ -67,6 +75,7 @@ export function* evidenceRefsOf(data: unknown): Generator<Located<string>> {
   for (const e of endpointsOf(data)) { yield* refs(e.value, e.path); yield* needs(e.value, e.path); }
   for (const g of groupUsesOf(data)) yield* refs(g.value, g.path);
   for (const l of localFlowsOf(data)) { yield* refs(l.value, l.path); yield* needs(l.value, l.path); }
+  for (const c of haCallsOf(data)) yield* refs(c.value, c.path);
   const blocked = data['when-blocked'];
   if (isRecord(blocked)) {
     const reports = asArray(blocked.internet);

@@ -8,6 +8,7 @@ import { idPath } from './rules/id-path.js';
 import { aliasCollisions, uniqueIds } from './rules/unique-ids.js';
 import { vendorFile } from './rules/vendor-file.js';
 import { destination } from './rules/destination.js';
+import { broadDestination } from './rules/broad-destination.js';
 import { hostname } from './rules/hostname.js';
 import { ipCanonical } from './rules/ip-canonical.js';
 import { publicAddress } from './rules/public-address.js';
@@ -21,11 +22,13 @@ import { haDomain } from './rules/ha-domain.js';
 import { groupRefs } from './rules/group-refs.js';
 import { modeline } from './rules/modeline.js';
 import { canonicalFormat } from './rules/canonical-format.js';
+import { verdictStrength } from './rules/verdict-strength.js';
+import { evidenceQuote } from './rules/evidence-quote.js';
 
 /** Order matters only for reading: the schema first, formatting last. */
 export const RULES: readonly Rule[] = [
-  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, hostname, ipCanonical, publicAddress, numberFormat, portRange,
-  portService, evidenceRefs, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
+  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, broadDestination, hostname, ipCanonical, publicAddress, numberFormat, portRange,
+  portService, evidenceRefs, verdictStrength, evidenceQuote, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
 ];
 
 export interface LintOptions {

@@ -2,13 +2,17 @@
 // of devices may use, which names are wants to block by DNS, and how to refuse the rest.
 import { checkHostname, formatPortRange, isFinding, parseAddress, type PortRange } from '../lib/net.js';
 import { UserError } from '../lib/errors.js';
-import type { Dataset, Device, Endpoint, LocalFlow, NeedFunction, Needs } from '../build/types.js';
+import { claimBasis, trusted, type TrustLevel } from '../lib/verdict-basis.js';
+import type { Dataset, Device, Endpoint, Evidence, LocalFlow, NeedFunction, Needs, Verdict, VerdictWord } from '../build/types.js';
 
 export type Profile = 'home-assistant' | 'vendor-app' | 'both';
 export const PROFILES: readonly Profile[] = ['home-assistant', 'vendor-app', 'both'];
 export const profileFunctions = (p: Profile): NeedFunction[] => (p === 'both' ? ['home-assistant', 'vendor-app'] : [p]);
+export const NEED_FUNCTIONS: readonly NeedFunction[] = ['vendor-app', 'home-assistant'];
 
 export type Refuse = 'reject' | 'drop';
+export type Mode = 'enforce' | 'log';
+export type { TrustLevel };
 
 export interface DeviceChoice {
   id: string;
@@ -19,12 +23,22 @@ export interface DeviceChoice {
 
 export interface Selection {
   devices: DeviceChoice[];
-  /** Addresses of Home Assistant (and of any controller the data names). */
+  /** Addresses of Home Assistant. */
   homeAssistant?: string[];
+  /** Addresses of the controller a MUD profile's my-controller names (never assumed to be Home Assistant). */
+  controllers?: string[];
+  /** Prefixes of the home network beyond the private ranges, such as the ISP's global IPv6 prefix. */
+  lan?: string[];
   profile: Profile;
   unknown: 'allow' | 'deny';
   /** Overrides the per-device default (reject where the data says dropping breaks the device, else drop). */
   refuse?: Refuse;
+  /** Which `not-required` verdicts are acted on (default documented). */
+  trust?: TrustLevel;
+  /** Endpoints that name no destination: refused unless the user opts in (default refuse). */
+  anyDestination?: 'allow' | 'refuse';
+  /** log: write rules that log what enforce would refuse, and refuse nothing. */
+  mode?: Mode;
 }
 
 /** A transport match: `any` when the data does not know the protocol (then every protocol to that destination). */
@@ -36,14 +50,23 @@ export interface Destinations {
   domains: string[];
   v4: string[];
   v6: string[];
-  /** The data names no destination for this service (any-destination): any internet address, private networks excepted. */
+  /** The data names no destination for this service (any-destination): any internet address, LAN excepted. */
   any: boolean;
 }
 
-export interface AllowRule { service: Service; to: Destinations }
+export interface AllowRule {
+  service: Service;
+  to: Destinations;
+  /** Stable short name of this rule's content: sets named after it keep their meaning across regenerations. */
+  key: string;
+}
 
-/** Who the device talks to on the LAN: `controller` is Home Assistant (or the controller the data names). */
-export type Peer = 'controller' | 'lan' | 'same-manufacturer' | 'multicast' | 'broadcast';
+/**
+ * Who the device talks to on the LAN. home-assistant: the --home-assistant addresses; controller: the MUD
+ * my-controller (the --controller addresses); router: the network's own DNS, NTP, DHCP and gateway, which the
+ * router answers itself (no forwarded traffic).
+ */
+export type Peer = 'home-assistant' | 'controller' | 'router' | 'lan' | 'same-manufacturer' | 'multicast' | 'broadcast';
 
 export interface LocalRule {
   /** Who opens the flow. */
@@ -51,14 +74,30 @@ export interface LocalRule {
   peer: Peer;
   group?: { address: string; version: 4 | 6 };
   service: Service;
+  /** The application service the data names (dns, ntp, miio, …). */
+  name: string;
+}
+
+/** A flow the policy refuses although it may matter, with what the data says and its evidence. */
+export interface Refusal {
+  what: string;
+  why: string;
+  /** needed: some function needs it; local-unknown: a LAN flow nobody has tested; unknown: an untested destination. */
+  kind: 'needed' | 'local-unknown' | 'unknown' | 'any-destination';
+  evidence: { id: string; type: string; source: string }[];
 }
 
 export interface DevicePlan {
   id: string;
-  /** Short rule-safe tag (`d1`, `d2`, …) for set, chain and list names. */
+  /** Short rule-safe tag (`d1`, `d2`, … in device-id order) for set, chain and list names. */
   tag: string;
   device: Device;
   sources: { v4: string[]; v6: string[]; macs: string[] };
+  /**
+   * open: IPv6 traffic follows the policy (IPv6 addresses or a MAC given). closed: the device was given by IPv4 only,
+   * so every IPv6 packet from its MAC (learned from its IPv4 traffic) or to its learned IPv6 addresses is refused.
+   */
+  ipv6: 'open' | 'closed';
   allow: AllowRule[];
   local: LocalRule[];
   /** Names not required for the selected functions: the DNS blocklist. */
@@ -66,7 +105,7 @@ export interface DevicePlan {
   refuse: Refuse;
   /** Application services (https, ntp, …) of the allowed destinations. */
   services: string[];
-  /** Counts for the summary: unknown destinations allowed or refused, wants refused, destinations a format cannot hold. */
+  refused: Refusal[];
   counts: { required: number; setupOnly: number; unknownAllowed: number; unknownDenied: number; wants: number };
 }
 
@@ -74,8 +113,14 @@ export interface Policy {
   profile: Profile;
   functions: NeedFunction[];
   unknown: 'allow' | 'deny';
+  trust: TrustLevel;
+  anyDestination: 'allow' | 'refuse';
+  mode: Mode;
   devices: DevicePlan[];
-  controller: { v4: string[]; v6: string[] };
+  homeAssistant: { v4: string[]; v6: string[] };
+  controllers: { v4: string[]; v6: string[] };
+  /** The home network: private ranges plus the prefixes the user gave. */
+  lan: { v4: string[]; v6: string[] };
 }
 
 /** A selection or data the rules cannot be written for; the CLI prints it as a user error. */
@@ -84,7 +129,11 @@ export class PolicyError extends UserError {}
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
 /** Parses an address a user typed or the data holds into canonical text, refusing anything else. */
+const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
 export function canonicalAddress(text: string, what: string): { version: 4 | 6; text: string } {
+  // A plain dotted quad without leading zeros is already canonical (ipaddr.js takes ~10 µs for what this does in 0.1).
+  if (DOTTED_QUAD.test(text)) return { version: 4, text };
   const parsed = parseAddress(text);
   if (isFinding(parsed)) throw new PolicyError(`${what}: ${parsed.message}${parsed.hint ? ` (${parsed.hint})` : ''}`);
   return { version: parsed.version, text: parsed.canonical };
@@ -124,11 +173,36 @@ function services(protocol: Endpoint['protocol'], ports: PortRange[]): Service[]
 
 export const serviceKey = (s: Service) => `${s.protocol}:${s.ports.map(formatPortRange).join(',')}`;
 
+/** DNS (53), DNS over TLS or QUIC (853) and DNS over HTTPS (443): an any-destination rule never opens them. */
+export const RESOLVER_PORTS: Record<'tcp' | 'udp', number[]> = { tcp: [53, 443, 853], udp: [53, 443, 853] };
+
+/** Port ranges minus some single ports. */
+export function withoutPorts(ranges: PortRange[], excluded: number[]): PortRange[] {
+  let out = ranges;
+  for (const x of excluded) {
+    out = out.flatMap((r) => (x < r.from || x > r.to ? [r] : [
+      ...(r.from < x ? [{ from: r.from, to: x - 1 }] : []),
+      ...(x < r.to ? [{ from: x + 1, to: r.to }] : []),
+    ]));
+  }
+  return out;
+}
+
 type Decision = 'allow' | 'unknown' | 'want';
 
+/**
+ * The verdict acted on: `not-required` counts only when a claim for it rests on evidence the trust level admits;
+ * otherwise the need is treated as unknown.
+ */
+export function effectiveVerdict(v: Verdict, typeOf: (id: string) => Evidence['type'] | undefined, trust: TrustLevel): VerdictWord {
+  if (v.verdict !== 'not-required') return v.verdict;
+  const backed = (v.claims ?? []).some((c) => c.verdict === 'not-required' && trusted(claimBasis(c.evidence.map(typeOf).filter((t): t is Evidence['type'] => !!t)), trust));
+  return backed ? 'not-required' : 'unknown';
+}
+
 /** allow: some selected function needs it (also during setup); want: every selected function does without it. */
-export function decide(needs: Needs, functions: NeedFunction[]): Decision {
-  const verdicts = functions.map((f) => needs[f].verdict);
+export function decide(needs: Needs, functions: NeedFunction[], typeOf: (id: string) => Evidence['type'] | undefined = () => 'blocking-test', trust: TrustLevel = 'documented'): Decision {
+  const verdicts = functions.map((f) => effectiveVerdict(needs[f], typeOf, trust));
   if (verdicts.some((v) => v === 'required' || v === 'setup-only')) return 'allow';
   if (verdicts.every((v) => v === 'not-required')) return 'want';
   return 'unknown';
@@ -137,13 +211,8 @@ export function decide(needs: Needs, functions: NeedFunction[]): Decision {
 const emptyDestinations = (): Destinations => ({ hosts: [], domains: [], v4: [], v6: [], any: false });
 
 function addDestination(to: Destinations, e: Endpoint): void {
-  if (e.kind === 'any') {
-    // Validation refuses these too; without a protocol and ports an any-destination rule would allow everything.
-    if (e.protocol === 'unknown' || (e.protocol !== 'icmp' && e.protocol !== 'icmpv6' && e.ports.length === 0)) {
-      throw new PolicyError(`an any-destination endpoint of protocol ${e.protocol} without ports cannot go into a rule: it would allow everything`);
-    }
-    to.any = true;
-  } else if (e.kind === 'host') to.hosts.push(safeHost(e.destination));
+  if (e.kind === 'any') to.any = true;
+  else if (e.kind === 'host') to.hosts.push(safeHost(e.destination));
   else if (e.kind === 'wildcard') to.domains.push(safeHost(e.destination).slice(2));
   else {
     const a = canonicalAddress(e.destination, 'endpoint address');
@@ -151,91 +220,245 @@ function addDestination(to: Destinations, e: Endpoint): void {
   }
 }
 
+/** Validation refuses these too; without a protocol and ports an any-destination rule would allow everything. */
+function checkAny(e: Endpoint): void {
+  if (e.kind === 'any' && (e.protocol === 'unknown' || (e.protocol !== 'icmp' && e.protocol !== 'icmpv6' && e.ports.length === 0))) {
+    throw new PolicyError(`an any-destination endpoint of protocol ${e.protocol} without ports cannot go into a rule: it would allow everything`);
+  }
+}
+
 const sortUnique = (xs: string[]) => [...new Set(xs)].sort();
 
-function localRule(flow: LocalFlow): LocalRule[] {
-  const deviceSide = flow.from === 'device' ? flow.to : flow.to === 'device' ? flow.from : null;
-  if (deviceSide === null || deviceSide === 'device') return [];
-  const peer: Peer = deviceSide === 'home-assistant' || deviceSide === 'controller' ? 'controller'
-    : deviceSide === 'same-manufacturer' ? 'same-manufacturer'
-      : deviceSide === 'multicast' ? 'multicast' : deviceSide === 'broadcast' ? 'broadcast' : 'lan';
+/** The router answers DNS, NTP, DHCP and ping itself: a MUD controller flow for these means the router. */
+const ROUTER_SERVICES = new Set(['dns', 'ntp', 'dhcp', 'dhcpv6', 'ping', 'icmp']);
+const ROUTER_PORTS = new Set([53, 67, 68, 123, 546, 547]);
+function isRouterService(flow: LocalFlow): boolean {
+  if (ROUTER_SERVICES.has(flow.service)) return true;
+  if (flow.protocol === 'icmp' || flow.protocol === 'icmpv6') return true;
+  return flow.ports.length > 0 && flow.ports.every((r) => r.from === r.to && ROUTER_PORTS.has(r.from));
+}
+
+function peerOf(flow: LocalFlow): Peer | null {
+  const side = flow.from === 'device' ? flow.to : flow.to === 'device' ? flow.from : null;
+  if (side === null || side === 'device') return null;
+  if (side === 'home-assistant') return 'home-assistant';
+  if (side === 'controller') return isRouterService(flow) ? 'router' : 'controller';
+  if (side === 'same-manufacturer' || side === 'multicast' || side === 'broadcast') return side;
+  return 'lan';
+}
+
+function localRules(flow: LocalFlow, peer: Peer): LocalRule[] {
   const group = flow.group ? canonicalAddress(flow.group, 'multicast group') : undefined;
-  return services(flow.protocol as Endpoint['protocol'], flow.ports).map((service) => ({
-    initiator: flow.from === 'device' ? 'device' : 'peer', peer, service,
+  return services(flow.protocol, flow.ports).map((service) => ({
+    initiator: flow.from === 'device' ? 'device' : 'peer', peer, service, name: flow.service,
     ...(group ? { group: { address: group.text, version: group.version } } : {}),
   }));
 }
 
-function planDevice(device: Device, choice: DeviceChoice, index: number, sel: Selection, functions: NeedFunction[]): DevicePlan {
-  const byService = new Map<string, AllowRule>();
+const describeFlow = (protocol: string, ports: PortRange[]) => `${protocol}${ports.length ? ` ${ports.map(formatPortRange).join(',')}` : ''}`;
+
+function ruleKey(service: Service, to: Destinations): string {
+  return shortHash(JSON.stringify([serviceKey(service), to.hosts, to.domains, to.v4, to.v6, to.any]), 8);
+}
+
+const hashes = new Map<string, string>();
+/**
+ * A short stable hex name for a text (set and list names): two 32-bit FNV-1a variants. Not for security; names only
+ * need to differ, and a policy holds far fewer of them than 2^32. Names (short texts) are memoized.
+ */
+export function shortHash(text: string, length = 12): string {
+  const memo = length === 12 && text.length <= 253;
+  let out = memo ? hashes.get(text) : undefined;
+  if (out !== undefined) return out;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  out = ((a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')).slice(0, length);
+  if (memo) {
+    if (hashes.size > 1_000_000) hashes.clear();
+    hashes.set(text, out);
+  }
+  return out;
+}
+
+function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Selection, functions: NeedFunction[]): DevicePlan {
+  const trust = sel.trust ?? 'documented';
+  const evidence = new Map((device.evidence ?? []).map((e) => [e.id, e]));
+  const typeOf = (id: string) => evidence.get(id)?.type;
+  const cite = (ids: string[]) => sortUnique(ids).map((id) => ({ id, type: evidence.get(id)?.type ?? 'unknown', source: evidence.get(id)?.source ?? '' }));
+  const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => (needs[f].claims ?? []).flatMap((c) => c.evidence))];
+  const neededBy = (needs: Needs) => NEED_FUNCTIONS.filter((f) => needs[f].verdict === 'required' || needs[f].verdict === 'setup-only');
+
+  const byService = new Map<string, { service: Service; to: Destinations }>();
   const wants = emptyDestinations();
   const counts = { required: 0, setupOnly: 0, unknownAllowed: 0, unknownDenied: 0, wants: 0 };
+  const refused: Refusal[] = [];
   const appServices: string[] = [];
+  let ntp = false;
+  const allowService = (service: Service, add: (to: Destinations) => void) => {
+    const key = serviceKey(service);
+    const rule = byService.get(key) ?? { service, to: emptyDestinations() };
+    add(rule.to);
+    byService.set(key, rule);
+  };
   for (const e of device.endpoints) {
-    const decision = decide(e.needs, functions);
+    checkAny(e);
+    const decision = decide(e.needs, functions, typeOf, trust);
+    const what = `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`;
+    const isNtp = e.service === 'ntp' || (e.protocol === 'udp' && e.ports.some((r) => r.from <= 123 && r.to >= 123));
     // A blocklist holds names: a want with no destination has nothing to block (the default refusal covers it).
     if (decision === 'want') { counts.wants++; if (e.kind !== 'any') addDestination(wants, e); continue; }
-    if (decision === 'unknown' && sel.unknown === 'deny') { counts.unknownDenied++; continue; }
+    const needed = neededBy(e.needs);
+    const refuse = (kind: Refusal['kind'], why: string) => {
+      refused.push({ what, why: needed.length && kind !== 'needed' ? `${why}; the data says ${needed.join(' and ')} needs it` : why, kind: needed.length ? 'needed' : kind, evidence: cite(claimIds(e.needs, e.evidence)) });
+    };
+    if (isNtp) {
+      // Devices that lose the time fail TLS and stall: NTP is allowed to any time server unless trusted as not required.
+      ntp = true;
+      if (decision === 'allow') counts.required++; else counts.unknownAllowed++;
+      appServices.push('ntp');
+      continue;
+    }
+    if (decision === 'unknown' && sel.unknown === 'deny') {
+      counts.unknownDenied++;
+      refuse('unknown', 'nobody has tested whether it is needed (--unknown deny)');
+      continue;
+    }
+    if (e.kind === 'any' && (sel.anyDestination ?? 'refuse') === 'refuse') {
+      counts.unknownDenied++;
+      refuse('any-destination', 'the data names no destination, only ports; --any-destination allow opens them (never DNS, DoT or DoH)');
+      continue;
+    }
     if (decision === 'unknown') counts.unknownAllowed++;
     else if (functions.some((f) => e.needs[f].verdict === 'required')) counts.required++;
     else counts.setupOnly++;
     appServices.push(e.service);
     for (const service of services(e.protocol, e.ports)) {
-      const key = serviceKey(service);
-      const rule = byService.get(key) ?? { service, to: emptyDestinations() };
-      addDestination(rule.to, e);
-      byService.set(key, rule);
+      if (e.kind === 'any' && (service.protocol === 'tcp' || service.protocol === 'udp')) {
+        const ports = withoutPorts(service.ports, RESOLVER_PORTS[service.protocol]);
+        if (ports.length < service.ports.length || ports.some((p, i) => p.from !== service.ports[i]?.from || p.to !== service.ports[i]?.to)) {
+          refused.push({ what: `any internet address ${service.protocol} ${RESOLVER_PORTS[service.protocol].join(',')}`, why: 'DNS, DoT and DoH go through the router\'s resolver only', kind: 'any-destination', evidence: cite(e.evidence) });
+        }
+        if (ports.length === 0) continue;
+        allowService({ protocol: service.protocol, ports }, (to) => { to.any = true; });
+      } else {
+        allowService(service, (to) => addDestination(to, e));
+      }
     }
   }
-  const allow = [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => ({
-    service: r.service,
-    to: { hosts: sortUnique(r.to.hosts), domains: sortUnique(r.to.domains), v4: sortUnique(r.to.v4), v6: sortUnique(r.to.v6), any: r.to.any },
-  }));
-  const local = device.local
-    .filter((f) => { const d = decide(f.needs, functions); return d === 'allow' || (d === 'unknown' && sel.unknown === 'allow'); })
-    .flatMap(localRule);
+  if (ntp) allowService({ protocol: 'udp', ports: [{ from: 123, to: 123 }] }, (to) => { to.any = true; });
+  const allow = [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => {
+    const to = { hosts: sortUnique(r.to.hosts), domains: sortUnique(r.to.domains), v4: sortUnique(r.to.v4), v6: sortUnique(r.to.v6), any: r.to.any };
+    return { service: r.service, to, key: ruleKey(r.service, to) };
+  });
+
+  const local: LocalRule[] = [];
+  for (const flow of device.local) {
+    const peer = peerOf(flow);
+    if (!peer) continue;
+    const decision = decide(flow.needs, functions, typeOf, trust);
+    // Multicast and broadcast stay on the link: the router neither forwards nor refuses them.
+    if (peer === 'multicast' || peer === 'broadcast') { if (decision !== 'want') local.push(...localRules(flow, peer)); continue; }
+    // Home Assistant's own flows and the router's services are kept unless trusted evidence says nobody needs them.
+    const keep = decision === 'allow' || (decision === 'unknown' && (sel.unknown === 'allow' || peer === 'home-assistant' || peer === 'router'));
+    if (keep) { local.push(...localRules(flow, peer)); continue; }
+    // Home Assistant is a LAN host: an untested flow from the LAN to the device stays open to Home Assistant alone.
+    if (decision === 'unknown' && peer === 'lan' && flow.to === 'device' && functions.includes('home-assistant')) {
+      local.push(...localRules(flow, 'home-assistant'));
+      continue;
+    }
+    const needed = neededBy(flow.needs);
+    const what = `${flow.from} → ${flow.to} ${describeFlow(flow.protocol, flow.ports)} (${flow.service})`;
+    if (needed.length) refused.push({ what, why: `the data says ${needed.join(' and ')} needs it, which you did not keep (--for)`, kind: 'needed', evidence: cite(claimIds(flow.needs, flow.evidence)) });
+    else if (decision === 'unknown') refused.push({ what, why: 'a local flow nobody has tested (--unknown deny)', kind: 'local-unknown', evidence: cite(claimIds(flow.needs, flow.evidence)) });
+  }
+  // Endpoints refused as wants of the selected functions but needed by a function not kept.
+  for (const e of device.endpoints) {
+    if (decide(e.needs, functions, typeOf, trust) !== 'want') continue;
+    const needed = neededBy(e.needs);
+    if (needed.length) refused.push({ what: `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`, why: `the data says ${needed.join(' and ')} needs it, which you did not keep (--for)`, kind: 'needed', evidence: cite(claimIds(e.needs, e.evidence)) });
+  }
+
   const sources = { v4: [] as string[], v6: [] as string[], macs: [] as string[] };
   for (const a of choice.addresses ?? []) { const c = canonicalAddress(a, `address of ${device.id}`); (c.version === 4 ? sources.v4 : sources.v6).push(c.text); }
   for (const m of choice.macs ?? []) sources.macs.push(canonicalMac(m));
   return {
     id: device.id,
-    tag: `d${index + 1}`,
+    tag,
     device,
     sources: { v4: sortUnique(sources.v4), v6: sortUnique(sources.v6), macs: sortUnique(sources.macs) },
+    ipv6: sources.v6.length || sources.macs.length ? 'open' : 'closed',
     allow,
     local,
     wants: { hosts: sortUnique(wants.hosts), domains: sortUnique(wants.domains) },
     refuse: sel.refuse ?? (device.derived.refuseWith === 'reject' ? 'reject' : 'drop'),
     services: sortUnique(appServices),
+    refused,
     counts,
   };
 }
 
+const indexes = new WeakMap<Dataset, Map<string, Device>>();
+
+/** Devices by id and by former id (alias), built once per dataset. */
+function deviceIndex(dataset: Dataset): Map<string, Device> {
+  let index = indexes.get(dataset);
+  if (!index) {
+    index = new Map();
+    for (const d of dataset.devices) for (const alias of d.aliases ?? []) if (!index.has(alias)) index.set(alias, d);
+    for (const d of dataset.devices) index.set(d.id, d);
+    indexes.set(dataset, index);
+  }
+  return index;
+}
+
 /** Finds a device by id or former id (alias). */
 export function findDevice(dataset: Dataset, id: string): Device | undefined {
-  return dataset.devices.find((d) => d.id === id) ?? dataset.devices.find((d) => d.aliases.includes(id));
+  return deviceIndex(dataset).get(id);
+}
+
+function addresses(list: string[] | undefined, what: string): { v4: string[]; v6: string[] } {
+  const out = { v4: [] as string[], v6: [] as string[] };
+  for (const a of list ?? []) { const c = canonicalAddress(a, what); (c.version === 4 ? out.v4 : out.v6).push(c.text); }
+  return { v4: sortUnique(out.v4), v6: sortUnique(out.v6) };
 }
 
 export function plan(dataset: Dataset, sel: Selection): Policy {
   if (sel.devices.length === 0) throw new PolicyError('no device selected');
   const functions = profileFunctions(sel.profile);
-  const seen = new Set<string>();
-  const devices = sel.devices.map((choice, i) => {
+  const chosen = new Map<string, { device: Device; choice: DeviceChoice }>();
+  for (const choice of sel.devices) {
     const device = findDevice(dataset, choice.id);
     if (!device) throw new PolicyError(`no device ${JSON.stringify(choice.id)} in the dataset`);
-    if (seen.has(device.id)) throw new PolicyError(`device ${device.id} is selected twice`);
-    seen.add(device.id);
-    return planDevice(device, choice, i, sel, functions);
-  });
-  const controller = { v4: [] as string[], v6: [] as string[] };
-  for (const a of sel.homeAssistant ?? []) { const c = canonicalAddress(a, 'Home Assistant address'); (c.version === 4 ? controller.v4 : controller.v6).push(c.text); }
-  return { profile: sel.profile, functions, unknown: sel.unknown, devices, controller: { v4: sortUnique(controller.v4), v6: sortUnique(controller.v6) } };
+    if (chosen.has(device.id)) throw new PolicyError(`device ${device.id} is selected twice`);
+    chosen.set(device.id, { device, choice });
+  }
+  // Tags follow the device ids, not the command line: the same devices give the same policy in any order.
+  const ids = [...chosen.keys()].sort();
+  const devices = ids.map((id, i) => { const { device, choice } = chosen.get(id)!; return planDevice(device, choice, `d${i + 1}`, sel, functions); });
+  const extra = addresses(sel.lan, 'LAN prefix');
+  return {
+    profile: sel.profile,
+    functions,
+    unknown: sel.unknown,
+    trust: sel.trust ?? 'documented',
+    anyDestination: sel.anyDestination ?? 'refuse',
+    mode: sel.mode ?? 'enforce',
+    devices,
+    homeAssistant: addresses(sel.homeAssistant, 'Home Assistant address'),
+    controllers: addresses(sel.controllers, 'controller address'),
+    lan: { v4: sortUnique([...LAN.v4, ...extra.v4]), v6: sortUnique([...LAN.v6, ...extra.v6]) },
+  };
 }
 
 /** Characters a device id can hold, for comments: the schema already limits ids to these; this makes sure. */
 export const safeId = (id: string) => id.replace(/[^a-z0-9/-]/g, '_').slice(0, 129);
 
-/** Private and link-local ranges: where `lan` and `same-manufacturer` peers live. */
+/** Private and link-local ranges: the home network unless the user adds its prefixes with --lan. */
 export const LAN = {
   v4: ['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'],
   v6: ['fc00::/7', 'fe80::/10'],
@@ -246,7 +469,7 @@ export interface NameSets { name: string; sets: string[] }
 
 /**
  * Maps each name to the sets its addresses go into. dnsmasq uses only the longest matching domain line, so a host
- * below an allowed wildcard also carries the wildcard's sets.
+ * below an allowed wildcard also carries the wildcard's sets. Linear in the names and their labels.
  */
 export function nameSets(entries: { to: Pick<Destinations, 'hosts' | 'domains'>; sets: string[] }[]): NameSets[] {
   const own = new Map<string, Set<string>>();
@@ -262,13 +485,22 @@ export function nameSets(entries: { to: Pick<Destinations, 'hosts' | 'domains'>;
   }
   return [...own.keys()].sort().map((name) => {
     const sets = new Set(own.get(name));
-    for (const [base, s] of wildcard) if (name.endsWith(`.${base}`)) for (const x of s) sets.add(x);
+    for (const parent of parents(name)) for (const x of wildcard.get(parent) ?? []) sets.add(x);
     return { name, sets: [...sets].sort() };
   });
 }
 
-/** True when the plan needs the controller (Home Assistant) address. */
+/** The names above a name: a.b.example.com → b.example.com, example.com, com. */
+export function parents(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.indexOf('.'); i >= 0; i = name.indexOf('.', i + 1)) out.push(name.slice(i + 1));
+  return out;
+}
+
+/** True when the plan needs Home Assistant's address. */
+export const usesHomeAssistant = (p: DevicePlan) => p.local.some((l) => l.peer === 'home-assistant');
+/** True when the plan needs the MUD controller's address. */
 export const usesController = (p: DevicePlan) => p.local.some((l) => l.peer === 'controller');
 
-/** True when the plan needs the private-network ranges: flows to LAN peers, and any-destination rules, which exclude them. */
+/** True when the plan needs the LAN ranges: flows to LAN peers, and any-destination rules, which exclude them. */
 export const usesLan = (p: DevicePlan) => p.local.some((l) => l.peer === 'lan' || l.peer === 'same-manufacturer') || p.allow.some((a) => a.to.any);

@@ -1,13 +1,17 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { BUILD_MARKER } from '../../scripts/lib/output-dir.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { build, EMITTERS } from '../../scripts/build/index.js';
+import { build, buildTo, EMITTERS } from '../../scripts/build/index.js';
 import { apiEmitter } from '../../scripts/build/emit/api.js';
 import { bundleEmitter } from '../../scripts/build/emit/bundle.js';
 import { csvEmitter } from '../../scripts/build/emit/csv.js';
 import { markdownEmitter } from '../../scripts/build/emit/markdown.js';
+import { householdBlocklist } from '../../scripts/build/emit/blocklists.js';
+import { blocklist } from '../../scripts/policy/formats/blocklists.js';
+import { plan, PROFILES } from '../../scripts/policy/plan.js';
 import { writeSyntheticTree } from '../../scripts/bench/synthetic.js';
 import { ROOT } from '../../scripts/lib/project.js';
 import { canonicalText } from '../../scripts/lib/canonical.js';
@@ -47,6 +51,40 @@ describe('build', () => {
     expect(stamped).toEqual([]);
   });
 
+  it('writes the same files from worker threads as in one thread, and the same to disk as in memory', async () => {
+    const dir = tmp('threads');
+    writeSyntheticTree(dir, { devices: 40, vendors: 3, seed: 11 });
+    process.env.NETNEEDS_COMMIT = '0123456789abcdef0123456789abcdef01234567';
+    try {
+      const one = await build(dir, EMITTERS, { workers: 1 });
+      const two = await build(dir, EMITTERS, { workers: 2 });
+      const out = join(tmp('threads-out'), 'dist');
+      const disk = await buildTo(dir, out, EMITTERS, { workers: 2 });
+      if ('errors' in one || 'errors' in two || 'errors' in disk) throw new Error('build refused');
+      expect(two.files.map((f) => f.path)).toEqual(one.files.map((f) => f.path));
+      for (let i = 0; i < one.files.length; i++) expect(Buffer.from(two.files[i]!.content).equals(Buffer.from(one.files[i]!.content)), one.files[i]!.path).toBe(true);
+      expect(disk.written.map((f) => f.path).sort()).toEqual(one.files.map((f) => f.path));
+      for (const f of one.files) expect(readFileSync(join(out, f.path)).equals(Buffer.from(f.content)), f.path).toBe(true);
+      // The downloads page counts what the worker threads wrote too.
+      expect(String(one.files.find((f) => f.path === 'site/downloads/index.html')!.content)).toContain('40 files');
+    } finally {
+      delete process.env.NETNEEDS_COMMIT;
+    }
+  }, 180_000);
+
+  it('a failed build leaves the previous output in place', async () => {
+    const dir = hostileTree();
+    const out = join(tmp('keep'), 'dist');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, BUILD_MARKER), ''); // a build made it, so a build may replace it
+    writeFileSync(join(out, 'previous.txt'), 'kept');
+    const file = join(dir, 'roborock/s50.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('address: 18.194.236.76', 'address: 10.0.0.7'));
+    const result = await buildTo(dir, out);
+    expect('errors' in result).toBe(true);
+    expect(readFileSync(join(out, 'previous.txt'), 'utf8')).toBe('kept');
+  });
+
   it('refuses invalid data and says where', async () => {
     const dir = hostileTree();
     const file = join(dir, 'roborock/s50.yaml');
@@ -59,10 +97,36 @@ describe('build', () => {
     const result = await build(join(ROOT, 'devices'), EMITTERS);
     if ('errors' in result) throw new Error(result.errors.join('\n'));
     const paths = new Set(result.files.map((f) => f.path));
-    for (const p of ['netneeds.json', 'netneeds.csv', 'INDEX.md', 'schema/bundle.schema.json', 'types/index.d.ts', 'api/v1/devices.json', 'site/index.html', 'rules/roborock/s50/home-assistant.nft', 'mud/roborock/s50.json']) {
+    for (const p of [
+      'netneeds.json', 'netneeds.csv', 'INDEX.md', 'schema/bundle.schema.json', 'types/index.d.ts', 'api/v1/devices.json', 'site/index.html',
+      'mud/roborock/s50.json', 'blocklists/all/both.hosts', 'site/policy/index.html', 'site/assets/builder.js', 'site/404.html', 'site/sitemap.xml',
+      'site/robots.txt', 'site/feed.xml',
+    ]) {
       expect(paths.has(p), p).toBe(true);
     }
+    // Rules are made on demand (CLI, policy builder): per device, the build publishes its page, its JSON and one MUD file.
+    expect([...paths].filter((p) => p.startsWith('rules/') || /^blocklists\/(?!all\/)/.test(p))).toEqual([]);
+    expect([...paths].filter((p) => p.startsWith('mud/')).length).toBe(result.dataset.devices.length);
     expect(result.dataset.devices.find((d) => d.id === 'roborock/s50')).toBeDefined();
+  });
+});
+
+describe('household blocklists', () => {
+  it('list exactly what blocklist() of the generator lists, for every profile', async () => {
+    const dir = tmp('blocklists');
+    writeSyntheticTree(dir, { devices: 60, vendors: 2, seed: 5 });
+    const result = await build(dir, []);
+    if ('errors' in result) throw new Error(result.errors.join('\n'));
+    for (const profile of PROFILES) {
+      const all = plan(result.dataset, { devices: result.dataset.devices.map((d) => ({ id: d.id })), profile, unknown: 'allow' });
+      const expected = blocklist(all);
+      expect(expected.hosts.length).toBeGreaterThan(0);
+      expect(householdBlocklist(all)).toEqual(expected);
+    }
+    // A want below an allowed wildcard stays blockable; a want above an allowed host does not.
+    const crafted = { devices: [{ allow: [{ to: { hosts: ['a.b.example.com'], domains: ['cdn.example.net'] } }], wants: { hosts: ['b.example.com', 'x.cdn.example.net', 'other.example.com'], domains: ['example.com', 'net'] } }] } as unknown as Parameters<typeof blocklist>[0];
+    expect(householdBlocklist(crafted)).toEqual(blocklist(crafted));
+    expect(householdBlocklist(crafted)).toEqual({ hosts: ['other.example.com', 'x.cdn.example.net'], domains: [] });
   });
 });
 

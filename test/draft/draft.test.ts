@@ -117,7 +117,12 @@ describe.skipIf(!existsSync(SAMPLES))('draft on the real third-party samples in 
 
   it('a captive portal\'s spoofed answers are not taken as destination names', async () => {
     const run = await collectDraft([s('dnsmasq/dhbw-wilan-captiveportal-dnsmasq.log')], { ips: ['192.168.4.3'], macs: [] }, { year: 2024 });
-    expect(run.data.endpoints).toEqual([]);
+    // A DNS log alone: only names an upstream reply answered become endpoints, protocol and port unknown.
+    expect(run.data.dnsOnly).toBe(true);
+    expect(run.data.endpoints.map((e) => e.host).sort()).toEqual(['detectportal.firefox.com', 'go.trouter.skype.com', 'pub-csm-plce-02-t.trouter.skype.com', 'safebrowsing.googleapis.com']);
+    expect(run.data.endpoints.every((e) => e.protocol === 'unknown' && e.port === undefined && e.nameSource === 'lookup')).toBe(true);
+    expect(run.data.queriedOnly).not.toContain('www.msftconnecttest.com'.replace('www.', 'x.')); // answered only by the portal's config
+    expect(run.data.queriedOnly).toContain('www.msftconnecttest.com');
     expect(run.data.queriedOnly.length).toBeGreaterThan(10);
   });
 
@@ -132,21 +137,36 @@ describe.skipIf(!existsSync(SAMPLES))('draft on the real third-party samples in 
     expect(run.data.endpoints.map((e) => e.host).filter(Boolean)).toEqual(expect.arrayContaining(['upload.wikimedia.org', 'meta.wikimedia.org']));
   });
 
-  it('every sample runs without a crash', async () => {
+  it('every sample drafts a file that validates, or has nothing to draft', async () => {
+    // The device in each sample: the busiest host of the capture, or the client the log was written about.
     const files: [string, string][] = [
       ['filterlog/crowdsec-pf-logs.log', '10.0.2.15'], ['filterlog/crowdsec-pf-scan-multi-port.log', '10.0.2.15'], ['filterlog/crowdsec-pfsense-rfc5424-filterlog.log', '192.168.5.6'],
-      ['iptables/crowdsec-iptables-logs.log', '51.15.166.67'], ['iptables/crowdsec-proxmox-iptables.log', '10.3.94.12'], ['iptables/hbdevelop1-bootlost-laptop-ufw.log', '192.168.1.1'],
-      ['unifi/crowdsec-unifi-logs.log', '192.168.1.25'], ['mikrotik/crowdsec-mikrotik-logs.log', '81.82.202.145'], ['dnsmasq/bazmonk-full_pihole-v6.log', '192.168.1.116'],
-      ['adguard/jaffa3-adguardhome-2018-querylog.json', '10.100.2.111'], ['zeek/evanswj-json-conn.log', '192.168.100.121'], ['zeek/evanswj-json-dns.log', '192.168.100.121'],
-      ['suricata/carllos-relatorio-rede-eve.json', '172.20.1.62'], ['pcap/fdekeers-iotfw-dhcp-xiaomi.pcap', '192.168.1.1'], ['pcap/fdekeers-pingpong-TP_LINK_REMOTE_ON.pcap', '192.168.1.246'],
-      ['pcap/fdekeers-pingpong-wlan1.local.dns.pcap', '192.168.1.246'], ['pcap/tjoconnor-lockly-hub-01.pcap', '192.168.1.1'], ['pcap/tjoconnor-sifely-hub-01.pcap', '192.168.1.1'],
-      ['pcap/zeek-traces-dns_mdns.pcap', '192.168.1.1'], ['pcap/zeek-traces-igmp_home-multicast-short.pcap', '192.168.1.1'], ['pcap/zeek-traces-mqtt.pcap', '192.168.1.1'],
-      ['pcap/zeek-traces-ntp_NTP_sync.pcap', '192.168.1.1'], ['pcap/zeek-traces-ntp_ntp.pcap', '192.168.1.1'],
+      ['filterlog/ai-siem-pfsense-filter.log', '192.168.200.38'], ['iptables/crowdsec-proxmox-iptables.log', '10.3.94.12'], ['iptables/hbdevelop1-bootlost-laptop-ufw.log', '192.168.1.103'],
+      ['unifi/crowdsec-unifi-logs.log', '192.168.1.25'], ['dnsmasq/bazmonk-full_pihole-v6.log', '192.168.1.116'], ['dnsmasq/dhbw-wilan-captiveportal-dnsmasq.log', '192.168.4.3'],
+      ['adguard/jaffa3-adguardhome-2018-querylog.json', '10.100.2.111'], ['zeek/kishpud-soczeeklab-conn.log', '192.168.64.28'], ['zeek/kishpud-soczeeklab-dns.log', '192.168.64.28'],
+      ['zeek/kishpud-soczeeklab-ssl.log', '192.168.64.28'], ['zeek/evanswj-json-conn.log', '192.168.100.121'], ['zeek/evanswj-json-dns.log', '192.168.100.121'],
+      ['suricata/carllos-relatorio-rede-eve.json', '172.20.1.62'], ['pcap/fdekeers-iotfw-tp-link.pcap', '10.42.0.87'], ['pcap/fdekeers-pingpong-wlan1.local.dns.pcap', '192.168.1.159'],
+      ['pcap/fdekeers-pingpong-TP_LINK_REMOTE_ON.pcap', '192.168.1.159'], ['pcap/fdekeers-iotfw-dhcp-xiaomi.pcap', '192.168.1.1'], ['pcap/zeek-traces-mqtt.pcap', '10.0.1.4'],
+      ['pcap/zeek-traces-ntp_NTP_sync.pcap', '192.168.50.50'], ['pcap/zeek-traces-ntp_ntp.pcap', '192.168.43.118'], ['pcap/zeek-traces-dns_mdns.pcap', '10.0.2.7'],
+      ['pcap/zeek-traces-igmp_home-multicast-short.pcap', '192.168.0.10'], ['pcap/zeek-traces-wikipedia.pcap', '141.142.220.118'], ['pcap/tjoconnor-lockly-hub-01.pcap', '192.168.1.128'],
+      ['pcap/tjoconnor-sifely-hub-01.pcap', '192.168.1.127'],
     ];
-    for (const [file, ip] of files) {
+    // Servers on the internet scanned from outside, and a lease log: no destination of a device to draft.
+    const nothing: [string, string][] = [['iptables/crowdsec-iptables-logs.log', '51.15.166.67'], ['mikrotik/crowdsec-mikrotik-logs.log', '81.82.202.145'], ['zeek/kishpud-soczeeklab-dhcp.log', '192.168.64.28']];
+    const listed = new Set([...files, ...nothing].map(([f]) => f));
+    const provenance = readFileSync(SAMPLES + 'PROVENANCE.tsv', 'utf8').split('\n').slice(1).map((l) => l.split('\t')[0]!).filter(Boolean);
+    expect(provenance.filter((f) => !listed.has(f))).toEqual([]);
+    const dir = tree();
+    for (const [i, [file, ip]] of files.entries()) {
       const run = await collectDraft([s(file)], { ips: [ip], macs: [] }, { year: 2024 });
-      const out = writeDraft(run.data, { type: run.evidenceType, source: 'https://example.org/x', inputs: [file], fallbackDate: '2024-01-01' }, { device: { id: 'acme/x', name: 'X', category: 'other' } });
-      expect(out.text, file).toMatch(/^# yaml-language-server/);
+      expect(run.data.endpoints.length + run.data.local.length, file).toBeGreaterThan(0);
+      const out = writeDraft(run.data, { type: run.evidenceType, source: 'https://example.org/x', inputs: [file], fallbackDate: '2024-01-01' }, { device: { id: `acme/sample-${i}`, name: `Sample ${i}`, category: 'other' } });
+      writeFileSync(join(dir, 'acme', `sample-${i}.yaml`), out.text);
+    }
+    expect(lint(dir).problems.filter((p) => p.severity === 'error').map((p) => `${p.file}: ${p.rule}: ${p.message}`)).toEqual([]);
+    for (const [file, ip] of nothing) {
+      const run = await collectDraft([s(file)], { ips: [ip], macs: [] }, { year: 2024 });
+      expect(run.data.endpoints.length + run.data.local.length, file).toBe(0);
     }
   });
 });

@@ -13,7 +13,7 @@ async function readAll(path: string, needles: string[] | null = null): Promise<{
   const format = detectFormat(path);
   if (!format) throw new Error(`${path} not recognised`);
   const events: DraftEvent[] = [];
-  const stats = await format.read(path, { emit: (e) => events.push(e) }, { filter: { needles, ips: new Set(), macs: new Set() }, year: 2024 });
+  const stats = await format.read(path, { emit: (e) => events.push({ ...e }) }, { filter: { needles, ips: new Set(), macs: new Set() }, year: 2024 });
   return { format, events, stats };
 }
 const flows = (events: DraftEvent[]) => events.filter((e) => e.kind === 'flow').map((e) => e.kind === 'flow' && `${e.src}:${e.sport ?? ''}>${e.dst}:${e.dport ?? ''}/${e.protocol}/${e.role}${e.sni ? `/${e.sni}` : ''}`);
@@ -40,7 +40,8 @@ describe('readers on the project fixtures', () => {
   it('filterlog with a device filter skips lines that cannot concern the device, and still counts them', async () => {
     const { events, stats } = await readAll(FIXTURES + 'filterlog.txt', ['192.168.1.50']);
     expect(flows(events)).not.toContain('192.168.1.77:50001>93.184.216.34:443/tcp/syn');
-    expect(stats.records + stats.skipped).toBe(9);
+    expect(stats.records).toBe(9);
+    expect(stats.skipped).toBeGreaterThan(0);
     expect(stats.malformedExamples[0]!.at).toBe('line 7');
   });
 
@@ -132,7 +133,7 @@ describe('readers on the project fixtures', () => {
 
   it('nfdump: header-driven columns; the summary block is not flows', async () => {
     const { events, stats } = await readAll(FIXTURES + 'nfdump.csv');
-    expect(flows(events)).toEqual(['192.168.1.50:40050>52.28.0.30:1883/tcp/initiator']);
+    expect(flows(events)).toEqual(['192.168.1.50:40050>52.28.0.30:1883/tcp/record']);
     expect(new Date((events[0] as { time: number }).time).toISOString()).toBe('2024-03-03T10:00:00.000Z');
     expect(stats.malformed).toBe(1);
   });

@@ -11,9 +11,9 @@ function checksumless(proto: number, src: string, dst: string, l4: Buffer): Buff
 export function ethernet(srcMac: string, dstMac: string, payload: Buffer): Buffer {
   return Buffer.concat([mac(dstMac), mac(srcMac), Buffer.from([0x08, 0x00]), payload]);
 }
-export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+export function tcp(src: string, dst: string, sport: number, dport: number, flags: number, payload: Buffer = Buffer.alloc(0), seq = 0): Buffer {
   const h = Buffer.alloc(20);
-  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h[12] = 5 << 4; h[13] = flags;
+  h.writeUInt16BE(sport, 0); h.writeUInt16BE(dport, 2); h.writeUInt32BE(seq >>> 0, 4); h[12] = 5 << 4; h[13] = flags;
   return checksumless(6, src, dst, Buffer.concat([h, payload]));
 }
 export function udp(src: string, dst: string, sport: number, dport: number, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -27,13 +27,15 @@ export function dnsResponse(name: string, address: string): Buffer {
   const rr = Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...ip4(address)]);
   return Buffer.concat([header, dnsName(name), Buffer.from([0, 1, 0, 1]), rr]);
 }
-export function clientHello(sni: string): Buffer {
+/** A TLS ClientHello naming `sni`; `padding` bytes of a padding extension (RFC 7685) come first, as large hellos carry. */
+export function clientHello(sni: string, padding = 0): Buffer {
   const name = Buffer.from(sni);
   const sniExt = Buffer.alloc(9 + name.length);
   sniExt.writeUInt16BE(0, 0); sniExt.writeUInt16BE(5 + name.length, 2); sniExt.writeUInt16BE(3 + name.length, 4);
   sniExt[6] = 0; sniExt.writeUInt16BE(name.length, 7); name.copy(sniExt, 9);
   const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32), Buffer.from([0]), Buffer.from([0, 2, 0x13, 0x01]), Buffer.from([1, 0]),
-    Buffer.from([sniExt.length >> 8, sniExt.length & 255]), sniExt]);
+    Buffer.from([(sniExt.length + (padding ? 4 + padding : 0)) >> 8, (sniExt.length + (padding ? 4 + padding : 0)) & 255]),
+    ...(padding ? [Buffer.from([0, 21, padding >> 8, padding & 255]), Buffer.alloc(padding)] : []), sniExt]);
   const hs = Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 255]), body]);
   return Buffer.concat([Buffer.from([0x16, 3, 1, hs.length >> 8, hs.length & 255]), hs]);
 }
@@ -96,4 +98,49 @@ export function plugSession(): Packet[] {
     { time: t + 5000, frame: ethernet('02:00:00:00:00:77', GW, tcp('192.168.1.77', '52.28.0.99', 40300, 443, 0x02)) },
     { time: t + 6000, frame: Buffer.from([1, 2, 3]) },
   ];
+}
+
+/** A standard query for an A record. */
+export function dnsQuery(name: string): Buffer {
+  const header = Buffer.from([0x43, 0x21, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
+  return Buffer.concat([header, dnsName(name), Buffer.from([0, 1, 0, 1])]);
+}
+
+/** A DNS message as sent over TCP: a two-byte length, then the message. */
+export function overTcp(message: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([message.length >> 8, message.length & 255]), message]);
+}
+
+/** One IPFIX flow record for ipfixFile: IPv4 addresses, ports, protocol number, start in milliseconds. */
+export interface IpfixRecord { src: string; dst: string; sport: number; dport: number; protocol: number; start: number }
+
+/** An IPFIX file (RFC 7011 messages back to back): one template message, then one data message per two records. */
+export function ipfixFile(records: IpfixRecord[]): Buffer {
+  const message = (sets: Buffer[]) => {
+    const body = Buffer.concat(sets);
+    const h = Buffer.alloc(16);
+    h.writeUInt16BE(10, 0); h.writeUInt16BE(16 + body.length, 2); h.writeUInt32BE(1709460000, 4); h.writeUInt32BE(1, 8); h.writeUInt32BE(7, 12);
+    return Buffer.concat([h, body]);
+  };
+  const set = (id: number, body: Buffer) => {
+    const h = Buffer.alloc(4);
+    h.writeUInt16BE(id, 0); h.writeUInt16BE(4 + body.length, 2);
+    return Buffer.concat([h, body]);
+  };
+  // Template 256: sourceIPv4Address, destinationIPv4Address, sourceTransportPort, destinationTransportPort,
+  // protocolIdentifier, flowStartMilliseconds, and an enterprise-specific element the reader must step over.
+  const fields: [number, number][] = [[8, 4], [12, 4], [7, 2], [11, 2], [4, 1], [152, 8]];
+  const t = Buffer.alloc(4 + fields.length * 4 + 8);
+  t.writeUInt16BE(256, 0); t.writeUInt16BE(fields.length + 1, 2);
+  fields.forEach(([id, len], i) => { t.writeUInt16BE(id, 4 + i * 4); t.writeUInt16BE(len, 6 + i * 4); });
+  t.writeUInt16BE(0x8000 | 100, 4 + fields.length * 4); t.writeUInt16BE(2, 6 + fields.length * 4); t.writeUInt32BE(6871, 8 + fields.length * 4);
+  const data = (r: IpfixRecord) => {
+    const b = Buffer.alloc(23);
+    ip4(r.src).copy(b, 0); ip4(r.dst).copy(b, 4); b.writeUInt16BE(r.sport, 8); b.writeUInt16BE(r.dport, 10); b[12] = r.protocol;
+    b.writeUInt32BE(Math.floor(r.start / 4294967296), 13); b.writeUInt32BE(r.start % 4294967296, 17); b.writeUInt16BE(0, 21);
+    return b;
+  };
+  const messages = [message([set(2, t)])];
+  for (let i = 0; i < records.length; i += 2) messages.push(message([set(256, Buffer.concat(records.slice(i, i + 2).map(data)))]));
+  return Buffer.concat(messages);
 }

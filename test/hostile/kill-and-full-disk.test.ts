@@ -62,16 +62,16 @@ describe('kill -9 and a full disk', () => {
     deviceTree(dir, canonical);
     const out = join(work, 'out');
     const env = { NETNEEDS_DEVICES: dir };
-    const first = spawnSync(process.execPath, [BIN, 'build', '--skip', 'rules,site', '--out', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const first = spawnSync(process.execPath, [BIN, 'build', '--skip', 'site', '--out', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(first.stderr).toMatch(/built 200 devices/);
     const before = readFileSync(join(out, 'netneeds.json'), 'utf8');
     const listing = readdirSync(out).sort();
     const staging = () => readdirSync(work).some((f) => f.startsWith('.out.build-') && existsSync(join(work, f, 'netneeds.json')));
-    const caught = await killMidway(['build', '--skip', 'rules,site', '--out', out], env, staging);
+    const caught = await killMidway(['build', '--skip', 'site', '--out', out], env, staging);
     expect(caught, 'the kill landed while build was writing').toBe(true);
     expect(readdirSync(out).sort()).toEqual(listing);
     expect(readFileSync(join(out, 'netneeds.json'), 'utf8')).toBe(before);
-    const again = spawnSync(process.execPath, [BIN, 'build', '--skip', 'rules,site', '--out', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [BIN, 'build', '--skip', 'site', '--out', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(0);
     expect(readdirSync(work).filter((f) => f.startsWith('.out.') || f === 'out.lock')).toEqual([]);
   });
@@ -95,7 +95,7 @@ describe('kill -9 and a full disk', () => {
       rm -f "$M/filler"
       # A build that cannot fit: the output folder is bigger than what is left.
       head -c $(( $(df --output=avail -B1 "$M" | tail -1) - 65536 )) /dev/zero > "$M/filler" 2>/dev/null
-      NETNEEDS_DEVICES=${JSON.stringify(clean)} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} build --skip rules,site --out "$M/dist" > ${JSON.stringify(join(work, 'build.out'))} 2>&1; echo "build=$?" >> ${JSON.stringify(join(work, 'codes'))}
+      NETNEEDS_DEVICES=${JSON.stringify(clean)} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} build --skip site --out "$M/dist" > ${JSON.stringify(join(work, 'build.out'))} 2>&1; echo "build=$?" >> ${JSON.stringify(join(work, 'codes'))}
       ls -A "$M" > ${JSON.stringify(join(work, 'after-build'))}
       umount "$M"
     `;

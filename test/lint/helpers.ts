@@ -37,7 +37,7 @@ type Data = Record<string, unknown>;
 
 export const baseEndpoint = (): Data => ({
   host: 'api.acme.example.com', protocol: 'tcp', ports: [443], service: 'https', purpose: 'cloud-control', party: 'first',
-  needs: { 'vendor-app': 'required', 'home-assistant': 'unknown' }, evidence: ['capture'],
+  needs: { 'vendor-app': 'unknown', 'home-assistant': 'unknown' }, evidence: ['capture'],
 });
 
 export const baseDevice = (): Data => ({

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkDnsmasq, checkGrammar, checkIptables, checkMud, checkNft, checkOpenwrtNft, YANG_DIR } from './checkers.js';
+import { checkDnsmasq, checkGrammar, checkIptables, checkMud, checkNft, checkOpenwrtNft, checkOpnsenseAliases, checkPfsenseAliases, checkPiholeSql, YANG_DIR } from './checkers.js';
+import { opnsenseAliasJson, pfsenseAliasXml } from '../../scripts/policy/formats/opnsense.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netneeds-checkers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +60,31 @@ describe('policy checkers', () => {
     expect(checkGrammar([file('a.hosts', '# ok\n0.0.0.0 ads.example.com\n')]).failures).toEqual([]);
     expect(checkGrammar([file('b.hosts', '0.0.0.0 ads.example.com evil\n')]).failures).toHaveLength(1);
     expect(checkGrammar([file('c.adguard.txt', '||a.example.com^$important\n')]).failures).toHaveLength(1);
-    expect(checkGrammar([file('d.mikrotik.rsc', 'add list=x address=a.example.com comment=netneeds\n/system reboot\n')]).failures).toHaveLength(1);
+    expect(checkGrammar([file('d.mikrotik.rsc', 'add list=x address=a.example.com comment=netneeds:0123abcd\n/system reboot\n')]).failures).toHaveLength(1);
     expect(checkGrammar([file('e-ports.txt', '443\n1000:2000\n70000\n')]).failures).toHaveLength(1);
+  });
+  it('the alias import checkers accept what the generator writes and refuse bad names, types and entries', () => {
+    const good = [{ name: 'netneeds_d1', type: 'network' as const, content: ['192.168.1.50', '2001:db8::/64'], description: 'NetNeeds d1 addresses' }, { name: 'netneeds_d1_s1_ports', type: 'port' as const, content: ['443', '1000:2000'], description: 'ports' }];
+    expect(checkOpnsenseAliases([file('ok.opnsense-aliases.json', opnsenseAliasJson(good))]).failures).toEqual([]);
+    expect(checkPfsenseAliases([file('ok.pfsense-aliases.xml', pfsenseAliasXml(good))]).failures).toEqual([]);
+    for (const bad of [{ ...good[0]!, name: 'd1-s1-hosts' }, { ...good[0]!, content: ['192.168.1.50; rm'] }, { ...good[1]!, content: ['70000'] }]) {
+      expect(checkOpnsenseAliases([file('bad.opnsense-aliases.json', opnsenseAliasJson([bad]))]).failures).toHaveLength(1);
+      expect(checkPfsenseAliases([file('bad.pfsense-aliases.xml', pfsenseAliasXml([bad]))]).failures).toHaveLength(1);
+    }
+    expect(checkPfsenseAliases([file('nested.pfsense-aliases.xml', '<?xml version="1.0"?>\n<aliases>\n  <alias><name>x</name></alias>\n</aliases>\n')]).failures).toHaveLength(1);
+  });
+
+  it('the Pi-hole checker runs the statements in sqlite3 and refuses entries left in the Default group or unknown statements', () => {
+    const ok = "BEGIN TRANSACTION;\nINSERT OR IGNORE INTO \"group\" (enabled, name, description) VALUES (1, 'netneeds_d1', 'x');\nINSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (1, 'a.example.com', 1, 'NetNeeds d1');\nDELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');\nCOMMIT;\n";
+    expect(checkPiholeSql([file('ok.pihole.sql', ok)]).failures).toEqual([]);
+    expect(checkPiholeSql([file('left.pihole.sql', ok.replace(/DELETE[^\n]*\n/, ''))]).failures).toHaveLength(1);
+    expect(checkPiholeSql([file('drop.pihole.sql', `${ok}DROP TABLE client;\n`)]).failures.length).toBeGreaterThan(0);
+    expect(checkPiholeSql([file('syntax.pihole.sql', ok.replace('VALUES (1, \'a', 'VALUES (1 \'a'))]).failures.length).toBeGreaterThan(0);
+  });
+
+  it('the per-client AdGuard grammar takes $client addresses only', () => {
+    expect(checkGrammar([file('a.adguard-clients.txt', "! ok\n||a.example.com^$client=192.168.1.50|'2001:db8::5'\n||b.example.com^\n")]).failures).toEqual([]);
+    expect(checkGrammar([file('b.adguard-clients.txt', '||a.example.com^$client=evil.example.com\n')]).failures).toHaveLength(1);
+    expect(checkGrammar([file('c.adguard-clients.txt', '||a.example.com^$important\n')]).failures).toHaveLength(1);
   });
 });

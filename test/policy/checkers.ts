@@ -93,19 +93,100 @@ const isPort = (s: string) => /^[0-9]{1,5}$/.test(s) && Number(s) >= 1 && Number
 /** Line grammars for formats no tool here can parse: every line is a comment or a fully checked entry. */
 const GRAMMARS: { test: RegExp; comment: RegExp; line: (l: string) => boolean }[] = [
   { test: /\.opnsense\/README\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: () => false },
-  { test: /-hosts\.txt$/, comment: /^$/, line: (l) => isHost(l) || isAddress(l) },
-  { test: /-addresses\.txt$/, comment: /^$/, line: isAddress },
-  { test: /-ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
+  { test: /_hosts\.txt$/, comment: /^$/, line: (l) => isHost(l) || isAddress(l) },
+  { test: /_addresses\.txt$/, comment: /^$/, line: isAddress },
+  { test: /_ports\.txt$/, comment: /^$/, line: (l) => l.split(':').length <= 2 && l.split(':').every(isPort) },
   { test: /\.hosts$/, comment: /^#( [\x20-\x7e]*)?$/, line: (l) => l.startsWith('0.0.0.0 ') && isHost(l.slice(8)) },
   { test: /\.domains\.txt$/, comment: /^#( [\x20-\x7e]*)?$/, line: isHost },
+  {
+    test: /\.adguard-clients\.txt$/,
+    comment: /^!( [\x20-\x7e]*)?$/,
+    line: (l) => {
+      const m = /^\|\|([^|^$]+)\^(?:\$client=([^$]+))?$/.exec(l);
+      return !!m && isHost(m[1]!) && (!m[2] || m[2].split('|').every((c) => (c.includes(':') ? /^'[^']+'$/.test(c) && isAddress(c.slice(1, -1)) : isAddress(c))));
+    },
+  },
   { test: /\.adguard\.txt$/, comment: /^!( [\x20-\x7e]*)?$/, line: (l) => /^\|\|[^|^]+\^$/.test(l) && isHost(l.slice(2, -1)) },
   {
     test: /\.rsc$/,
     comment: /^#( [\x20-\x7e]*)?$/,
-    line: (l) => /^\/ip(v6)? firewall (filter|address-list)( remove \[find comment=netneeds\])?$/.test(l) ||
-      (/^add( [a-z-]+=!?[A-Za-z0-9.:/,_-]+)+ comment=netneeds$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
+    line: (l) => /^\/ip(v6)? firewall (filter|address-list|nat)$/.test(l) ||
+      /^\/ip(v6)? firewall (filter|nat) move \[find where comment="netneeds:[0-9a-f]{8}"( && chain="forward")?\] destination=0$/.test(l) ||
+      /^\/ip(v6)? firewall (filter|nat|address-list) remove \[find where comment~"\^netneeds" && comment!="netneeds:[0-9a-f]{8}"\]$/.test(l) ||
+      (/^add( [a-z-]+=!?[A-Za-z0-9.:/,_-]+)+ comment=netneeds:[0-9a-f]{8}$/.test(l) && l.split(' ').filter((w) => w.startsWith('address=')).every((w) => isHost(w.slice(8)) || isAddress(w.slice(8)))),
   },
 ];
+
+const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_]{0,30}$/;
+const aliasEntry = (type: string, entry: string) => (type === 'port' ? entry.split(':').length <= 2 && entry.split(':').every(isPort) : isAddress(entry) || (type === 'host' && isHost(entry)));
+
+/** OPNsense's alias import JSON: {"aliases": {"alias": {<uuid>: {...}}}} with valid names and checked entries. */
+export function checkOpnsenseAliases(files: string[]): CheckResult {
+  const failures: string[] = [];
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/;
+  for (const f of files) {
+    try {
+      const doc = JSON.parse(readFileSync(f, 'utf8')) as { aliases?: { alias?: Record<string, Record<string, unknown>> } };
+      const entries = Object.entries(doc.aliases?.alias ?? {});
+      if (!doc.aliases?.alias || Object.keys(doc).length !== 1) { failures.push(`FAIL ${f}: not {"aliases": {"alias": {...}}}`); continue; }
+      for (const [id, a] of entries) {
+        const keys = Object.keys(a).sort().join(',');
+        if (!UUID.test(id)) failures.push(`FAIL ${f}: alias key ${id} is not a UUID`);
+        if (keys !== 'categories,content,counters,description,enabled,name,proto,type,updatefreq') failures.push(`FAIL ${f}: alias ${id} has fields ${keys}`);
+        if (typeof a.name !== 'string' || !ALIAS_NAME.test(a.name)) failures.push(`FAIL ${f}: alias name ${JSON.stringify(a.name)}`);
+        if (!['host', 'network', 'port'].includes(a.type as string)) failures.push(`FAIL ${f}: alias type ${JSON.stringify(a.type)}`);
+        if (typeof a.description !== 'string' || !/^[\x20-\x7e]*$/.test(a.description)) failures.push(`FAIL ${f}: description ${JSON.stringify(a.description)}`);
+        const content = typeof a.content === 'string' ? (a.content === '' ? [] : a.content.split('\n')) : null;
+        if (!content || !content.every((e) => aliasEntry(a.type as string, e))) failures.push(`FAIL ${f}: content of ${String(a.name)}: ${JSON.stringify(a.content)}`);
+      }
+    } catch (e) { failures.push(`FAIL ${f}: ${(e as Error).message}`); }
+  }
+  return { checked: files.length, failures };
+}
+
+/** pfSense's config.xml <aliases> section, line by line: only the elements pfSense reads, with checked values. */
+export function checkPfsenseAliases(files: string[]): CheckResult {
+  const failures: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    const m = /^<\?xml version="1\.0"\?>\n<aliases>\n((?: {2}<alias>\n {4}<name>[^<]*<\/name>\n {4}<type>[^<]*<\/type>\n {4}<address>[^<]*<\/address>\n {4}<descr>[^<]*<\/descr>\n {4}<detail>[^<]*<\/detail>\n {2}<\/alias>\n)*)<\/aliases>\n$/.exec(text);
+    if (!m) { failures.push(`FAIL ${f}: not a pfSense <aliases> section`); continue; }
+    for (const alias of m[1]!.split('  <alias>\n').slice(1)) {
+      const field = (k: string) => new RegExp(`<${k}>([^<]*)</${k}>`).exec(alias)![1]!;
+      const [name, type, address, descr] = ['name', 'type', 'address', 'descr'].map(field) as [string, string, string, string];
+      if (!ALIAS_NAME.test(name)) failures.push(`FAIL ${f}: alias name ${JSON.stringify(name)}`);
+      if (!['host', 'network', 'port'].includes(type)) failures.push(`FAIL ${f}: alias type ${type}`);
+      if (/[&"']/.test(descr) || !/^[\x20-\x7e]*$/.test(descr)) failures.push(`FAIL ${f}: descr ${JSON.stringify(descr)}`);
+      if (address !== '' && !address.split(' ').every((e) => aliasEntry(type, e))) failures.push(`FAIL ${f}: address of ${name}: ${JSON.stringify(address)}`);
+    }
+  }
+  return { checked: files.length, failures };
+}
+
+/** The tables and unique keys of Pi-hole's gravity database that the statements touch (Pi-hole v5/v6 gravity.db). */
+const GRAVITY_SCHEMA = [
+  'CREATE TABLE "group" (id INTEGER PRIMARY KEY AUTOINCREMENT, enabled BOOLEAN NOT NULL DEFAULT 1, name TEXT UNIQUE NOT NULL, date_added INTEGER, date_modified INTEGER, description TEXT);',
+  'INSERT INTO "group" (id, enabled, name, description) VALUES (0, 1, \'Default\', \'The default group\');',
+  'CREATE TABLE client (id INTEGER PRIMARY KEY AUTOINCREMENT, ip TEXT NOT NULL UNIQUE, date_added INTEGER, date_modified INTEGER, comment TEXT);',
+  'CREATE TABLE client_by_group (client_id INTEGER NOT NULL REFERENCES client (id), group_id INTEGER NOT NULL REFERENCES "group" (id), PRIMARY KEY (client_id, group_id));',
+  'CREATE TABLE domainlist (id INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL DEFAULT 0, domain TEXT NOT NULL, enabled BOOLEAN NOT NULL DEFAULT 1, date_added INTEGER, date_modified INTEGER, comment TEXT, UNIQUE(domain, type));',
+  'CREATE TABLE domainlist_by_group (domainlist_id INTEGER NOT NULL REFERENCES domainlist (id), group_id INTEGER NOT NULL REFERENCES "group" (id), PRIMARY KEY (domainlist_id, group_id));',
+  'CREATE TRIGGER tr_domainlist_add AFTER INSERT ON domainlist BEGIN INSERT INTO domainlist_by_group (domainlist_id, group_id) VALUES (NEW.id, 0); END;',
+].join('\n');
+
+/** Pi-hole statements: each line a known statement shape, and the whole file runs in sqlite3 on the gravity tables. */
+export function checkPiholeSql(files: string[]): CheckResult {
+  const failures: string[] = [];
+  const LINE = /^(--( [\x20-\x7e]*)?|BEGIN TRANSACTION;|COMMIT;|INSERT OR IGNORE INTO ("group"|client|client_by_group|domainlist|domainlist_by_group) [\x20-\x7e]*;|DELETE FROM domainlist_by_group WHERE group_id = 0 [\x20-\x7e]*;)$/;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    text.split('\n').slice(0, -1).forEach((l, i) => { if (!LINE.test(l)) failures.push(`FAIL ${f}:${i + 1}: ${JSON.stringify(l.slice(0, 200))}`); });
+    const r = spawnSync('sqlite3', ['-bail', ':memory:'], { input: `${GRAVITY_SCHEMA}\n${text}\nSELECT 'rows', count(*) FROM domainlist_by_group WHERE group_id = 0;\n`, encoding: 'utf8' });
+    if (r.status !== 0) failures.push(`FAIL ${f}: sqlite3: ${r.stderr.trim()}`);
+    else if (!/^rows\|0$/m.test(r.stdout)) failures.push(`FAIL ${f}: entries left in the Default group: ${r.stdout.trim()}`);
+  }
+  return { checked: files.length, failures };
+}
 
 export function checkGrammar(files: string[]): CheckResult {
   const failures: string[] = [];
@@ -127,14 +208,16 @@ export function checkGrammar(files: string[]): CheckResult {
 export function checkAll(files: string[]): { byTool: Record<string, CheckResult>; failures: string[]; checked: number } {
   const pick = (re: RegExp) => files.filter((f) => re.test(f));
   const byTool: Record<string, CheckResult> = {
-    'nft -c': checkNft(pick(/(?<!openwrt)\.nft$/)),
-    'nft -c (fw4 include)': checkOpenwrtNft(pick(/\.openwrt\.nft$/)),
+    'nft -c': checkNft(pick(/\.nft$/)),
     'iptables-restore --test + ipset': checkIptables(pick(/\.iptables$/).map((f) => f.slice(0, -'.iptables'.length))),
     'dnsmasq --test': checkDnsmasq(pick(/\.conf$/)),
-    'yanglint (check-mud)': checkMud(pick(/\.json$/)),
+    'yanglint (check-mud)': checkMud(pick(/(?<!opnsense-aliases)\.json$/)),
+    'OPNsense alias import': checkOpnsenseAliases(pick(/opnsense-aliases\.json$/)),
+    'pfSense <aliases>': checkPfsenseAliases(pick(/pfsense-aliases\.xml$/)),
+    'sqlite3 (Pi-hole gravity)': checkPiholeSql(pick(/\.pihole\.sql$/)),
     grammar: checkGrammar(pick(/(\.txt|\.hosts|\.rsc)$/)),
   };
-  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/)]);
+  const covered = new Set([...pick(/\.(nft|iptables|ip6tables|ipset|conf|json|txt|hosts|rsc)$/), ...pick(/pfsense-aliases\.xml$/), ...pick(/\.pihole\.sql$/)]);
   const unchecked = files.filter((f) => !covered.has(f)).map((f) => `FAIL ${f}: no checker`);
   const failures = [...Object.values(byTool).flatMap((r) => r.failures), ...unchecked];
   // .ip6tables and .ipset files are checked together with their .iptables file.

@@ -32,13 +32,13 @@ describe('policy plan', () => {
     expect(lax.devices[0]!.wants.hosts).toEqual(['wanted.netneeds.test']);
     const strict = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
     expect(names(strict)).toEqual(['*.cdn.netneeds.test', 'allowed.netneeds.test']);
-    expect(strict.devices[0]!.counts).toMatchObject({ required: 2, setupOnly: 1, unknownDenied: 1, wants: 1 });
+    expect(strict.devices[0]!.counts).toMatchObject({ required: 1, setupOnly: 1, unknownDenied: 2, wants: 1 }); // the any-destination endpoint waits for --any-destination allow
   });
 
   it('keeps the Home Assistant flow only for profiles that need it', () => {
     const ha = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' });
     const app = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'vendor-app', unknown: 'allow' });
-    expect(ha.devices[0]!.local).toEqual([{ initiator: 'peer', peer: 'controller', service: { protocol: 'tcp', ports: [{ from: 6668, to: 6668 }] } }]);
+    expect(ha.devices[0]!.local).toEqual([{ initiator: 'peer', peer: 'home-assistant', name: 'tuya', service: { protocol: 'tcp', ports: [{ from: 6668, to: 6668 }] } }]);
     expect(app.devices[0]!.local).toEqual([]); // not-required for the vendor app
   });
 
@@ -83,19 +83,19 @@ describe('policy plan', () => {
   });
 
   it('turns an any-destination endpoint into a rule without destinations, for the profiles that keep it', () => {
-    const ha = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny' });
-    expect(ha.devices[0]!.allow.find((a) => a.service.ports[0]?.from === 8443)).toEqual({
+    const ha = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'deny', anyDestination: 'allow' });
+    expect(ha.devices[0]!.allow.find((a) => a.service.ports[0]?.from === 8443)).toMatchObject({
       service: { protocol: 'tcp', ports: [{ from: 8443, to: 8443 }] }, to: { hosts: [], domains: [], v4: [], v6: [], any: true },
     });
     expect(ha.devices[0]!.allow.filter((a) => a.to.any)).toHaveLength(1);
-    const app = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'vendor-app', unknown: 'deny' });
+    const app = plan(dataset, { devices: [{ id: 'netns-test/plug' }], profile: 'vendor-app', unknown: 'deny', anyDestination: 'allow' });
     expect(app.devices[0]!.allow.some((a) => a.to.any)).toBe(false); // unknown for the vendor app: refused in strict mode
     expect(app.devices[0]!.counts.unknownDenied).toBe(2);
   });
 
   it('leaves a not-required any-destination endpoint out of the blocklist: it has no name to block', () => {
-    const device = dataset.devices[0]!;
-    const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, disputed: false, claims: [] }, 'home-assistant': { verdict: 'not-required' as const, disputed: false, claims: [] } } } : e));
+    const device = dataset.devices.find((d) => d.id === 'netns-test/plug')!;
+    const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, basis: 'tested' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] }, 'home-assistant': { verdict: 'not-required' as const, basis: 'tested' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] } } } : e));
     const p = plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' });
     expect(p.devices[0]!.allow.some((a) => a.to.any)).toBe(false);
     expect(p.devices[0]!.counts.wants).toBe(2);
@@ -103,7 +103,7 @@ describe('policy plan', () => {
   });
 
   it('refuses an any-destination endpoint that would allow everything, even when it bypassed validation', () => {
-    const device = dataset.devices[0]!;
+    const device = dataset.devices.find((d) => d.id === 'netns-test/plug')!;
     for (const broken of [{ protocol: 'unknown' as const, ports: [] }, { protocol: 'udp' as const, ports: [] }]) {
       const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, ...broken } : e));
       expect(() => plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'home-assistant', unknown: 'allow' })).toThrow(/would allow everything/);
@@ -111,19 +111,19 @@ describe('policy plan', () => {
   });
 
   it('writes the any-destination rule in every format without a destination set, private networks excepted, and every file passes its checker', () => {
-    const { files } = generate(dataset, { devices: [{ id: 'netns-test/plug', addresses: ['192.168.1.50', 'fd00::50'] }], homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny' });
+    const { files } = generate(dataset, { devices: [{ id: 'netns-test/plug', addresses: ['192.168.1.50', 'fd00::50'] }], homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny', anyDestination: 'allow' });
     const byName = Object.fromEntries(files.map((f) => [f.file.name, f.file.content]));
-    expect(byName.nft).toContain('ip daddr != @lan4 tcp dport 8443 counter name d1_allowed accept');
-    expect(byName.nft).toContain('ip6 daddr != @lan6 tcp dport 8443 counter name d1_allowed accept');
+    expect(byName.nft).toContain('ip daddr != @lan4 tcp dport 8443 counter name d1_allowed return');
+    expect(byName.nft).toContain('ip6 daddr != @lan6 tcp dport 8443 counter name d1_allowed return');
     expect(byName.nft).toMatch(/set lan4 \{[^}]*elements = \{ 10\.0\.0\.0\/8,/);
-    expect(byName['openwrt.nft']).toContain('ip daddr != @netneeds_lan4 tcp dport 8443 counter name netneeds_d1_allowed accept');
+    expect(byName['openwrt.nft']).toContain('ip daddr != @lan4 tcp dport 8443 counter name d1_allowed return');
     expect(byName.iptables).toContain('-A NN_D1_OUT -p tcp --dport 8443 -m set ! --match-set nn_lan4 dst -m comment --comment "netneeds d1" -j RETURN');
     expect(byName.ip6tables).toContain('-m set ! --match-set nn_lan6 dst');
     expect(byName.ipset).toContain('create nn_lan4 hash:net family inet -exist');
-    expect(byName['mikrotik.rsc']).toContain('add chain=netneeds-d1-out action=return dst-address-list=!netneeds-lan protocol=tcp dst-port=8443 comment=netneeds');
-    expect(byName['opnsense/README.txt']).toContain('pass TCP ports 8443 from the address of d1 to any destination except your private networks');
-    expect(byName['opnsense/d1-s2-ports.txt']).toBe('8443\n');
-    expect(byName['opnsense/d1-s2-hosts.txt']).toBeUndefined();
+    expect(byName['mikrotik.rsc']).toMatch(/^add chain=netneeds-([0-9a-f]{8})-d1-out action=return dst-address-list=!netneeds-\1-lan protocol=tcp dst-port=8443 comment=netneeds:\1$/m);
+    expect(byName['opnsense/README.txt']).toContain('pass TCP ports 8443 from alias netneeds_d1 to any destination except alias netneeds_lan');
+    expect(byName['opnsense/netneeds_d1_s2_ports.txt']).toBe('8443\n');
+    expect(byName['opnsense/netneeds_d1_s2_hosts.txt']).toBeUndefined();
     for (const name of ['blocklist.hosts', 'blocklist.adguard.txt', 'blocklist.dnsmasq.conf', 'dnsmasq-nftset.conf', 'dnsmasq-ipset.conf']) expect(byName[name], name).not.toMatch(/^[^#!].*\*/m);
     const mud = JSON.parse(byName['mud.json']!) as { 'ietf-access-control-list:acls': { acl: { name: string; aces: { ace: { matches: Record<string, unknown> }[] } }[] } };
     const v6fr = mud['ietf-access-control-list:acls'].acl.find((a) => a.name === 'netneeds-v6fr')!.aces.ace.map((a) => a.matches);
@@ -150,7 +150,7 @@ describe('policy plan', () => {
     const parsed = parsePolicyArgs(['roborock/s50=192.168.1.50,AA-BB-CC-DD-EE-FF', '--for', 'home-assistant', '--home-assistant', '192.168.1.10', '--unknown', 'deny', '--format', 'nftables,mud']);
     expect(parsed.selection).toEqual({
       devices: [{ id: 'roborock/s50', addresses: ['192.168.1.50'], macs: ['aa:bb:cc:dd:ee:ff'] }],
-      homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny',
+      homeAssistant: ['192.168.1.10'], profile: 'home-assistant', unknown: 'deny', trust: 'documented', anyDestination: 'refuse', mode: 'enforce',
     });
     expect(parsed.formats.map((f) => f.name)).toEqual(['nftables', 'mud']);
     expect(() => parsePolicyArgs(['x/y', '--for', 'everything'])).toThrow(UserError);

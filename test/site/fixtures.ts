@@ -11,7 +11,7 @@ export function writeYaml(dir: string, relPath: string, kind: 'device' | 'vendor
   writeFileSync(join(dir, relPath), canonicalText(parseDocument(stringify(data)), kind));
 }
 
-const evidence = [{ id: 'test-1', type: 'blocking-test', date: '2025-03-01', source: 'https://example.org/test/1', title: 'Blocking test' }];
+const evidence = [{ id: 'test-1', type: 'blocking-test', date: '2025-03-01', source: 'https://example.org/test/1', title: 'Blocking test', quote: 'Blocked each destination and noted what kept working.' }];
 
 /** 110 synthetic devices (more than one page of the index), the seed Roborock S50, and one camera known to keep working with Home Assistant offline. */
 export function writeSiteFixture(dir: string): void {

@@ -43,14 +43,23 @@ const visibleNames = (page: Page) => page.$$eval('#devices tbody tr th a', (as) 
 const searchReady = (page: Page) => page.waitForSelector('html[data-search="ready"]');
 
 describe('index page', () => {
-  it('lists every device in plain HTML without JavaScript, with the search form hidden', async () => {
+  it('lists every device in plain HTML without JavaScript, a page at a time, with the search form hidden', async () => {
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(base);
-      expect(await page.locator('#devices tbody tr').count()).toBe(built.dataset.devices.length);
+      expect(await page.locator('#devices tbody tr').count()).toBe(100);
       expect(await page.locator('#filters').isVisible()).toBe(false);
       const row = page.locator('#devices tbody tr', { hasText: 'Acme Cam 2' });
       await expect(row.locator('td').nth(2).textContent()).resolves.toBe('✓Yes');
       await screenshot(page, 'index-no-js');
+      // The static list pages hold the rest: every device is one link away from the index, in id order.
+      const names = await page.$$eval('#devices tbody tr th a', (as) => as.map((a) => a.textContent));
+      await page.locator('#pager').getByRole('link', { name: 'Next page' }).click();
+      expect(new URL(page.url()).pathname).toBe('/list/2/');
+      names.push(...await page.$$eval('#devices tbody tr th a', (as) => as.map((a) => a.textContent)));
+      expect(names).toEqual(built.dataset.devices.map((d) => d.name));
+      await expect(page.locator('#pager a[aria-current="page"]').textContent()).resolves.toBe('2');
+      const first = await page.locator('#devices tbody tr th a').first().getAttribute('href');
+      expect((await page.request.get(new URL(first!, page.url()).href)).status()).toBe(200);
     });
   });
 
@@ -63,7 +72,7 @@ describe('index page', () => {
       await searchReady(page);
       await page.locator('#filter-q').pressSequentially(host);
       expect((await visibleNames(page)).sort()).toEqual(expected);
-      expect(new URL(page.url()).searchParams.get('q')).toBe(host);
+      await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(host);
       await expect(page.locator('#result-count').textContent()).resolves.toMatch(new RegExp(`^${expected.length} of ${built.dataset.devices.length} devices match`));
 
       await page.locator('#filter-q').fill('AC-2000');
@@ -83,19 +92,19 @@ describe('index page', () => {
       expect(cameras.length).toBeGreaterThan(1);
       expect((await visibleNames(page)).sort()).toEqual(cameras);
 
-      await page.locator('#filter-offline').check();
+      await page.locator('#filter-verdict').selectOption('ha-offline');
       expect(await visibleNames(page)).toEqual(['Acme Cam 2']);
+      await expect.poll(() => new URL(page.url()).search).toBe('?category=camera&verdict=ha-offline');
       const shared = page.url();
-      expect(new URL(shared).search).toBe('?category=camera&offline=1');
 
       await page.locator('#filters button[type="reset"]').click();
-      await expect.poll(() => page.locator('#result-count').textContent()).toBe(`${built.dataset.devices.length} devices, showing the first 100`);
-      expect(new URL(page.url()).search).toBe('');
+      await expect.poll(() => page.locator('#result-count').textContent()).toBe(`${built.dataset.devices.length} devices`);
+      await expect.poll(() => new URL(page.url()).search).toBe('');
 
       await page.goto(shared);
       await searchReady(page);
       expect(await page.locator('#filter-category').inputValue()).toBe('camera');
-      expect(await page.locator('#filter-offline').isChecked()).toBe(true);
+      expect(await page.locator('#filter-verdict').inputValue()).toBe('ha-offline');
       expect(await visibleNames(page)).toEqual(['Acme Cam 2']);
 
       await page.goto(`${base}?vendor=roborock&integration=xiaomi_miio&iot=local_polling`);
@@ -107,17 +116,53 @@ describe('index page', () => {
     });
   });
 
-  it('shows the first 100 matches and the rest on request', async () => {
+  it('finds devices by port, service, integration and category, best matches first', async () => {
+    const names = (pred: (d: typeof built.dataset.devices[number]) => boolean) => built.dataset.devices.filter(pred).map((d) => d.name).sort();
+    await withPage({}, async (page) => {
+      await page.goto(base);
+      await searchReady(page);
+      const all = async (q: string) => {
+        await page.goto(`${base}?q=${encodeURIComponent(q)}`);
+        await searchReady(page);
+        const total = Number((await page.locator('#result-count').textContent())!.match(/^[\d,]+/)![0].replace(/,/g, ''));
+        return { total, first: await visibleNames(page) };
+      };
+      const port = await all('3702');
+      expect(port.total).toBe(names((d) => d.local.some((f) => f.ports.some((p) => p.from === 3702))).length);
+      expect(port.first).toContain('Acme Cam 2');
+      const service = await all('rtsp');
+      expect(service.first).toEqual(['Acme Cam 2']);
+      const integration = await all('miio');
+      expect(integration.total).toBe(names((d) => d.homeAssistant.integrations.some((i) => i.domain.includes('miio'))).length);
+      const cameras = await all('camera');
+      expect(cameras.total).toBe(names((d) => d.category === 'camera' || d.name.toLowerCase().includes('camera')).length);
+      // A word in the name ranks above the same word elsewhere: the device named after it comes first.
+      const ranked = await all('roborock');
+      expect(ranked.first[0]).toBe('Roborock S50 (Xiaomi 2nd-generation robot vacuum)');
+      const tested = await all('');
+      expect(tested.total).toBe(built.dataset.devices.length);
+      await page.goto(`${base}?verdict=ha-cloud`);
+      await searchReady(page);
+      await expect(page.locator('#result-count').textContent()).resolves.toMatch(new RegExp(`^${names((d) => d.derived.worksWithHaOffline === 'no').length} of`));
+    });
+  });
+
+  it('keeps only the rows in view in the page; scrolling to the end shows the last device', async () => {
     const total = built.dataset.devices.length;
     expect(total).toBeGreaterThan(100);
     await withPage({}, async (page) => {
       await page.goto(base);
       await searchReady(page);
-      expect(await page.locator('#devices tbody tr').count()).toBe(100);
-      await expect(page.locator('#result-count').textContent()).resolves.toBe(`${total} devices, showing the first 100`);
-      await page.getByRole('button', { name: `Show all ${total}` }).click();
-      expect(await page.locator('#devices tbody tr').count()).toBe(total);
-      expect(await page.locator('#more').isVisible()).toBe(false);
+      await expect(page.locator('#result-count').textContent()).resolves.toBe(`${total} devices`);
+      expect(await page.locator('#pager').isVisible()).toBe(false);
+      const rendered = await page.locator('#devices tbody tr:not(.spacer)').count();
+      expect(rendered).toBeGreaterThan(5);
+      expect(rendered).toBeLessThan(60);
+      await expect(page.locator('#devices').getAttribute('aria-rowcount')).resolves.toBe(String(total + 1));
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const last = [...built.dataset.devices].sort((a, b) => new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare(a.name, b.name)).pop()!;
+      await expect.poll(() => visibleNames(page)).toContain(last.name);
+      await expect(page.locator('#devices tbody tr:not(.spacer)').last().getAttribute('aria-rowindex')).resolves.toBe(String(total + 1));
     });
   });
 
@@ -135,7 +180,7 @@ describe('index page', () => {
       await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
       const desc = await counts();
       expect(desc).toEqual([...desc].sort((a, b) => b - a));
-      expect(new URL(page.url()).searchParams.get('sort')).toBe('-endpoints');
+      await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-endpoints');
       await screenshot(page, 'index-sorted');
     });
   });
@@ -168,10 +213,17 @@ describe('device page', () => {
       const api = await page.request.get(new URL(json!, page.url()).href);
       expect(api.status()).toBe(200);
       expect((await api.json()).device.id).toBe('acme/cam-2');
-      // The rules the build wrote for this device are one click away, and the links resolve.
-      const rules = await page.locator('table.rules a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
-      expect(rules.some((href) => href.endsWith('/rules/acme/cam-2/home-assistant.nft'))).toBe(true);
-      for (const href of rules) expect((await page.request.head(href)).status(), href).toBe(200);
+      // Rules come from the policy builder, opened with this device; the one published policy, its MUD file, resolves.
+      const protect = await page.getByRole('link', { name: 'Protect this device' }).getAttribute('href');
+      expect(new URL(protect!, page.url()).href).toBe(`${base}policy/?device=acme%2Fcam-2`);
+      const mud = await page.getByRole('link', { name: 'MUD profile (RFC 8520)' }).getAttribute('href');
+      const mudFile = await page.request.get(new URL(mud!, page.url()).href);
+      expect(mudFile.status()).toBe(200);
+      expect((await mudFile.json())['ietf-mud:mud']['mud-url']).toMatch(/\/mud\/acme\/cam-2\.json$/);
+      // Every destination row has a permalink.
+      const anchor = await row.getAttribute('id');
+      expect(anchor).toBe('dest-telemetry.acme-cams.example.net-tcp-443');
+      await expect(row.locator('a.permalink').getAttribute('href')).resolves.toBe(`#${anchor}`);
       await screenshot(page, 'device-acme-cam-2');
     });
   });
@@ -205,12 +257,14 @@ describe('accessibility and layout', () => {
     it(`axe finds no violations on the index, a device page and a vendor page (${scheme})`, async () => {
       await withPage({ colorScheme: scheme }, async (page) => {
         const results: Record<string, unknown[]> = {};
-        for (const path of ['', 'devices/roborock/s50/', 'devices/acme/cam-2/', 'vendors/roborock/', 'vendors/vendor1/', 'downloads/']) {
+        const paths = ['', 'list/2/', 'devices/roborock/s50/', 'devices/acme/cam-2/', 'vendors/roborock/', 'vendors/vendor1/', 'downloads/', 'policy/?device=acme%2Fcam-2', '404.html'];
+        for (const path of paths) {
           await page.goto(base + path);
           if (path === '') await searchReady(page);
+          if (path.startsWith('policy/')) await page.waitForSelector('html[data-policy="ready"]');
           results[path || 'index'] = await axe(page);
         }
-        expect(results).toEqual({ index: [], 'devices/roborock/s50/': [], 'devices/acme/cam-2/': [], 'vendors/roborock/': [], 'vendors/vendor1/': [], 'downloads/': [] });
+        expect(results).toEqual(Object.fromEntries(paths.map((p) => [p || 'index', []])));
         await screenshot(page, `downloads-${scheme}`);
       });
     });
@@ -218,9 +272,10 @@ describe('accessibility and layout', () => {
 
   it('fits a phone screen: the page never scrolls sideways, wide tables scroll inside their own region', async () => {
     await withPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, async (page) => {
-      for (const [path, name] of [['', 'mobile-index'], ['devices/roborock/s50/', 'mobile-device'], ['vendors/vendor1/', 'mobile-vendor']] as const) {
+      for (const [path, name] of [['', 'mobile-index'], ['devices/roborock/s50/', 'mobile-device'], ['vendors/vendor1/', 'mobile-vendor'], ['policy/?device=roborock%2Fs50&format=all', 'mobile-policy']] as const) {
         await page.goto(base + path);
         if (path === '') await searchReady(page);
+        if (path.startsWith('policy/')) await page.waitForSelector('html[data-policy="ready"]');
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
         await screenshot(page, name);
@@ -235,6 +290,60 @@ describe('accessibility and layout', () => {
       expect(bg).toBe('rgb(15, 18, 22)');
       await screenshot(page, 'device-dark');
     });
+  });
+});
+
+describe('found and linkable', () => {
+  it('has canonical URLs and OpenGraph cards, a sitemap of every page, robots.txt, an Atom feed and Dataset markup', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${base}devices/acme/cam-2/`);
+      await expect(page.locator('link[rel="canonical"]').getAttribute('href')).resolves.toBe('https://netneeds.github.io/devices/acme/cam-2/');
+      await expect(page.locator('meta[property="og:title"]').getAttribute('content')).resolves.toBe('Acme Cam 2');
+      await expect(page.locator('meta[property="og:url"]').getAttribute('content')).resolves.toBe('https://netneeds.github.io/devices/acme/cam-2/');
+
+      const parse = (xml: string) => page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        if (doc.querySelector('parsererror')) throw new Error('not well-formed XML');
+        return { root: doc.documentElement.localName, locs: Array.from(doc.getElementsByTagName('loc')).map((l) => l.textContent), entries: Array.from(doc.getElementsByTagName('entry')).map((e) => [e.getElementsByTagName('updated')[0]?.textContent, e.getElementsByTagName('link')[0]?.getAttribute('href')]) };
+      }, xml);
+      const sitemap = await parse(await (await page.request.get(`${base}sitemap.xml`)).text());
+      expect(sitemap.root).toBe('urlset');
+      for (const d of built.dataset.devices) expect(sitemap.locs).toContain(`https://netneeds.github.io/devices/${d.id}/`);
+      expect(sitemap.locs).toContain('https://netneeds.github.io/list/2/');
+      const robots = await (await page.request.get(`${base}robots.txt`)).text();
+      expect(robots).toContain('Sitemap: https://netneeds.github.io/sitemap.xml');
+      const feed = await parse(await (await page.request.get(`${base}feed.xml`)).text());
+      expect(feed.root).toBe('feed');
+      const dates = feed.entries.map(([updated]) => updated!);
+      expect(dates).toEqual([...dates].sort().reverse());
+      const newest = built.dataset.devices.map((d) => d.derived.evidence.newest ?? '').sort().pop()!;
+      expect(dates[0]!.startsWith(newest)).toBe(true);
+
+      await page.goto(`${base}downloads/`);
+      const dataset = await page.evaluate(() => {
+        const root = document.querySelector('[itemtype="https://schema.org/Dataset"]')!;
+        const prop = (name: string) => root.querySelector(`[itemprop="${name}"]`)?.getAttribute('content');
+        return { name: prop('name'), license: prop('license'), downloads: Array.from(root.querySelectorAll('[itemprop="distribution"] [itemprop="contentUrl"]')).map((a) => (a as HTMLAnchorElement).href) };
+      });
+      expect(dataset.name).toBe('NetNeeds');
+      expect(dataset.license).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+      expect(dataset.downloads.map((u) => new URL(u).pathname)).toEqual(['/netneeds.json', '/netneeds.csv']);
+      for (const u of dataset.downloads) expect((await page.request.head(u)).status()).toBe(200);
+    });
+  });
+
+  it('answers a missing page with the 404 page, whose links work from any depth', async () => {
+    // Not through withPage: Chromium logs the 404 status itself as a console error.
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const res = await page.goto(`${base}devices/no/such-device/`);
+    expect(res!.status()).toBe(404);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
+    expect(await page.evaluate(() => Array.from(document.styleSheets).some((s) => s.href?.endsWith('/assets/style.css') && s.cssRules.length > 0))).toBe(true);
+    await page.getByRole('link', { name: 'Search the devices' }).click();
+    await searchReady(page);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await ctx.close();
   });
 });
 

@@ -26,7 +26,7 @@ function writeHostileTree(dir: string): void {
       host: 'cloud.evil.example.org', protocol: 'tcp', ports: [443], service: 'https', purpose: 'cloud-control', party: 'first',
       needs: { 'vendor-app': 'required', 'home-assistant': 'unknown' }, evidence: ['vendor-doc'], note: TEXT,
     }] }],
-    evidence: [{ id: 'vendor-doc', type: 'vendor-documentation', date: '2024', source: 'https://evil.example.org/docs?x=javascript:alert(1)', title: LINE, note: TEXT }],
+    evidence: [{ id: 'vendor-doc', type: 'vendor-documentation', date: '2024', source: 'https://evil.example.org/docs?x=javascript:alert(1)', title: LINE, quote: LINE, note: TEXT }],
   });
   writeYaml(dir, 'evil/gadget.yaml', 'device', {
     id: 'evil/gadget', name: LINE, models: [SCRIPT, ATTR, SINGLE, 'javascript:alert(1)'], category: 'camera',
@@ -44,7 +44,7 @@ function writeHostileTree(dir: string): void {
       internet: [{ 'vendor-app': 'stops-working', 'home-assistant': 'keeps-working', evidence: ['capture'], note: TEXT }],
       'reject-or-drop': { advice: 'reject', evidence: ['capture'], note: TEXT },
     },
-    evidence: [{ id: 'capture', type: 'packet-capture', date: '2025-01-02', source: 'https://example.org/capture?q=%22%3E%3Cscript%3E', title: LINE, note: TEXT, firmware: SCRIPT, region: ATTR }],
+    evidence: [{ id: 'capture', type: 'blocking-test', date: '2025-01-02', source: 'https://example.org/capture?q=%22%3E%3Cscript%3E', title: LINE, quote: LINE, note: TEXT, firmware: SCRIPT, region: ATTR }],
     notes: TEXT,
   });
 }
@@ -62,7 +62,7 @@ beforeAll(async () => {
   };
   const site = join(built.dist, 'site');
   mkdirSync(join(site, 'devices/evil/raw-urls'), { recursive: true });
-  writeFileSync(join(site, 'devices/evil/raw-urls/index.html'), devicePage({ ...built.dataset, devices: [...built.dataset.devices, raw] }, raw));
+  writeFileSync(join(site, 'devices/evil/raw-urls/index.html'), devicePage(built.dataset, raw));
   const hostileVendor = { ...built.dataset.vendors[0]!, id: 'evil2', website: 'javascript:alert("website")' };
   mkdirSync(join(site, 'vendors/evil2'), { recursive: true });
   writeFileSync(join(site, 'vendors/evil2/index.html'), vendorPage({ ...built.dataset, vendors: [...built.dataset.vendors, hostileVendor] }, 'evil2'));
@@ -81,7 +81,10 @@ async function inspect(page: Page): Promise<Inspection> {
       xss: (window as unknown as { __xss?: number }).__xss,
       scripts: Array.from(document.scripts).map((s) => s.getAttribute('src') ?? `inline: ${s.textContent}`),
       handlers: all.flatMap((el) => Array.from(el.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
-      badHrefs: Array.from(document.querySelectorAll('a[href], link[href]')).map((a) => (a as HTMLAnchorElement).href).filter((h) => !/^https?:/.test(h)),
+      // The policy builder's downloads are blobs the page made itself: plain text, same origin, with a download name.
+      badHrefs: Array.from(document.querySelectorAll('a[href], link[href]'))
+        .filter((a) => !(a.hasAttribute('download') && (a as HTMLAnchorElement).href.startsWith(`blob:${location.origin}/`)))
+        .map((a) => (a as HTMLAnchorElement).href).filter((h) => !/^https?:/.test(h)),
       embeds: document.querySelectorAll('img, iframe, object, embed, form[action], base').length,
     };
   });
@@ -100,7 +103,8 @@ describe('hostile device strings', () => {
     await ctx.close();
   });
 
-  for (const path of ['', '?q=%3Cscript%3E', 'devices/evil/gadget/', 'devices/evil/raw-urls/', 'vendors/evil/', 'vendors/evil2/', 'vendors/']) {
+  const BUILDER = `policy/?device=evil%2Fgadget%3D${encodeURIComponent('"><img src=x onerror=alert(1)>')}&device=${encodeURIComponent('<script>alert(2)</script>')}&ha=${encodeURIComponent('<svg onload=alert(3)>')}&format=all`;
+  for (const path of ['', '?q=%3Cscript%3E', 'devices/evil/gadget/', 'devices/evil/raw-urls/', 'vendors/evil/', 'vendors/evil2/', 'vendors/', 'policy/?device=evil%2Fgadget&format=all', BUILDER, 'list/2/', '404.html']) {
     it(`renders inertly: /${path}`, async () => {
       const ctx = await browser.newContext({ bypassCSP: true });
       const page = await ctx.newPage();
@@ -108,13 +112,14 @@ describe('hostile device strings', () => {
       page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
       await page.goto(base + path);
       if (path === '' || path.startsWith('?')) await page.waitForSelector('html[data-search="ready"]');
+      if (path.startsWith('policy/')) await page.waitForSelector('html[data-policy="ready"]');
       await page.mouse.move(200, 300);
       await page.keyboard.press('Tab');
       await page.waitForTimeout(200);
       const seen = await inspect(page);
       expect(dialogs).toEqual([]);
       expect(seen.xss).toBeUndefined();
-      expect(seen.scripts.every((s) => s.endsWith('assets/search.js'))).toBe(true);
+      expect(seen.scripts.every((s) => s.endsWith('assets/search.js') || s.endsWith('assets/builder.js'))).toBe(true);
       expect(seen.handlers).toEqual([]);
       expect(seen.badHrefs).toEqual([]);
       expect(seen.embeds).toBe(0);
@@ -123,6 +128,12 @@ describe('hostile device strings', () => {
         await expect(page.locator('h1').textContent()).resolves.toBe(LINE);
         await expect(page.locator('.notes').textContent()).resolves.toContain('<iframe src="javascript:alert(2)"></iframe>');
         await screenshot(page, 'hostile-device');
+      }
+      if (path.startsWith('policy/')) {
+        // The hostile name is text in the answer and the refused list; the hostile address is refused with a message.
+        await expect(page.locator('#answer-list').textContent()).resolves.toContain(LINE);
+        if (path === BUILDER) await expect(page.locator('#policy-error').textContent()).resolves.toContain('onerror=alert(1)>'); // the command's own message, as text
+        else expect(await page.locator('#files pre').count()).toBeGreaterThan(5);
       }
       if (path === 'devices/evil/raw-urls/') {
         // javascript: and data: sources stay text; the https one is a link whose quote and brackets are percent-encoded.

@@ -1,6 +1,6 @@
 import { SITE_URL } from '../../lib/project.js';
 import type { Device } from '../types.js';
-import type { Emitter, OutputFile } from './emitter.js';
+import type { Emitter } from './emitter.js';
 import { json } from './emitter.js';
 
 export const API_BASE = 'api/v1';
@@ -18,31 +18,25 @@ function summary(d: Device) {
 /** A static per-device API in the manner of endoflife.date: one JSON file per device, plus indexes. */
 export const apiEmitter: Emitter = {
   name: 'api',
-  emit(dataset) {
-    const files: OutputFile[] = [];
-    for (const d of dataset.devices) {
-      files.push({ path: deviceApiPath(d.id), content: json({ meta: dataset.meta, device: d }) });
-      // A renamed device keeps answering at its old id, pointing at the new one.
-      for (const alias of d.aliases) files.push({ path: deviceApiPath(alias), content: json({ meta: dataset.meta, aliasOf: d.id, device: d }) });
-    }
-    for (const v of dataset.vendors) {
-      files.push({ path: `${API_BASE}/vendors/${v.id}.json`, content: json({ meta: dataset.meta, vendor: v }) });
-    }
-    files.push({ path: `${API_BASE}/devices.json`, content: json({ meta: dataset.meta, devices: dataset.devices.map(summary) }) });
-    files.push({
-      path: `${API_BASE}/index.json`,
-      content: json({
-        meta: dataset.meta,
-        links: {
-          devices: `${SITE_URL}/${API_BASE}/devices.json`,
-          device: `${SITE_URL}/${API_BASE}/devices/{vendor}/{model}.json`,
-          vendor: `${SITE_URL}/${API_BASE}/vendors/{vendor}.json`,
-          bundle: `${SITE_URL}/netneeds.json`,
-          csv: `${SITE_URL}/netneeds.csv`,
-          schema: `${SITE_URL}/schema/bundle.schema.json`,
-        },
-      }),
-    });
-    return files;
+  device(d, { meta }, out) {
+    // Compact: one file per device adds up to a third of the published tree at 10,000 devices.
+    out.write(deviceApiPath(d.id), json({ meta, device: d }, 0));
+    // A renamed device keeps answering at its old id, pointing at the new one.
+    for (const alias of d.aliases) out.write(deviceApiPath(alias), json({ meta, aliasOf: d.id, device: d }, 0));
+  },
+  dataset(dataset, out) {
+    for (const v of dataset.vendors) out.write(`${API_BASE}/vendors/${v.id}.json`, json({ meta: dataset.meta, vendor: v }));
+    out.write(`${API_BASE}/devices.json`, json({ meta: dataset.meta, devices: dataset.devices.map(summary) }));
+    out.write(`${API_BASE}/index.json`, json({
+      meta: dataset.meta,
+      links: {
+        devices: `${SITE_URL}/${API_BASE}/devices.json`,
+        device: `${SITE_URL}/${API_BASE}/devices/{vendor}/{model}.json`,
+        vendor: `${SITE_URL}/${API_BASE}/vendors/{vendor}.json`,
+        bundle: `${SITE_URL}/netneeds.json`,
+        csv: `${SITE_URL}/netneeds.csv`,
+        schema: `${SITE_URL}/schema/bundle.schema.json`,
+      },
+    }));
   },
 };

@@ -10,7 +10,7 @@ export const CSV_COLUMNS = [
 /** One row per endpoint for spreadsheets and SIEMs; cells that a spreadsheet would run as formulas are defused. */
 export const csvEmitter: Emitter = {
   name: 'csv',
-  emit(dataset) {
+  dataset(dataset, out) {
     const rows: string[][] = [];
     for (const d of dataset.devices) {
       const evidence = new Map(d.evidence.map((e) => [e.id, e]));
@@ -26,6 +26,6 @@ export const csvEmitter: Emitter = {
       }
     }
     const content = stringify(rows, { header: true, columns: [...CSV_COLUMNS], quoted_string: true, escape_formulas: true, record_delimiter: 'windows' });
-    return [{ path: 'netneeds.csv', content }];
+    out.write('netneeds.csv', content);
   },
 };

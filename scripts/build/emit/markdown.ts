@@ -11,11 +11,12 @@ const row = (...cells: ReturnType<typeof cell>[]): TableRow => ({ type: 'tableRo
 /** dist/INDEX.md: a table of devices built as a markdown syntax tree, so device strings are escaped by the serializer. */
 export const markdownEmitter: Emitter = {
   name: 'markdown',
-  emit(dataset) {
+  dataset(dataset, out) {
+    const vendorName = new Map(dataset.vendors.map((v) => [v.id, v.name]));
     const header = row(...['Device', 'Vendor', 'Category', 'Works with HA offline', 'App needs cloud', 'Endpoints', 'Evidence'].map((h) => cell(text(h))));
     const rows = dataset.devices.map((d) => row(
       cell({ type: 'link', url: `${SITE_URL}/devices/${d.id}/`, children: [text(d.name)] }),
-      cell(text(dataset.vendors.find((v) => v.id === d.vendor)?.name ?? d.vendor)),
+      cell(text(vendorName.get(d.vendor) ?? d.vendor)),
       cell(text(d.category)),
       cell(text(d.derived.worksWithHaOffline)),
       cell(text(d.derived.vendorAppNeedsCloud)),
@@ -28,6 +29,6 @@ export const markdownEmitter: Emitter = {
       { type: 'table', align: ['left', 'left', 'left', 'center', 'center', 'right', 'left'], children: [header, ...rows] },
     ];
     const tree: Root = { type: 'root', children };
-    return [{ path: 'INDEX.md', content: remark().use(remarkGfm).stringify(tree) }];
+    out.write('INDEX.md', remark().use(remarkGfm).stringify(tree));
   },
 };

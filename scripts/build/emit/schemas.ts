@@ -6,8 +6,8 @@ import type { Emitter } from './emitter.js';
 /** The published JSON Schemas, and the bundle's TypeScript types for the npm package. */
 export const schemasEmitter: Emitter = {
   name: 'schemas',
-  emit: () => [
-    ...SCHEMA_FILES.map((name) => ({ path: `schema/${name}`, content: readFileSync(SCHEMA_DIR + name, 'utf8') })),
-    { path: 'types/index.d.ts', content: readFileSync(ROOT + 'scripts/build/types.ts', 'utf8') },
-  ],
+  dataset(_dataset, out) {
+    for (const name of SCHEMA_FILES) out.write(`schema/${name}`, readFileSync(SCHEMA_DIR + name, 'utf8'));
+    out.write('types/index.d.ts', readFileSync(ROOT + 'scripts/build/types.ts', 'utf8'));
+  },
 };

@@ -1,27 +1,44 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ROOT } from '../../lib/project.js';
 import {
-  collectDeviceDownloads, contributePage, devicePage, devicePath, downloadsPage, indexPage, SEARCH_DATA, searchData, vendorPage, vendorsPage,
+  atomFeed, builderScript, contributePage, devicePage, devicePath, downloadsPage, indexPage, listPage, listPath, notFoundPage, pageCount,
+  policyPage, robotsTxt, SEARCH_DATA, searchData, sitemaps, vendorPage, vendorsPage,
 } from '../../../site/pages.js';
-import type { Emitter, OutputFile } from './emitter.js';
+import type { Device } from '../types.js';
+import type { Emitter } from './emitter.js';
 
 const ASSETS = ROOT + 'site/assets/';
 
-/** The static site, rendered from the same model as every other output; it runs after the emitters whose files it links. */
+/** The static site, rendered from the same model as every other output: device pages on every core, the rest once. */
 export const siteEmitter: Emitter = {
   name: 'site',
-  emit(ds, earlier) {
-    const downloads = collectDeviceDownloads(earlier, ds.devices.map((d) => d.id));
-    const files: OutputFile[] = [
-      { path: 'site/index.html', content: indexPage(ds) },
-      { path: `site/${SEARCH_DATA}`, content: searchData(ds) },
-      { path: 'site/vendors/index.html', content: vendorsPage(ds) },
-      { path: 'site/downloads/index.html', content: downloadsPage(ds, earlier) },
-      { path: 'site/contribute/index.html', content: contributePage(ds) },
-      ...readdirSync(ASSETS).sort().map((name) => ({ path: `site/assets/${name}`, content: readFileSync(ASSETS + name) })),
+  device(d, context, out) {
+    out.write(`site/${devicePath(d.id)}index.html`, devicePage(context, d));
+  },
+  async dataset(ds, out) {
+    for (const name of readdirSync(ASSETS).sort()) out.write(`site/assets/${name}`, readFileSync(ASSETS + name));
+    out.write('site/assets/builder.js', await builderScript());
+    out.write('site/index.html', indexPage(ds));
+    for (let n = 2; n <= pageCount(ds); n++) out.write(`site/${listPath(n)}index.html`, listPage(ds, n));
+    out.write(`site/${SEARCH_DATA}`, searchData(ds));
+    // Imported here, not at the top: the policy command imports the build, which imports this emitter.
+    const { default: policyCommand } = await import('../../cli/policy.js');
+    out.write('site/policy/index.html', policyPage(ds, Object.keys(policyCommand.options)));
+    out.write('site/vendors/index.html', vendorsPage(ds));
+    const byVendor = new Map<string, Device[]>();
+    for (const d of ds.devices) (byVendor.get(d.vendor) ?? byVendor.set(d.vendor, []).get(d.vendor)!).push(d);
+    for (const v of ds.vendors) out.write(`site/vendors/${v.id}/index.html`, vendorPage(ds, v.id, byVendor.get(v.id) ?? []));
+    out.write('site/contribute/index.html', contributePage(ds));
+    out.write('site/404.html', notFoundPage(ds));
+    out.write('site/feed.xml', atomFeed(ds));
+    out.write('site/robots.txt', robotsTxt());
+    const paths = [
+      '', ...Array.from({ length: pageCount(ds) - 1 }, (_, i) => listPath(i + 2)), 'policy/', 'vendors/', 'downloads/', 'contribute/',
+      ...ds.vendors.map((v) => `vendors/${v.id}/`), ...ds.devices.map((d) => devicePath(d.id)),
     ];
-    for (const d of ds.devices) files.push({ path: `site/${devicePath(d.id)}index.html`, content: devicePage(ds, d, downloads.get(d.id)) });
-    for (const v of ds.vendors) files.push({ path: `site/vendors/${v.id}/index.html`, content: vendorPage(ds, v.id) });
-    return files;
+    for (const s of sitemaps(paths)) out.write(`site/${s.path}`, s.content);
+  },
+  finish(ds, written, out) {
+    out.write('site/downloads/index.html', downloadsPage(ds, written));
   },
 };

@@ -4,7 +4,6 @@
 import { normalizeIp, normalizeMac, type Format } from '../events.js';
 import { lineShare, readLines } from './text.js';
 
-const ANSWER_KINDS = new Set(['reply', 'cached', 'cached-stale']);
 const MAX_PENDING = 4096;
 
 export const dnsmasq: Format = {
@@ -19,10 +18,15 @@ export const dnsmasq: Format = {
     return (line) => {
       const colon = line.indexOf(']: ');
       if (colon < 0) return 'other';
-      const words = line.slice(colon + 3).split(' ');
-      const verb = words[0]!;
+      const at = colon + 3;
+      // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is split.
+      const query = line.startsWith('query[', at);
+      const answer = !query && (line.startsWith('reply ', at) || line.startsWith('cached ', at) || line.startsWith('cached-stale ', at));
+      const ack = !query && !answer && line.startsWith('DHCPACK(', at);
+      if (!query && !answer && !ack) return 'other';
+      const words = line.slice(at).split(' ', 4);
       const time = clock.syslog(line);
-      if (verb.startsWith('query[')) {
+      if (query) {
         const name = words[1]?.toLowerCase();
         const client = normalizeIp(words[3] ?? '');
         if (!name || words[2] !== 'from' || !client) return 'query line without name or client';
@@ -32,7 +36,7 @@ export const dnsmasq: Format = {
         sink.emit({ kind: 'query', time, client, name });
         return 'ok';
       }
-      if (ANSWER_KINDS.has(verb)) {
+      if (answer) {
         const name = words[1]?.toLowerCase();
         const value = words[3];
         if (!name || words[2] !== 'is' || value === undefined) return 'answer line without name';
@@ -44,14 +48,11 @@ export const dnsmasq: Format = {
         sink.emit({ kind: 'dns', time, name: head, address, ...(client ? { client } : {}) });
         return 'ok';
       }
-      if (verb.startsWith('DHCPACK(')) {
-        const ip = normalizeIp(words[1] ?? '');
-        const mac = normalizeMac(words[2] ?? '');
-        if (!ip || !mac) return 'DHCPACK without address and MAC';
-        sink.emit({ kind: 'lease', time, ip, mac });
-        return 'ok';
-      }
-      return 'other';
+      const ip = normalizeIp(words[1] ?? '');
+      const mac = normalizeMac(words[2] ?? '');
+      if (!ip || !mac) return 'DHCPACK without address and MAC';
+      sink.emit({ kind: 'lease', time, ip, mac });
+      return 'ok';
     };
   }),
 };

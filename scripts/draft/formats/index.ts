@@ -10,8 +10,12 @@ import { zeek } from './zeek.js';
 import { suricata } from './suricata.js';
 import { conntrack } from './conntrack.js';
 import { nfdump } from './nfdump.js';
+import { opnsenseJson } from './opnsense-json.js';
+import { cef } from './cef.js';
+import { dhcpd } from './dhcpd.js';
+import { ipfix } from './ipfix.js';
 
-export const FORMATS: readonly Format[] = [pcap, filterlog, netfilter, mikrotik, dnsmasq, adguard, zeek, suricata, conntrack, nfdump];
+export const FORMATS: readonly Format[] = [pcap, filterlog, netfilter, mikrotik, dnsmasq, adguard, zeek, suricata, conntrack, nfdump, ipfix, opnsenseJson, cef, dhcpd];
 
 export function formatByName(name: string): Format | undefined {
   return FORMATS.find((f) => f.name === (name as FormatName));

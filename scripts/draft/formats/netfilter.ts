@@ -1,9 +1,19 @@
 // Linux netfilter LOG lines (iptables, nftables `log`, UFW, UniFi/EdgeRouter, Proxmox pve-firewall):
 // `… IN=eth0 OUT= MAC=dst:src:type SRC=… DST=… PROTO=TCP SPT=… DPT=… SYN …` after whatever prefix the rule set.
+// EdgeOS, VyOS and the UniFi USG write the prefix in brackets with no space before IN= (`[WAN_OUT-2000-A]IN=eth0`).
 import { normalizeIp, normalizeMac, portNumber, protocolOf, type Format } from '../events.js';
 import { lineShare, readLines, valueAfter } from './text.js';
 
 const PROXMOX_TIME = /^\d+ \d+ \S+ (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4}) /;
+
+/** An IN= field before SRC=, after a space or the closing bracket of a rule prefix. */
+function hasInField(line: string, srcAt: number): boolean {
+  for (let i = line.indexOf('IN=', 0); i >= 0 && i < srcAt; i = line.indexOf('IN=', i + 3)) {
+    const before = line.charCodeAt(i - 1);
+    if (before === 32 || before === 93 /* ] */) return true;
+  }
+  return false;
+}
 
 export const netfilter: Format = {
   name: 'netfilter',
@@ -12,7 +22,7 @@ export const netfilter: Format = {
   sniff: (_head, text) => lineShare(text, (l) => l.includes(' SRC=') && l.includes(' PROTO=')),
   read: (path, sink, options) => readLines(path, options, true, (clock) => (line) => {
     const at = line.indexOf(' SRC=');
-    if (at < 0 || line.indexOf(' IN=') < 0) return 'other';
+    if (at < 0 || !hasInField(line, at)) return 'other';
     const src = normalizeIp(valueAfter(line, ' SRC=', at - 1) ?? '');
     const dst = normalizeIp(valueAfter(line, ' DST=', at) ?? '');
     if (!src || !dst) return 'SRC or DST is not an IP address';

@@ -1,5 +1,7 @@
 // nfdump CSV (`nfdump -o csv`): a header row names the columns; 1.6 says ts,te,sa,da,sp,dp,pr,
 // 1.7 says firstSeen,lastSeen,srcAddr,dstAddr,srcPort,dstPort,proto. A trailing "Summary" block is not flows.
+// NetFlow and IPFIX exporters write one record per direction: each row is a 'record', and the collector
+// pairs a reply with the connection it answers instead of taking its source for an opener.
 import { normalizeIp, portNumber, protocolOf, type Format } from '../events.js';
 import { isoTime } from '../time.js';
 import { lineShare, readLines } from './text.js';
@@ -31,12 +33,12 @@ export const nfdump: Format = {
       const protocol = protocolOf(f[col.proto]?.trim() ?? '');
       if (!protocol) return 'other';
       const time = col.first >= 0 ? isoTime(f[col.first] ?? '') : NaN;
-      if (protocol === 'icmp' || protocol === 'icmpv6') sink.emit({ kind: 'flow', time, src, dst, protocol, role: 'initiator' });
+      if (protocol === 'icmp' || protocol === 'icmpv6') sink.emit({ kind: 'flow', time, src, dst, protocol, role: 'record' });
       else {
         const sport = portNumber(f[col.sport]?.trim());
         const dport = portNumber(f[col.dport]?.trim());
         if (sport === undefined || dport === undefined) return 'ports are not numbers';
-        sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: 'initiator' });
+        sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: 'record' });
       }
       return 'ok';
     };

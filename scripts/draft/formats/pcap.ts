@@ -4,11 +4,14 @@
 // Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
 // and the TLS ClientHello server name.
 import ipaddr from 'ipaddr.js';
-import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Format, type ReadStats, type Sink } from '../events.js';
+import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, type FlowProtocol, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
+/** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
+const MAX_HELLO = 16 * 1024 + 5;
+const MAX_PENDING_HELLOS = 1024;
 
 function macText(b: Buffer, at: number): string {
   let s = '';
@@ -58,8 +61,14 @@ export function clientHelloSni(b: Buffer, at: number, end: number): string | und
   return undefined;
 }
 
+/** Distinct IPv4 addresses whose text is kept for reuse: no new string per packet, and Set lookups hash each once. */
+const MAX_V4_NAMES = 1 << 16;
+
 class PacketDecoder {
   private readonly v4 = new Set<number>();
+  private readonly v4Names = new Map<number, string>();
+  /** The one flow event this decoder emits, refilled for every packet (the sink copies what it keeps). */
+  private readonly event: Flow = { kind: 'flow', time: 0, src: '', dst: '', protocol: 'tcp', sport: undefined, dport: undefined, role: 'packet', srcMac: undefined, dstMac: undefined, sni: undefined };
   /** The device's IPv6 addresses as bytes, so that other hosts' packets are skipped before any text is made. */
   private readonly v6: Buffer[] = [];
   private readonly macs: Set<string>;
@@ -121,8 +130,8 @@ class PacketDecoder {
       // DHCP always counts: it teaches which address a MAC had.
       if (!hit && udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
       if ((b.readUInt16BE(p + 6) & 0x1fff) !== 0) { this.stats.other++; return; } // a later fragment: no ports
-      src = v4Text(b, p + 12);
-      dst = v4Text(b, p + 16);
+      src = this.v4Name(b, p + 12);
+      dst = this.v4Name(b, p + 16);
       p += ihl;
     } else if (etherType === 0x86dd) {
       if (end - p < 40) return this.bad(where, 'truncated IPv6 header');
@@ -138,11 +147,7 @@ class PacketDecoder {
         proto = next;
       }
     } else { this.stats.other++; return; }
-    const macs = { ...(srcMac ? { srcMac } : {}), ...(dstMac ? { dstMac } : {}) };
-    if (proto === 1 || proto === 58) {
-      this.sink.emit({ kind: 'flow', time, src, dst, protocol: proto === 1 ? 'icmp' : 'icmpv6', role: 'packet', ...macs });
-      return;
-    }
+    if (proto === 1 || proto === 58) return this.flow(time, src, dst, proto === 1 ? 'icmp' : 'icmpv6', undefined, undefined, 'packet', srcMac, dstMac, undefined);
     if (proto !== 6 && proto !== 17) { this.stats.other++; return; }
     if (end - p < (proto === 6 ? 20 : 8)) return this.bad(where, 'truncated TCP/UDP header');
     const sport = b.readUInt16BE(p);
@@ -150,15 +155,78 @@ class PacketDecoder {
     if (proto === 6) {
       const flags = b[p + 13]!;
       const payload = p + (b[p + 12]! >> 4) * 4;
-      const sni = payload < end ? clientHelloSni(b, payload, end) : undefined;
-      const role = flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet';
-      this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'tcp', sport, dport, role, ...macs, ...(sni ? { sni } : {}) });
-      return;
+      let sni: string | undefined;
+      if (payload < end) {
+        sni = this.pendingHellos.size > 0 ? this.continueHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end) : undefined;
+        sni ??= clientHelloSni(b, payload, end) ?? this.startHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(b, payload, end, time, sport === 53 ? dst : src, sport === 53 ? dstMac : undefined, sport === 53);
+      }
+      return this.flow(time, src, dst, 'tcp', sport, dport, flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet', srcMac, dstMac, sni);
     }
     const payload = p + 8;
     if (sport === 53) this.dns(b, payload, end, time, dst, dstMac);
+    else if (dport === 53) this.dnsQuery(b, payload, end, time, src);
     if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
-    this.sink.emit({ kind: 'flow', time, src, dst, protocol: 'udp', sport, dport, role: 'packet', ...macs });
+    this.flow(time, src, dst, 'udp', sport, dport, 'packet', srcMac, dstMac, undefined);
+  }
+
+  private flow(time: number, src: string, dst: string, protocol: FlowProtocol, sport: number | undefined, dport: number | undefined, role: Flow['role'], srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
+    const e = this.event;
+    e.time = time; e.src = src; e.dst = dst; e.protocol = protocol; e.sport = sport; e.dport = dport; e.role = role;
+    e.srcMac = srcMac; e.dstMac = dstMac; e.sni = sni;
+    this.sink.emit(e);
+  }
+
+  private v4Name(b: Buffer, at: number): string {
+    const n = b.readUInt32BE(at);
+    let text = this.v4Names.get(n);
+    if (text === undefined) {
+      if (this.v4Names.size >= MAX_V4_NAMES) this.v4Names.clear();
+      text = v4Text(b, at);
+      this.v4Names.set(n, text);
+    }
+    return text;
+  }
+
+  /**
+   * A ClientHello that does not fit its first segment (post-quantum key shares make them ~1.8 KB): its bytes are
+   * kept per connection until the TLS record is whole, for a bounded number of connections.
+   */
+  private readonly pendingHellos = new Map<string, { bytes: Buffer; have: number; nextSeq: number }>();
+
+  private startHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): undefined {
+    if (end - at < 9 || b[at] !== 0x16 || b[at + 1] !== 0x03 || b[at + 5] !== 0x01) return undefined;
+    const need = 5 + b.readUInt16BE(at + 3);
+    if (need <= end - at || need > MAX_HELLO) return undefined;
+    if (this.pendingHellos.size >= MAX_PENDING_HELLOS) this.pendingHellos.delete(this.pendingHellos.keys().next().value!);
+    const bytes = Buffer.allocUnsafe(need);
+    b.copy(bytes, 0, at, end);
+    this.pendingHellos.set(`${src}|${sport}|${dst}|${dport}`, { bytes, have: end - at, nextSeq: (seq + end - at) >>> 0 });
+    return undefined;
+  }
+
+  private continueHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): string | undefined {
+    const key = `${src}|${sport}|${dst}|${dport}`;
+    const hello = this.pendingHellos.get(key);
+    if (!hello || seq !== hello.nextSeq) return undefined; // a retransmission or a gap: wait for the next in-order segment
+    const n = Math.min(end - at, hello.bytes.length - hello.have);
+    b.copy(hello.bytes, hello.have, at, at + n);
+    hello.have += n;
+    hello.nextSeq = (seq + n) >>> 0;
+    if (hello.have < hello.bytes.length) return undefined;
+    this.pendingHellos.delete(key);
+    return clientHelloSni(hello.bytes, 0, hello.bytes.length);
+  }
+
+  /** DNS over TCP: each message has a two-byte length before it; messages whole in this segment are read. */
+  private dnsOverTcp(b: Buffer, at: number, end: number, time: number, client: string, clientMac: string | undefined, response: boolean): void {
+    for (let p = at; p + 2 <= end; ) {
+      const len = b.readUInt16BE(p);
+      if (len < 12 || p + 2 + len > end) return;
+      if (response) this.dns(b, p + 2, p + 2 + len, time, client, clientMac);
+      else this.dnsQuery(b, p + 2, p + 2 + len, time, client);
+      p += 2 + len;
+    }
   }
 
   private isDeviceV6(b: Buffer, at: number): boolean {
@@ -173,6 +241,12 @@ class PacketDecoder {
       const address = normalizeIp(text);
       if (address) this.sink.emit({ kind: 'dns', time, client, ...(clientMac ? { clientMac } : {}), name: msg.question, address });
     }
+  }
+
+  /** A lookup the client sent: names looked up without a flow are listed in the draft's notes. */
+  private dnsQuery(b: Buffer, at: number, end: number, time: number, client: string): void {
+    const msg = parseDnsMessage(b, at, end);
+    if (msg && !msg.response && msg.question) this.sink.emit({ kind: 'query', time, client, name: msg.question });
   }
 
   private dhcp(b: Buffer, at: number, end: number, time: number): void {
@@ -338,7 +412,7 @@ export const pcap: Format = {
   },
   async read(path, sink, options) {
     const stats = newStats();
-    const window = new FileWindow(path);
+    const window = new FileWindow(path, undefined, 0, options.progress);
     try {
       new CaptureReader(window, new PacketDecoder(options.filter, sink, stats), stats).read();
     } finally {

@@ -47,12 +47,14 @@ export const suricata: Format = {
     if (type !== 'flow' && type !== 'netflow' && type !== 'tls' && type !== 'quic' && !(type === 'dns' && rec(e.dns).type === 'query')) return 'ok';
     const sniText = rec(e.tls).sni ?? rec(e.quic).sni;
     const sni = typeof sniText === 'string' ? sniText.toLowerCase() : undefined;
-    if (protocol === 'icmp' || protocol === 'icmpv6') sink.emit({ kind: 'flow', time, src, dst, protocol, role: 'initiator' });
+    // A netflow event is one direction of a flow: its source may be the side that answered.
+    const role = type === 'netflow' ? 'record' : 'initiator';
+    if (protocol === 'icmp' || protocol === 'icmpv6') sink.emit({ kind: 'flow', time, src, dst, protocol, role });
     else {
       const sport = portNumber(String(e.src_port ?? ''));
       const dport = portNumber(String(e.dest_port ?? ''));
       if (sport === undefined || dport === undefined) return 'src_port/dest_port missing';
-      sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: 'initiator', ...(sni ? { sni } : {}) });
+      sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role, ...(sni ? { sni } : {}) });
     }
     return 'ok';
   }),

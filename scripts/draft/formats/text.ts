@@ -9,7 +9,7 @@ import type { ReadOptions, ReadStats } from '../events.js';
 export async function readLines(path: string, options: ReadOptions, needles: boolean | string[], makeParser: (clock: LogClock) => (line: string) => LineResult): Promise<ReadStats> {
   const clock = new LogClock(path, options.year);
   const device = needles === false ? null : options.filter.needles;
-  const stats = await scanLines(path, device && Array.isArray(needles) ? [...device, ...needles] : device, makeParser(clock));
+  const stats = await scanLines(path, device && Array.isArray(needles) ? [...device, ...needles] : device, makeParser(clock), undefined, options.progress);
   if (clock.yearFrom) stats.yearFrom = clock.yearFrom;
   return stats;
 }

@@ -1,5 +1,7 @@
 // Zeek conn.log, dns.log, ssl.log and dhcp.log, in the TSV form (with #fields headers) or as JSON lines.
 // The log kind is read from the fields a record carries, so concatenated or renamed files still work.
+// Labelled data sets (IoT-23's conn.log.labeled) append columns such as `label   detailed-label` separated by
+// runs of spaces instead of tabs, in the header and in every row: both separators are read.
 import { normalizeIp, normalizeMac, portNumber, protocolOf, type Format, type Sink } from '../events.js';
 import { epochSeconds } from '../time.js';
 import { lineShare, readLines } from './text.js';
@@ -32,6 +34,9 @@ function emitRecord(get: Get, sink: Sink, isJson: boolean): LineResult {
       const address = normalizeIp(answer);
       if (address) sink.emit({ kind: 'dns', time, client: src, name, address });
     }
+    // The lookup itself went from the client to a resolver: a flow of its own.
+    const protocol = protocolOf(get('proto') ?? '');
+    if (protocol === 'udp' || protocol === 'tcp') sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: 'initiator' });
     return 'ok';
   }
   const serverName = get('server_name');
@@ -48,6 +53,12 @@ function emitRecord(get: Get, sink: Sink, isJson: boolean): LineResult {
   return 'ok';
 }
 
+const SPACED = /\t| {2,}/;
+/** Tab-separated columns, and the space-separated ones labelled data sets add. */
+function splitColumns(line: string): string[] {
+  return SPACED.test(line) ? line.split(SPACED) : [line];
+}
+
 export const zeek: Format = {
   name: 'zeek',
   evidenceType: 'packet-capture',
@@ -59,7 +70,7 @@ export const zeek: Format = {
     let empty = '(empty)';
     return (line) => {
       if (line.startsWith('#')) {
-        if (line.startsWith('#fields\t')) fields = line.split('\t').slice(1);
+        if (line.startsWith('#fields\t')) fields = splitColumns(line).slice(1);
         else if (line.startsWith('#unset_field\t')) unset = line.split('\t')[1] ?? '-';
         else if (line.startsWith('#empty_field\t')) empty = line.split('\t')[1] ?? '(empty)';
         return 'other';
@@ -75,8 +86,9 @@ export const zeek: Format = {
         }, sink, true);
       }
       if (fields.length === 0) return 'a TSV row before any #fields header';
-      const values = line.split('\t');
-      if (values.length !== fields.length) return `${values.length} columns where #fields names ${fields.length}`;
+      let values = line.split('\t');
+      if (values.length !== fields.length) values = splitColumns(line);
+      if (values.length < fields.length) return `${values.length} columns where #fields names ${fields.length}`;
       return emitRecord((f) => {
         const i = fields.indexOf(f);
         const v = i < 0 ? undefined : values[i];

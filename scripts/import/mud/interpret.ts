@@ -5,13 +5,14 @@
 import ipaddr from 'ipaddr.js';
 import { checkHostname, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
 import { isRecord, type Rec } from '../../lib/walk.js';
+import { WELL_KNOWN } from '../../lint/rules/port-service.js';
 import type { MudAce } from './read.js';
 
 export type LocalPeer = 'lan' | 'controller' | 'same-manufacturer' | 'multicast' | 'broadcast';
 export type Peer =
   | { kind: 'host'; host: string }
   | { kind: 'address'; address: string }
-  | { kind: 'local'; party: LocalPeer; group?: string; note?: string };
+  | { kind: 'local'; party: LocalPeer; group?: string; note?: string; controller?: string };
 export type ConvProtocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any';
 
 export interface Conversation {
@@ -47,11 +48,17 @@ const KNOWN_FIELDS: Record<string, string[]> = {
 /** Names reserved for examples and tests (RFC 2606, RFC 6761): never a real destination. */
 const PLACEHOLDER = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost|local)$/;
 
+/** The controller classes the device file's `controller` party can stand for without widening; any other URI is refused. */
 export const CONTROLLERS: Record<string, string> = {
   'urn:ietf:params:mud:dns': "the network's DNS server (MUD controller urn:ietf:params:mud:dns)",
   'urn:ietf:params:mud:ntp': "the network's NTP server (MUD controller urn:ietf:params:mud:ntp)",
-  'urn:ietf:params:mud:gateway': 'the gateway (controller urn:ietf:params:mud:gateway, a name MUDgee used that RFC 8520 does not define)',
 };
+
+/** One well-known port (below 1024, or a service the port table names): the answering side's. */
+function isServerPort(transport: string | undefined, r: PortRange): boolean {
+  if (r.from !== r.to) return false;
+  return r.from < 1024 || Object.values(WELL_KNOWN).some((s) => s.protocols.includes(transport ?? '') && s.ports.includes(r.from));
+}
 
 function unsupportedField(matches: Rec): string | null {
   for (const [key, value] of Object.entries(matches)) {
@@ -136,12 +143,14 @@ function readAbstraction(mud: Rec, profileAuthority: string): Peer | string | nu
     case 'my-controller': return { kind: 'local', party: 'controller', note: 'the controller the network administrator assigns to devices with this MUD URL (MUD my-controller)' };
     case 'controller': {
       if (typeof value !== 'string') return 'controller is not a URI';
-      return { kind: 'local', party: 'controller', note: CONTROLLERS[value] ?? `the controller ${value}` };
+      const known = CONTROLLERS[value];
+      if (!known) return `names the specific controller ${value}; the device file's controller is the one the network assigns (MUD my-controller), so recording it would allow more than this profile does`;
+      return { kind: 'local', party: 'controller', note: known, controller: value };
     }
     case 'manufacturer': {
       if (typeof value !== 'string') return 'manufacturer is not a domain name';
       if (value.toLowerCase() === profileAuthority) return { kind: 'local', party: 'same-manufacturer' };
-      return { kind: 'local', party: 'lan', note: `only devices whose MUD URL is at ${value} (MUD manufacturer abstraction)` };
+      return `allows only devices whose MUD URL is at ${value} (MUD manufacturer); the local: section has no party for another manufacturer's devices, and lan would allow every device`;
     }
     default: return `the MUD abstraction "${key}" has no counterpart in the local: section`;
   }
@@ -226,10 +235,13 @@ export function interpretAce(ace: MudAce, profileAuthority: string): Interpretat
     if (typeof dst === 'string') return skip(dst);
     const initiated = l4['ietf-mud:direction-initiated'];
     if (initiated !== undefined && initiated !== 'from-device' && initiated !== 'to-device') return skip(`direction-initiated ${JSON.stringify(initiated)} is neither from-device nor to-device`);
-    // The sender's own port set and the remote's unset means the sender is answering.
-    const senderAnswers = src !== undefined && dst === undefined;
+    // The sender's own port set and the remote's unset means the sender is answering; with both set, the side
+    // on a server's port (one well-known port) answers, and when that does not tell, the entry may be a mirror.
+    const both = src !== undefined && dst !== undefined;
+    const senderAnswers = both ? isServerPort(transport, src) && !isServerPort(transport, dst) : src !== undefined && dst === undefined;
+    const senderOpens = both && isServerPort(transport, dst) && !isServerPort(transport, src);
     opener = initiated === 'from-device' ? 'device' : initiated === 'to-device' ? 'peer' : senderAnswers ? (fromDevice ? 'peer' : 'device') : opener;
-    openerAssumed = initiated === undefined && src === undefined && dst === undefined;
+    openerAssumed = initiated === undefined && ((src === undefined && dst === undefined) || (both && !senderAnswers && !senderOpens));
     const openerIsSender = (opener === 'device') === fromDevice;
     ports = openerIsSender ? dst : src;
     if (openerIsSender && src !== undefined && dst !== undefined) normalized.push(`source port ${src.from}${src.to !== src.from ? `-${src.to}` : ''} of the opening side not recorded`);

@@ -43,8 +43,13 @@ function text(mud: Rec, key: string): string | undefined {
 function policyNames(mud: Rec, policy: string): string[] {
   const p = mud[policy];
   if (p === undefined) return [];
-  const list = isRecord(p) && isRecord(p['access-lists']) ? p['access-lists']['access-list'] : undefined;
-  if (!Array.isArray(list)) throw new MudError(`${MUD}/${policy}/access-lists/access-list`, 'missing or not a list');
+  // An empty policy container, or one whose access-lists holds no list, names no ACL: YANG allows both.
+  if (!isRecord(p)) throw new MudError(`${MUD}/${policy}`, 'not an object');
+  if (p['access-lists'] === undefined) return [];
+  if (!isRecord(p['access-lists'])) throw new MudError(`${MUD}/${policy}/access-lists`, 'not an object');
+  const list = p['access-lists']['access-list'];
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new MudError(`${MUD}/${policy}/access-lists/access-list`, 'not a list');
   return list.map((item, i) => {
     if (!isRecord(item) || typeof item.name !== 'string') throw new MudError(`${MUD}/${policy}/access-lists/access-list[${i}]/name`, 'missing or not a string');
     return item.name;
@@ -82,6 +87,10 @@ export function readMud(json: unknown): MudProfile {
       throw new MudError(`${at}/${field}`, 'is a draft-era field this importer cannot map', 'RFC 8519 names them "name" and "aces"; regenerate the profile with a current MUD tool');
     }
     if (typeof acl.name !== 'string') throw new MudError(`${at}/name`, 'missing or not a string');
+    const twin = acls.get(acl.name);
+    if (twin) {
+      throw new MudError(`${at}/name`, `"${acl.name}" names acl[${twin.index}] too; an ACL name is the key of its list, so one of the two would be lost`, 'give each ACL its own name (yanglint refuses this file as well)');
+    }
     const aces = isRecord(acl.aces) ? acl.aces.ace : undefined;
     if (!Array.isArray(aces)) throw new MudError(`${at}/aces/ace`, 'missing or not a list');
     acls.set(acl.name, { aces, index: i });

@@ -8,7 +8,7 @@ const withEndpoint = (patch: Record<string, unknown>, drop: string[] = []) => {
 };
 const flow = (patch: Record<string, unknown>) => ({
   from: 'home-assistant', to: 'device', protocol: 'udp', ports: [5353], service: 'mdns', purpose: 'discovery',
-  needs: { 'vendor-app': 'unknown', 'home-assistant': 'required' }, evidence: ['capture'], ...patch,
+  needs: { 'vendor-app': 'unknown', 'home-assistant': 'unknown' }, evidence: ['capture'], ...patch,
 });
 const withFlow = (patch: Record<string, unknown>) => ({ ...baseDevice(), local: [flow(patch)] });
 

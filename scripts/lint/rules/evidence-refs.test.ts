@@ -5,7 +5,7 @@ const capture = (id: string) => ({ id, type: 'packet-capture', date: '2024-03-01
 
 describe('evidence-refs', () => {
   it('stays silent when every reference resolves and every item is cited, in claims and when-blocked too', () => {
-    const endpoint = { ...baseEndpoint(), needs: { 'vendor-app': [{ verdict: 'required', evidence: ['test'] }, { verdict: 'not-required', evidence: ['capture'] }], 'home-assistant': 'unknown' } };
+    const endpoint = { ...baseEndpoint(), needs: { 'vendor-app': [{ verdict: 'unknown', evidence: ['test'] }, { verdict: 'unknown', evidence: ['capture'] }], 'home-assistant': 'unknown' } };
     const whenBlocked = { internet: [{ 'vendor-app': 'stops-working', 'home-assistant': 'keeps-working', evidence: ['report'] }], 'reject-or-drop': { advice: 'reject', evidence: ['report'] } };
     const device = { ...baseDevice(), endpoints: [endpoint], 'when-blocked': whenBlocked, evidence: [capture('capture'), capture('report'), capture('test')] };
     expect(lintDevice(device).problems).toEqual([]);

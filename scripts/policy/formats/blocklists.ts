@@ -1,23 +1,59 @@
-// DNS blocklists of the wants: names every selected function does without. Pi-hole and AdGuard Home subscribe to
-// them by URL. A want is left out when blocking it (with the names below it) would hit a name the policy allows.
-import type { Policy } from '../plan.js';
+// DNS blocklists of the wants: names every selected function does without. A resolver applies a plain list to every
+// client, so: shared infrastructure never goes in, a want is left out when blocking it (with the names below it) would
+// hit a name the policy allows, and where the blocker can scope a rule to a client (AdGuard Home's $client, Pi-hole
+// groups) the rules are scoped to the devices' addresses.
+import { parents, type DevicePlan, type Policy } from '../plan.js';
+import { isShared } from '../../lib/shared-infrastructure.js';
 import { header, type Format } from './format.js';
 
 export interface Blocklist { hosts: string[]; domains: string[] }
 
-const covers = (blocked: string, name: string) => name === blocked || name.endsWith(`.${blocked}`);
+/**
+ * The names to block for some devices: their wants, minus shared infrastructure and anything an allowed name would
+ * lose. Linear in the names and their labels: each allowed name marks itself and its parents once.
+ */
+const indexes = new WeakMap<Policy, (name: string, asDomain: boolean) => boolean>();
 
-/** The names to block for a policy: every device's wants, minus anything an allowed name would lose. */
-export function blocklist(policy: Policy): Blocklist {
-  const allowed = policy.devices.flatMap((d) => d.allow.flatMap((a) => [...a.to.hosts, ...a.to.domains]));
-  const keep = (name: string) => !allowed.some((a) => covers(name, a));
-  const uniq = (xs: string[]) => [...new Set(xs)].sort();
-  const domains = uniq(policy.devices.flatMap((d) => d.wants.domains)).filter(keep);
-  const hosts = uniq(policy.devices.flatMap((d) => d.wants.hosts)).filter(keep);
-  return { hosts, domains };
+/** Whether a want may be blocked: built once per policy, each allowed name marking itself and its parents. */
+function blockable(policy: Policy): (name: string, asDomain: boolean) => boolean {
+  const cached = indexes.get(policy);
+  if (cached) return cached;
+  // Blocking a name blocks everything below it: a want that is an allowed name or above one must stay resolvable,
+  // and so must a want below an allowed wildcard domain.
+  const atOrAboveAllowed = new Set<string>();
+  const allowedDomains = new Set<string>();
+  for (const d of policy.devices) {
+    for (const a of d.allow) {
+      for (const name of [...a.to.hosts, ...a.to.domains]) {
+        if (atOrAboveAllowed.has(name)) continue;
+        atOrAboveAllowed.add(name);
+        for (const p of parents(name)) atOrAboveAllowed.add(p);
+      }
+      for (const name of a.to.domains) allowedDomains.add(name);
+    }
+  }
+  const belowAllowedDomain = (name: string) => allowedDomains.has(name) || parents(name).some((p) => allowedDomains.has(p));
+  const keep = (name: string, asDomain: boolean) => !atOrAboveAllowed.has(name) && !belowAllowedDomain(name) && !isShared(name, asDomain);
+  indexes.set(policy, keep);
+  return keep;
 }
 
-/** The four list syntaxes; hosts and plain-domain lists match names exactly, so they cannot hold wildcards. */
+/**
+ * The names to block for some devices: their wants, minus shared infrastructure and anything an allowed name would
+ * lose. Linear in the names and their labels.
+ */
+export function blocklist(policy: Policy, devices: readonly DevicePlan[] = policy.devices): Blocklist {
+  const keep = blockable(policy);
+  const hosts = new Set<string>();
+  const domains = new Set<string>();
+  for (const d of devices) {
+    for (const h of d.wants.hosts) if (!hosts.has(h) && keep(h, false)) hosts.add(h);
+    for (const w of d.wants.domains) if (!domains.has(w) && keep(w, true)) domains.add(w);
+  }
+  return { hosts: [...hosts].sort(), domains: [...domains].sort() };
+}
+
+/** The four household-wide list syntaxes; hosts and plain-domain lists match names exactly, so they cannot hold wildcards. */
 export const BLOCKLIST_SYNTAX = {
   'blocklist.hosts': { comment: '#', line: (n: string) => `0.0.0.0 ${n}`, wildcards: false },
   'blocklist.domains.txt': { comment: '#', line: (n: string) => n, wildcards: false },
@@ -25,21 +61,82 @@ export const BLOCKLIST_SYNTAX = {
   'blocklist.dnsmasq.conf': { comment: '#', line: (n: string) => `address=/${n}/#`, wildcards: true },
 } as const;
 
+const clientsOf = (d: DevicePlan) => [...d.sources.v4, ...d.sources.v6];
+
+/** AdGuard Home rules, each scoped with $client to the addresses of the devices that do without the name. */
+function adguardLines(policy: Policy): string[] {
+  const scoped = policy.devices.filter((d) => clientsOf(d).length);
+  const wide = policy.devices.filter((d) => !clientsOf(d).length);
+  const byName = new Map<string, Set<string>>();
+  for (const d of scoped) {
+    const list = blocklist(policy, [d]);
+    for (const n of [...list.hosts, ...list.domains]) {
+      const clients = byName.get(n) ?? new Set<string>();
+      for (const c of clientsOf(d)) clients.add(c);
+      byName.set(n, clients);
+    }
+  }
+  const lines = [...byName.keys()].sort().map((n) => `||${n}^$client=${[...byName.get(n)!].sort().map((c) => (c.includes(':') ? `'${c}'` : c)).join('|')}`);
+  if (wide.length) {
+    const list = blocklist(policy, wide);
+    lines.push(...[...new Set([...list.hosts, ...list.domains])].sort().map((n) => `||${n}^`));
+  }
+  return lines;
+}
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * Pi-hole v5/v6 gravity database statements: one group per device holding its addresses as clients and its wants as
+ * deny entries, taken out of the Default group so that other clients are not affected.
+ */
+function piholeSql(policy: Policy): string {
+  const out = ['BEGIN TRANSACTION;'];
+  for (const d of policy.devices) {
+    const group = `netneeds_${d.tag}`;
+    const list = blocklist(policy, [d]);
+    const comment = sqlText(`NetNeeds ${d.tag}`);
+    out.push(`INSERT OR IGNORE INTO "group" (enabled, name, description) VALUES (1, ${sqlText(group)}, ${comment});`);
+    for (const c of clientsOf(d)) {
+      out.push(`INSERT OR IGNORE INTO client (ip, comment) VALUES (${sqlText(c)}, ${comment});`);
+      out.push(`INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM client c, "group" g WHERE c.ip = ${sqlText(c)} AND g.name = ${sqlText(group)};`);
+    }
+    const entries: [number, string][] = [
+      ...list.hosts.map((h): [number, string] => [1, h]),
+      ...list.domains.map((w): [number, string] => [3, `(^|\\.)${w.replace(/\./g, '\\.')}$`]),
+    ];
+    for (const [type, domain] of entries) {
+      out.push(`INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (${type}, ${sqlText(domain)}, 1, ${comment});`);
+      out.push(`INSERT OR IGNORE INTO domainlist_by_group (domainlist_id, group_id) SELECT d.id, g.id FROM domainlist d, "group" g WHERE d.type = ${type} AND d.domain = ${sqlText(domain)} AND g.name = ${sqlText(group)};`);
+    }
+  }
+  out.push(`DELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');`, 'COMMIT;');
+  return out.join('\n') + '\n';
+}
+
 export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(policy)) {
-  return Object.entries(BLOCKLIST_SYNTAX).map(([name, syntax]) => {
+  const plain = Object.entries(BLOCKLIST_SYNTAX).map(([name, syntax]) => {
     const names = syntax.wildcards ? [...new Set([...list.hosts, ...list.domains])].sort() : list.hosts;
     const usage = [
       '',
-      'Names the devices above do not need for the functions kept working (tested or documented as not required).',
+      'Names the devices above do not need for the functions kept working, by the evidence the trust level admits.',
       syntax.wildcards ? 'Each entry also blocks the names below it.' : `Exact names only; ${list.domains.length} wildcard entries are in the AdGuard and dnsmasq lists.`,
-      'DNS blocking affects every client of this resolver: check the list against your other devices.',
+      'This list applies to every client of the resolver. Shared infrastructure (push, CDNs, cloud storage, video) is',
+      'never listed; prefer the per-client AdGuard Home list or the Pi-hole groups when you can.',
     ];
     return { name, content: header(policy, syntax.comment, usage) + names.map((n) => syntax.line(n) + '\n').join('') };
   });
+  const adguardUsage = ['', 'AdGuard Home custom filtering rules, scoped with $client to the devices\' addresses (rules of devices', 'given without an address apply to every client). Shared infrastructure is never listed.'];
+  const piholeUsage = ['', 'Pi-hole groups: sqlite3 /etc/pihole/gravity.db < <this file>, then pihole reloadlists (v6) or', 'pihole restartdns reload-lists (v5). Each device gets a group netneeds_<tag> with its addresses and its entries.'];
+  return [
+    ...plain,
+    { name: 'blocklist.adguard-clients.txt', content: header(policy, '!', adguardUsage) + adguardLines(policy).map((l) => l + '\n').join('') },
+    { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage) + piholeSql(policy) },
+  ];
 }
 
 export const blocklistFormat: Format = {
   name: 'blocklist',
-  summary: 'DNS blocklists of the wants, in hosts, plain-domain, AdGuard Home (||host^) and dnsmasq syntax',
+  summary: 'DNS blocklists of the wants: per-client AdGuard Home rules and Pi-hole groups, and household-wide hosts, domain, AdGuard and dnsmasq lists without shared infrastructure',
   render: (policy) => renderBlocklists(policy),
 };

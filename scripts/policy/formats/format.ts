@@ -1,4 +1,5 @@
-import type { Policy } from '../plan.js';
+import ipaddr from 'ipaddr.js';
+import type { DevicePlan, Policy } from '../plan.js';
 import { PolicyError, safeId } from '../plan.js';
 
 /** One generated file; `name` is a suffix the caller puts after its own base name (`<base>.<name>`). */
@@ -14,12 +15,20 @@ export interface Format {
  * The comment block every text format starts with. Only fixed words, enum values, counts and sanitized ids go in:
  * device names and notes never reach a comment, where a line break would end it.
  */
+const summaries = new WeakMap<Policy, string[]>();
+
 export function header(policy: Policy, comment: string, usage: string[]): string {
   // One line per device: dnsmasq refuses configuration lines (comments included) longer than about 1000 bytes.
+  let devices = summaries.get(policy);
+  if (!devices) {
+    devices = policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}, IPv6 ${d.ipv6 === 'open' ? 'by policy' : 'closed'}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`);
+    summaries.set(policy, devices);
+  }
   const lines = [
     'NetNeeds allow-list policy (generated; do not edit, regenerate instead)',
-    `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}`,
-    ...policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`),
+    `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}; not-required verdicts acted on: ${policy.trust === 'tested' ? 'tested only' : policy.trust === 'documented' ? 'tested or documented' : 'tested, documented or community-listed'}`,
+    `any-destination endpoints: ${policy.anyDestination === 'allow' ? 'allowed (never DNS, DoT or DoH)' : 'refused'}; mode: ${policy.mode === 'log' ? 'log only (refuses nothing; logs what enforce mode would refuse)' : 'enforce'}`,
+    ...devices,
     ...usage,
   ];
   return lines.map((l) => (l ? `${comment} ${l}` : comment)).join('\n') + '\n';
@@ -34,4 +43,32 @@ export function dnsmasqLine(line: string): string {
     throw new PolicyError(`a dnsmasq line for ${line.split('/')[1]} would be ${line.length} bytes (dnsmasq reads 1024): too many devices share this name; generate fewer devices per policy`);
   }
   return line + '\n';
+}
+
+/** The log prefix of refusals in log-only mode; `netneeds draft` reads the lines that follow it. */
+export const logPrefix = (d: DevicePlan) => `netneeds ${d.tag} refused: `;
+
+/**
+ * The last step of every guide: conversations opened before the rules were loaded keep flowing until their
+ * conntrack entries go, so a test of the block would mislead.
+ */
+const flushes = new WeakMap<Policy, string[]>();
+export function conntrackFlush(policy: Policy): string[] {
+  const cached = flushes.get(policy);
+  if (cached) return cached;
+  const lines = ['Last, end the conversations the devices opened before these rules (they would keep flowing):'];
+  for (const d of policy.devices) {
+    const addresses = [...d.sources.v4, ...d.sources.v6];
+    if (addresses.length === 0) lines.push(`  conntrack -D -s <address of ${d.tag}>; conntrack -D -d <address of ${d.tag}>`);
+    for (const a of addresses) {
+      const slash = a.indexOf('/');
+      if (slash < 0) { lines.push(`  conntrack -D -s ${a}; conntrack -D -d ${a}`); continue; }
+      const ip = a.slice(0, slash);
+      const len = Number(a.slice(slash + 1));
+      const mask = ip.includes(':') ? ipaddr.IPv6.subnetMaskFromPrefixLength(len).toRFC5952String() : ipaddr.IPv4.subnetMaskFromPrefixLength(len).toString();
+      lines.push(`  conntrack -D -s ${ip} --mask-src ${mask}; conntrack -D -d ${ip} --mask-dst ${mask}`);
+    }
+  }
+  flushes.set(policy, lines);
+  return lines;
 }

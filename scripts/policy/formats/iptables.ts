@@ -1,29 +1,35 @@
-// iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them.
+// iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them. The same rules as
+// the nftables table: device chains only return or refuse, so both devices of a LAN conversation are asked.
 // Names: ipset names are at most 31 characters and iptables chains 28, so both use the short device tags.
-import { LAN, nameSets, usesController, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
-import { dnsmasqLine, header, portList, type Format } from './format.js';
+import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { learnKey } from './nftables.js';
+import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
 
 const IPSET_MAX = 31;
 const CHAIN_MAX = 28;
 /** xt_multiport takes at most 15 ports, a range counting as two. */
 const MULTIPORT_MAX = 15;
+const LEARN_TIMEOUT = 86400;
 
 function checked(name: string, max: number): string {
   if (name.length > max || !/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`internal: name ${name} is not usable`);
   return name;
 }
 
-const ipsetName = (d: DevicePlan, i: number, kind: 'a' | 'n', v: 4 | 6) => checked(`nn_${d.tag}_s${i + 1}_${kind}${v}`, IPSET_MAX);
+const ipsetName = (d: DevicePlan, key: string, v: 4 | 6) => checked(`nn_${d.tag}_${key}_a${v}`, IPSET_MAX);
+/** One set per allowed name, shared by every device that allows it (see the nftables format). */
+const nameIpset = (name: string, v: 4 | 6) => checked(`nn_n${v}_${shortHash(name)}`, IPSET_MAX);
 const srcSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_src${v}`, IPSET_MAX);
-const chainName = (d: DevicePlan, dir: 'OUT' | 'IN') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);
+const seenSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_${learnKey(d)}_seen${v}`, IPSET_MAX);
+const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);
 
 /** The protocol and port matches of a service, one entry per rule it needs (multiport holds 15 ports). */
-function l4(s: Service, v: 4 | 6): string[] | null {
+function l4(s: Service, v: 4 | 6, side: 'dport' | 'sport' = 'dport'): string[] | null {
   if (s.protocol === 'icmp') return v === 4 ? ['-p icmp'] : null;
   if (s.protocol === 'icmpv6') return v === 6 ? ['-p ipv6-icmp'] : null;
   if (s.protocol === 'any') return [''];
   const ports = portList(s.ports, ':');
-  if (ports.length === 1) return [`-p ${s.protocol} --dport ${ports[0]}`];
+  if (ports.length === 1) return [`-p ${s.protocol} --${side} ${ports[0]}`];
   const chunks: string[][] = [[]];
   let weight = 0;
   for (const p of ports) {
@@ -32,10 +38,11 @@ function l4(s: Service, v: 4 | 6): string[] | null {
     chunks[chunks.length - 1]!.push(p);
     weight += w;
   }
-  return chunks.map((c) => `-p ${s.protocol} -m multiport --dports ${c.join(',')}`);
+  return chunks.map((c) => `-p ${s.protocol} -m multiport --${side}s ${c.join(',')}`);
 }
 
 function peerSet(l: LocalRule, v: 4 | 6): string | null {
+  if (l.peer === 'home-assistant') return `nn_ha${v}`;
   if (l.peer === 'controller') return `nn_ctl${v}`;
   if (l.peer === 'lan' || l.peer === 'same-manufacturer') return `nn_lan${v}`;
   return null;
@@ -43,7 +50,8 @@ function peerSet(l: LocalRule, v: 4 | 6): string | null {
 
 const rule = (...parts: string[]) => parts.filter((p) => p !== '').join(' ');
 
-function refuse(d: DevicePlan, chain: string, v: 4 | 6): string[] {
+function refuse(policy: Policy, d: DevicePlan, chain: string, v: 4 | 6): string[] {
+  if (policy.mode === 'log') return [rule('-A', chain, `-m conntrack --ctstate NEW -j LOG --log-prefix "${logPrefix(d)}"`), rule('-A', chain, '-j RETURN')];
   if (d.refuse === 'drop') return [rule('-A', chain, '-j DROP')];
   return [
     rule('-A', chain, '-p tcp -j REJECT --reject-with tcp-reset'),
@@ -54,61 +62,90 @@ function refuse(d: DevicePlan, chain: string, v: 4 | 6): string[] {
 function restoreFile(policy: Policy, v: 4 | 6): string {
   const chains = ['NETNEEDS_FWD'];
   const rules = ['-I FORWARD 1 -j NETNEEDS_FWD'];
+  const learn = ['-I PREROUTING 1 -j NETNEEDS_LEARN'];
+  const dns = ['-I PREROUTING 1 -j NETNEEDS_DNS'];
+  const comment = (d: DevicePlan) => `-m comment --comment "netneeds ${d.tag}"`;
   for (const d of policy.devices) {
-    const out = chainName(d, 'OUT');
-    const inward = chainName(d, 'IN');
-    chains.push(out, inward);
-    rules.push(rule('-A NETNEEDS_FWD -m set --match-set', srcSet(d, v), 'src -j', out));
-    for (const mac of d.sources.macs) rules.push(rule('-A NETNEEDS_FWD -m mac --mac-source', mac, '-j', out));
-    rules.push(rule('-A NETNEEDS_FWD -m set --match-set', srcSet(d, v), 'dst -j', inward));
-    const comment = `-m comment --comment "netneeds ${d.tag}"`;
+    const [out, inward, peer, peerReply] = [chainName(d, 'OUT'), chainName(d, 'IN'), chainName(d, 'PEER'), chainName(d, 'PEERR')];
+    chains.push(out, inward, peer, peerReply);
+    const rpf = '-m rpfilter';
+    const macs = d.sources.macs.map((m) => `-m mac --mac-source ${m}`);
+    // A MAC-given device's addresses are learned on the way in (reverse-path checked). ipset's hash:mac is missing
+    // from many kernels, so a device given by IPv4 only cannot have its MAC learned here: its IPv6 stays open to
+    // whatever else the router allows unless its MAC or IPv6 addresses are given (the nftables format closes it).
+    for (const m of macs) learn.push(rule('-A NETNEEDS_LEARN', m, v === 4 ? '! -s 0.0.0.0' : '! -s fe80::/10', rpf, '-j SET --add-set', seenSet(d, v), 'src --exist'));
+    const fromDevice = [`-m set --match-set ${srcSet(d, v)} src`, ...macs];
+    const toDevice = [`-m set --match-set ${srcSet(d, v)} dst`, ...(macs.length ? [`-m set --match-set ${seenSet(d, v)} dst`] : [])];
+    for (const m of fromDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', out));
+    for (const m of toDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', inward));
+    if (policy.mode === 'enforce' && !(v === 6 && d.ipv6 === 'closed')) {
+      for (const m of fromDevice) for (const p of ['udp', 'tcp']) dns.push(rule('-A NETNEEDS_DNS', m, `-p ${p} --dport 53 -j REDIRECT`));
+    }
+    rules.push(rule('-A', out, '-m conntrack --ctdir REPLY -g', peerReply));
     rules.push(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
-    rules.push(rule('-A', inward, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
-    d.allow.forEach((a, i) => {
+    rules.push(rule('-A', inward, '-m conntrack --ctdir REPLY -j RETURN'), rule('-A', inward, '-g', peer));
+    d.allow.forEach((a) => {
       for (const match of l4(a.service, v) ?? []) {
-        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'a', v), 'dst', comment, '-j RETURN'));
-        if (a.to.hosts.length || a.to.domains.length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, i, 'n', v), 'dst', comment, '-j RETURN'));
-        // The data names no destination: any internet address, but not the private networks.
-        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment, '-j RETURN'));
+        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, a.key, v), 'dst', comment(d), '-j RETURN'));
+        for (const name of [...a.to.hosts, ...a.to.domains]) rules.push(rule('-A', out, match, '-m set --match-set', nameIpset(name, v), 'dst', comment(d), '-j RETURN'));
+        // The data names no destination: any internet address, but not the home network.
+        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment(d), '-j RETURN'));
       }
     });
     for (const l of d.local) {
       const set = peerSet(l, v);
       if (!set) continue;
-      for (const match of l4(l.service, v) ?? []) {
-        rules.push(l.initiator === 'device'
-          ? rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN')
-          : rule('-A', inward, match, '-m set --match-set', set, 'src', comment, '-j RETURN'));
+      if (l.initiator === 'device') {
+        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment(d), '-j RETURN'));
+      } else {
+        // The peer's opening packets, and the device's packets back in that conversation.
+        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', peer, match, '-m set --match-set', set, 'src', comment(d), '-j RETURN'));
+        for (const match of l4(l.service, v, 'sport') ?? []) rules.push(rule('-A', peerReply, match, '-m set --match-set', set, 'dst', comment(d), '-j RETURN'));
       }
     }
-    rules.push(...refuse(d, out, v), ...refuse(d, inward, v));
+    rules.push(...refuse(policy, d, out, v), ...refuse(policy, d, peer, v), ...refuse(policy, d, peerReply, v));
   }
   const usage = [
     '',
     `Load after the ipset file: ${v === 4 ? 'iptables' : 'ip6tables'}-restore --noflush < <this file>`,
-    '(--noflush keeps your other rules). It puts one jump first in FORWARD; remove it before loading again.',
-    'Allowed traffic returns to your own FORWARD rules; everything else from or to the devices is refused.',
+    '(--noflush keeps your other rules). It puts one jump first in FORWARD, mangle PREROUTING and nat PREROUTING;',
+    'remove them before loading again. Allowed traffic returns to your own FORWARD rules; everything else from or to',
+    'the devices is refused, and their DNS to any server is answered by this router (port 53 redirected).',
+    ...policy.devices.filter((d) => d.ipv6 === 'closed').map((d) => `IPv6 of ${d.tag}: given by IPv4 only, so these rules cannot see its IPv6 traffic; give its MAC (then IPv6 follows the policy) or use the nftables format, which closes it.`),
+    ...conntrackFlush(policy),
   ];
-  return `${header(policy, '#', usage)}*filter\n${chains.map((c) => `:${c} - [0:0]`).join('\n')}\n${[...new Set(rules)].join('\n')}\nCOMMIT\n`;
+  const table = (name: string, own: string[], lines: string[]) => `*${name}\n${own.map((c) => `:${c} - [0:0]`).join('\n')}\n${[...new Set(lines)].join('\n')}\nCOMMIT\n`;
+  return header(policy, '#', usage)
+    + table('mangle', ['NETNEEDS_LEARN'], learn)
+    + (v === 4 || policy.mode === 'enforce' ? table('nat', ['NETNEEDS_DNS'], dns) : '')
+    + table('filter', chains, rules);
 }
 
 function ipsetFile(policy: Policy): string {
   const lines: string[] = [];
-  const create = (name: string, type: 'hash:ip' | 'hash:net', v: 4 | 6, members: string[]) => {
-    lines.push(`create ${name} ${type} family ${v === 4 ? 'inet' : 'inet6'} -exist`, `flush ${name}`);
+  const named = new Set<string>();
+  const create = (name: string, type: 'hash:ip' | 'hash:net', v: 4 | 6, members: string[], flush = true) => {
+    lines.push(`create ${name} ${type} family ${v === 4 ? 'inet' : 'inet6'} -exist`);
+    if (flush) lines.push(`flush ${name}`);
     for (const m of members) lines.push(`add ${name} ${m} -exist`);
   };
-  if (policy.devices.some(usesController)) for (const v of [4, 6] as const) create(`nn_ctl${v}`, 'hash:net', v, v === 4 ? policy.controller.v4 : policy.controller.v6);
-  if (policy.devices.some(usesLan)) for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? LAN.v4 : LAN.v6);
+  if (policy.devices.some(usesHomeAssistant)) for (const v of [4, 6] as const) create(`nn_ha${v}`, 'hash:net', v, v === 4 ? policy.homeAssistant.v4 : policy.homeAssistant.v6);
+  if (policy.devices.some(usesController)) for (const v of [4, 6] as const) create(`nn_ctl${v}`, 'hash:net', v, v === 4 ? policy.controllers.v4 : policy.controllers.v6);
+  if (policy.devices.some(usesLan)) for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? policy.lan.v4 : policy.lan.v6);
   for (const d of policy.devices) {
     for (const v of [4, 6] as const) create(srcSet(d, v), 'hash:net', v, v === 4 ? d.sources.v4 : d.sources.v6);
-    d.allow.forEach((a, i) => {
+    if (d.sources.macs.length) for (const v of [4, 6] as const) lines.push(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
+    d.allow.forEach((a) => {
       for (const v of [4, 6] as const) {
         if (l4(a.service, v) === null) continue;
         const statics = v === 4 ? a.to.v4 : a.to.v6;
-        if (statics.length) create(ipsetName(d, i, 'a', v), 'hash:net', v, statics);
-        // Flushed on reload like the others: dnsmasq refills them on the next lookups.
-        if (a.to.hosts.length || a.to.domains.length) create(ipsetName(d, i, 'n', v), 'hash:ip', v, []);
+        if (statics.length) create(ipsetName(d, a.key, v), 'hash:net', v, statics);
+        // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
+        for (const name of [...a.to.hosts, ...a.to.domains]) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
+      }
+      // dnsmasq adds to both families' sets of every name.
+      for (const name of [...a.to.hosts, ...a.to.domains]) {
+        for (const v of [4, 6] as const) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
       }
     });
   }
@@ -117,12 +154,16 @@ function ipsetFile(policy: Policy): string {
 }
 
 export function dnsmasqIpset(policy: Policy): string {
-  const entries = policy.devices.flatMap((d) => d.allow.map((a, i) => ({
-    to: a.to,
-    sets: ([4, 6] as const).filter((v) => l4(a.service, v) !== null).map((v) => ipsetName(d, i, 'n', v)),
-  })));
+  const hosts = new Set<string>();
+  const domains = new Set<string>();
+  for (const d of policy.devices) for (const a of d.allow) { for (const h of a.to.hosts) hosts.add(h); for (const w of a.to.domains) domains.add(w); }
+  const sets = (name: string) => ([4, 6] as const).map((v) => nameIpset(name, v));
+  const entries = [
+    ...[...hosts].map((h) => ({ to: { hosts: [h], domains: [] }, sets: sets(h) })),
+    ...[...domains].map((w) => ({ to: { hosts: [], domains: [w] }, sets: sets(w) })),
+  ];
   const usage = ['', 'dnsmasq snippet for the ipset sets above: put it into /etc/dnsmasq.d/ and restart dnsmasq.'];
-  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets }) => dnsmasqLine(`ipset=/${name}/${sets.join(',')}`)).join('');
+  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets: s }) => dnsmasqLine(`ipset=/${name}/${s.join(',')}`)).join('');
 }
 
 export const iptablesFormat: Format = {

@@ -1,5 +1,6 @@
 // RFC 8520 Manufacturer Usage Description: one file per device allowing exactly the policy's destinations, as
-// ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, same-manufacturer, dns/ntp).
+// ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, dns/ntp); never more than
+// the data says, so flows MUD cannot name as narrowly (same-manufacturer) are left out.
 import type { PortRange } from '../../lib/net.js';
 import { SITE_URL } from '../../lib/project.js';
 import type { DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
@@ -66,7 +67,8 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
     for (const h of a.to.hosts) fromDevice({ dnsname: h }, a.service);
     for (const n of a.to.v4) fromDevice({ network: n.includes('/') ? n : `${n}/32` }, a.service);
     for (const n of a.to.v6) fromDevice({ network: n.includes('/') ? n : `${n}/128` }, a.service);
-    if (a.to.any) fromDevice({ any: true }, a.service);
+    // NTP to any server is the ntp controller's job in MUD (added above).
+    if (a.to.any && !(a.service.protocol === 'udp' && a.service.ports.length === 1 && a.service.ports[0]!.from === 123 && a.service.ports[0]!.to === 123)) fromDevice({ any: true }, a.service);
   }
   for (const l of d.local) {
     const peer = localPeer(l);
@@ -75,9 +77,23 @@ function specs(policy: Policy, d: DevicePlan): AceSpec[] {
   return out;
 }
 
+/** The controller class a flow's service names: the network's DNS or NTP server keeps its MUD URN, anything else is my-controller. */
+function controllerPeer(service: Service): Peer {
+  const only = (port: number) => service.ports.length > 0 && service.ports.every((r) => r.from === port && r.to === port);
+  if ((service.protocol === 'udp' || service.protocol === 'tcp') && only(53)) return { controller: 'urn:ietf:params:mud:dns' };
+  if (service.protocol === 'udp' && only(123)) return { controller: 'urn:ietf:params:mud:ntp' };
+  return { mud: 'my-controller' };
+}
+
 function localPeer(l: LocalRule): Peer | null {
-  if (l.peer === 'controller') return { mud: 'my-controller' };
-  if (l.peer === 'same-manufacturer') return { mud: 'same-manufacturer' };
+  // The router's own services keep their MUD meaning: the network's DNS and NTP servers, never Home Assistant.
+  if (l.peer === 'router') return l.name === 'dns' ? { controller: 'urn:ietf:params:mud:dns' } : l.name === 'ntp' ? { controller: 'urn:ietf:params:mud:ntp' } : null;
+  if (l.peer === 'home-assistant') return { mud: 'my-controller' };
+  if (l.peer === 'controller') return controllerPeer(l.service);
+  // same-manufacturer matches devices whose MUD URL shares this file's authority, which is this project's site for
+  // every device it describes: written so, it would allow every such device, not the maker's. Left out.
+  if (l.peer === 'same-manufacturer') return null;
+  if (l.peer === 'broadcast') return { network: '255.255.255.255/32' };
   if (l.peer === 'multicast') return l.group ? { network: l.group.address.includes('/') ? l.group.address : `${l.group.address}/${l.group.version === 4 ? 32 : 128}` } : null;
   return { mud: 'local-networks' };
 }
@@ -135,7 +151,8 @@ export const mudFormat: Format = {
   render(policy) {
     return policy.devices.map((d) => ({
       name: policy.devices.length === 1 ? 'mud.json' : `${d.id.replace('/', '.')}.mud.json`,
-      content: JSON.stringify(mudFile(policy, d), null, 2) + '\n',
+      // Indented for a reader of one device's file; a policy of many devices is for machines, and indenting doubles its size.
+      content: JSON.stringify(mudFile(policy, d), null, policy.devices.length > 20 ? undefined : 2) + '\n',
     }));
   },
 };

@@ -1,27 +1,27 @@
-// OpenWrt 22.03+ (fw4): an include for /etc/nftables.d/, which fw4 reads inside its own `table inet fw4`,
-// so sets and chains carry a netneeds_ prefix; dnsmasq fills the sets through nftset lines.
-import { usesController } from '../plan.js';
+// OpenWrt 22.03+ (fw4): the same table inet netneeds as the nftables format, included at ruleset level so that
+// `fw4 reload`, which rebuilds only table inet fw4, leaves its sets (and the addresses dnsmasq put there) alone.
 import { header, type Format } from './format.js';
-import { dnsmasqNftset, nftBody, type NftNames } from './nftables.js';
-
-const FW4: NftNames = { prefix: 'netneeds_', table: { family: 'inet', name: 'fw4' } };
+import { dnsmasqNftset, nftNotes, nftScript } from './nftables.js';
 
 export const openwrtFormat: Format = {
   name: 'openwrt',
-  summary: 'OpenWrt 22.03+ fw4: an nft include for /etc/nftables.d/ and dnsmasq nftset lines',
+  summary: 'OpenWrt 22.03+ fw4: an nft file for a ruleset-level fw4 include and dnsmasq nftset lines',
   render(policy) {
     const usage = [
       '',
-      'OpenWrt 22.03 or later (firewall4). Copy this file to /etc/nftables.d/netneeds.nft (fw4 includes it inside',
-      'table inet fw4) and run: fw4 reload. Its chain hooks forward just before fw4 and refuses what the policy does not',
-      'allow; what it accepts still passes your zone rules. Append the .openwrt-dnsmasq.conf lines to /etc/dnsmasq.conf',
-      'and run: /etc/init.d/dnsmasq restart (the dnsmasq-full package has nftset support; the default dnsmasq does not).',
-      'Devices must use the router for DNS. Device addresses: nft add element inet fw4 netneeds_d1_src4 \'{ 192.168.1.50 }\'',
-      ...(policy.devices.some(usesController) ? ['Home Assistant: nft add element inet fw4 netneeds_ctl4 \'{ 192.168.1.10 }\''] : []),
-      'Counters: nft list counters table inet fw4',
+      'OpenWrt 22.03 or later (firewall4). Copy this file to /etc/netneeds.nft and add to /etc/config/firewall:',
+      "  config include 'netneeds'",
+      "    option type 'nftables'",
+      "    option path '/etc/netneeds.nft'",
+      "    option position 'ruleset-post'",
+      'then run: fw4 reload. It is its own table (inet netneeds) hooked just before fw4: it refuses what the policy',
+      'does not allow, and what it lets through still passes your zone rules. A reload keeps the resolved addresses.',
+      'Append the .openwrt-dnsmasq.conf lines to /etc/dnsmasq.conf and run: /etc/init.d/dnsmasq restart (the',
+      'dnsmasq-full package has nftset support; the default dnsmasq does not). Devices must use the router for DNS.',
+      ...nftNotes(policy),
     ];
-    const include = `${header(policy, '#', usage)}\n${nftBody(policy, FW4).replace(/^ {2}/gm, '')}\n`;
-    const dnsmasq = header(policy, '#', ['', 'dnsmasq lines for the OpenWrt fw4 include (table inet fw4).']) + dnsmasqNftset(policy, FW4);
+    const include = `${header(policy, '#', usage)}\n${nftScript(policy)}`;
+    const dnsmasq = header(policy, '#', ['', 'dnsmasq lines for the OpenWrt include (table inet netneeds).']) + dnsmasqNftset(policy);
     return [{ name: 'openwrt.nft', content: include }, { name: 'openwrt-dnsmasq.conf', content: dnsmasq }];
   },
 };

@@ -1,0 +1,40 @@
+import { Worker } from 'node:worker_threads';
+import type { OutputFile, WrittenFile } from './emit/emitter.js';
+import type { CheckedSlice, SliceTask } from './slice.js';
+import type { EmitOrder } from './worker.js';
+
+/** A build worker thread: first its checked slice, then, on `emit`, the files it wrote. */
+export interface SliceWorker {
+  checked: Promise<CheckedSlice>;
+  emit(order: EmitOrder | null): Promise<{ written: WrittenFile[]; files: OutputFile[] } | null>;
+}
+
+export function startWorker(task: SliceTask): SliceWorker {
+  // From TypeScript sources a worker needs tsx's loader registered first (workers do not inherit it); from the
+  // compiled CLI (scripts/bin/compile.js), build-worker.mjs sits beside every chunk.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSources ? './worker.ts' : './build-worker.mjs', import.meta.url).href;
+  const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
+  const worker = new Worker(`${load}.then((m) => m.buildWorker())`, { eval: true, workerData: task });
+  const messages: unknown[] = [];
+  const waiting: ((m: unknown) => void)[] = [];
+  let failure: Error | null = null;
+  const failed: ((e: Error) => void)[] = [];
+  worker.on('message', (m) => { const w = waiting.shift(); if (w) w(m); else messages.push(m); });
+  const fail = (e: Error) => { failure = e; for (const f of failed.splice(0)) f(e); };
+  worker.once('error', fail);
+  worker.once('exit', (code) => { if (code !== 0) fail(new Error(`build worker exited with ${code}`)); });
+  const next = <T>() => new Promise<T>((ok, ko) => {
+    if (messages.length) return ok(messages.shift() as T);
+    if (failure) return ko(failure);
+    waiting.push(ok as (m: unknown) => void);
+    failed.push(ko);
+  });
+  return {
+    checked: next<CheckedSlice>(),
+    async emit(order) {
+      worker.postMessage(order);
+      try { return await next(); } finally { void worker.terminate(); }
+    },
+  };
+}

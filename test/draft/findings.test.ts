@@ -1,0 +1,270 @@
+// Issue 13: each finding from running draft on real third-party logs, replayed on a fixture the project
+// wrote in the format its tool documents, through the whole command and the real validator.
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { collectDraft } from '../../scripts/draft/command.js';
+import { lint } from '../../scripts/lint/index.js';
+import { clientHello, dnsQuery, dnsResponse, ethernet, ipfixFile, overTcp, pcapFile, tcp, udp } from './packets.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIXTURES = join(ROOT, 'test/fixtures/draft/');
+const SOURCE = 'https://example.org/captures/log';
+
+function tree(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'netneeds-draft-findings-'));
+  mkdirSync(join(dir, 'acme'));
+  writeFileSync(join(dir, 'acme', '_vendor.yaml'), '# yaml-language-server: $schema=../../schema/vendor.schema.json\nid: acme\nname: Acme\n');
+  return dir;
+}
+
+/** `netneeds draft` as a contributor runs it, into a fresh devices tree. */
+function draft(dir: string, args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/bin/netneeds.js'), 'draft', ...args], { cwd: ROOT, env: { ...process.env, NETNEEDS_DEVICES: dir }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const errors = (dir: string) => lint(dir).problems.filter((p) => p.severity === 'error').map((p) => `${p.file}:${p.line}: ${p.rule}: ${p.message}`);
+const read = (dir: string) => readFileSync(join(dir, 'acme', 'plug.yaml'), 'utf8');
+
+describe('finding 1: EdgeOS, VyOS and UniFi USG kernel lines (no space before IN=)', () => {
+  it('are read as flows, and the draft names their destinations', async () => {
+    const run = await collectDraft([FIXTURES + 'netfilter-edgeos.txt'], { ips: ['192.168.1.50'], macs: [] }, { year: 2024 });
+    expect(run.inputs[0]!.format.name).toBe('netfilter');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 4, other: 0, malformed: 0 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['3.120.0.1/udp/3478', '52.94.236.248/tcp/8883', '8.8.8.8/udp/53']);
+    expect(run.data.leftOut.inboundInternet).toBe(1);
+  });
+});
+
+describe('finding 2: one-way flow records (nfdump, NetFlow/IPFIX) are paired, not taken for connections', () => {
+  it('a reply never becomes a flow, and a record with both ports ephemeral is counted, not guessed', async () => {
+    const run = await collectDraft([FIXTURES + 'nfdump-oneway.csv'], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['162.159.200.1/udp/123', '52.28.0.30/tcp/8883', '8.8.8.8/udp/53']);
+    expect(run.data.local.map((l) => `${l.from}>${l.to} ${l.protocol}/${l.port}`)).toEqual(['device>lan udp/53']);
+    expect(run.data.leftOut.undeterminedOpener).toBe(2);
+    // The scan from the internet and the device's reset to it: one inbound connection, two records.
+    expect(run.data.leftOut.inboundInternet).toBe(2);
+    const counts = Object.fromEntries(run.data.endpoints.map((e) => [e.address, e.count]));
+    expect(counts).toEqual({ '8.8.8.8': 2, '52.28.0.30': 2, '162.159.200.1': 2 });
+  });
+
+  it('the report says how many records could not be paired', () => {
+    const dir = tree();
+    const r = draft(dir, [FIXTURES + 'nfdump-oneway.csv', '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 one-way flow records with both ports ephemeral/);
+    expect(errors(dir)).toEqual([]);
+  });
+});
+
+describe('finding 3: a DNS log alone drafts a file that validates', () => {
+  it('its endpoints are the answered lookups of the device, protocol unknown, and the evidence is cited', () => {
+    const dir = tree();
+    const r = draft(dir, [FIXTURES + 'dnsmasq.txt', '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE, '--year', '2024']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = parse(read(dir));
+    expect(doc.endpoints.map((e: { host: string; protocol: string }) => `${e.host}/${e.protocol}`).sort()).toEqual(['api.example.com/unknown', 'time.example.com/unknown']);
+    expect(doc.evidence).toEqual([expect.objectContaining({ type: 'dns-log', date: '2024-03-03' })]);
+    expect(errors(dir)).toEqual([]);
+  });
+
+  it('a DNS log with no answered lookup of the device writes nothing and says what to add', () => {
+    const dir = tree();
+    const r = draft(dir, [FIXTURES + 'dnsmasq.txt', '--device', '192.168.1.99', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nothing to draft/);
+    expect(r.stderr).toMatch(/check --device/);
+    expect(existsSync(join(dir, 'acme', 'plug.yaml'))).toBe(false);
+  });
+});
+
+describe('finding 4: <PRI> followed by a BSD timestamp', () => {
+  it('is read, and a guessed year is written into the evidence date and note', () => {
+    const dir = tree();
+    const log = join(dir, 'filter.log');
+    copyFileSync(FIXTURES + 'filterlog-pri-bsd.txt', log);
+    const written = new Date(Date.UTC(2023, 7, 1));
+    utimesSync(log, written, written);
+    const r = draft(dir, [log, '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = parse(read(dir));
+    expect(doc.evidence[0].date).toBe('2023-07-03');
+    expect(doc.evidence[0].note).toMatch(/carry no year: 2023 was taken from the log file's modification time/);
+    expect(doc.evidence[0].note).not.toMatch(/no timestamps/);
+    expect(r.stderr).toMatch(/pass --year/);
+    expect(errors(dir)).toEqual([]);
+  });
+
+  it('with --year the stamp gets that year and nothing is said about guessing', async () => {
+    const run = await collectDraft([FIXTURES + 'filterlog-pri-bsd.txt'], { ips: ['192.168.1.50'], macs: [] }, { year: 2016 });
+    expect(new Date(run.data.first).toISOString()).toBe('2016-07-03T19:10:30.000Z');
+  });
+});
+
+describe('finding 5: privacy', () => {
+  it('reverse lookups, home domains, single-label and dynamic-DNS names, and the file name stay out of the draft and its notes', () => {
+    const dir = tree();
+    const dns = join(dir, 'bobs-house-dns.txt');
+    const fw = join(dir, 'bobs-house-filter.txt');
+    copyFileSync(FIXTURES + 'dnsmasq-private.txt', dns);
+    copyFileSync(FIXTURES + 'filterlog-private.txt', fw);
+    const r = draft(dir, [dns, fw, '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE, '--year', '2024', '--ddns', 'castle.bobs-domain.net']);
+    expect(r.status, r.stderr).toBe(0);
+    const text = read(dir);
+    expect(text).not.toMatch(/in-addr|fritz|home\.arpa|hub\.lan|tv\.local|svc\.internal|wpad|duckdns|bobs|81\.82\.83/);
+    const doc = parse(text);
+    expect(doc.endpoints.map((e: { host?: string; address?: string }) => e.host ?? e.address)).toEqual(['api.cloud-fixture.net']);
+    expect(doc.notes).toMatch(/unused\.cloud-fixture\.net/);
+    expect(r.stderr).toMatch(/1 name left out as reverse lookup/);
+    expect(r.stderr).toMatch(/5 names left out as local or home-domain names/);
+    expect(r.stderr).toMatch(/1 name left out as single-label name/);
+    expect(r.stderr).toMatch(/2 names left out as your dynamic-DNS name/);
+    expect(r.stderr).toMatch(/2 events to the address of your dynamic-DNS name/);
+    expect(errors(dir)).toEqual([]);
+  });
+
+  it('a capture lists the names the device looked up without a flow', async () => {
+    const dir = tree();
+    const cap = join(dir, 'lookups.pcap');
+    const t = Date.UTC(2024, 2, 3, 10);
+    writeFileSync(cap, pcapFile([
+      { time: t, frame: ethernet('02:00:00:00:00:50', '02:00:00:00:00:01', udp('192.168.1.50', '192.168.1.1', 40100, 53, dnsQuery('never-contacted.cloud-fixture.net'))) },
+      { time: t + 1, frame: ethernet('02:00:00:00:00:50', '02:00:00:00:00:01', udp('192.168.1.50', '192.168.1.1', 40101, 53, dnsQuery('printer.lan'))) },
+    ]));
+    const run = await collectDraft([cap], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.data.queriedOnly).toEqual(['never-contacted.cloud-fixture.net']);
+  });
+});
+
+describe('finding 7: scale', () => {
+  it('--into is checked before any input is read', () => {
+    const dir = tree();
+    const r = draft(dir, [join(dir, 'no-such-input.log'), '--device', '192.168.1.50', '--into', join(dir, 'Acme', 'Plug.yaml')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--into must name devices\/<vendor>\/<model>\.yaml/);
+  });
+
+  it('thousands of destinations are aggregated under a cap, and the draft validates', () => {
+    const dir = tree();
+    const log = join(dir, 'conntrack.txt');
+    const lines: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const host = `${[34, 52, 104][i % 3]}.${(i >> 8) & 255}.${i % 40}.${(i * 7) % 250 + 1}`;
+      lines.push(`tcp      6 431999 ESTABLISHED src=192.168.1.50 dst=${host} sport=${40000 + (i % 20000)} dport=${i % 5 === 0 ? 8883 : 443} src=${host} dst=192.168.1.50 sport=443 dport=40000 [ASSURED] mark=0 use=1`);
+    }
+    writeFileSync(log, lines.join('\n') + '\n');
+    const r = draft(dir, [log, '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml'), '--source', SOURCE]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = parse(read(dir));
+    expect(doc.endpoints.length).toBeLessThanOrEqual(250);
+    expect(doc.endpoints.some((e: { address?: string }) => e.address?.endsWith('.0/24'))).toBe(true);
+    expect(doc.notes).toMatch(/The inputs gave \d+ destination entries/);
+    expect(Buffer.byteLength(read(dir))).toBeLessThan(1 << 20);
+    expect(errors(dir)).toEqual([]);
+  });
+});
+
+describe('finding 8: formats met in the wild', () => {
+  it("OPNsense's JSON firewall-log export", async () => {
+    const run = await collectDraft([FIXTURES + 'opnsense-firewall-log.json'], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('opnsense-json');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 5, malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port ?? ''}`).sort()).toEqual(['162.159.200.1/udp/123', '52.94.236.248/tcp/8883', '9.9.9.9/icmp/']);
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:01.000Z');
+  });
+
+  it('UniFi CEF syslog: firewall and IPS events are flows, admin events are not', async () => {
+    const run = await collectDraft([FIXTURES + 'unifi-cef.log'], { ips: ['192.168.1.50'], macs: [] }, { year: 2024 });
+    expect(run.inputs[0]!.format.name).toBe('cef');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 4, malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['3.120.0.1/udp/3478', '52.94.236.248/tcp/8883']);
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:02.120Z');
+  });
+
+  it('ISC dhcpd leases make --device <mac> find the device in a log without MACs', async () => {
+    const run = await collectDraft([FIXTURES + 'dhcpd.log', FIXTURES + 'filterlog.txt'], { ips: [], macs: ['02:00:00:00:00:50'] }, { year: 2024 });
+    expect(run.inputs[0]!.format.name).toBe('dhcpd');
+    expect(run.data.deviceAddresses).toEqual(['192.168.1.50']);
+    expect(run.data.endpoints.map((e) => e.address).sort()).toEqual(['162.159.200.1', '9.9.9.9', '93.184.216.34']);
+    expect(run.inputs[0]!.stats).toMatchObject({ malformed: 1 });
+  });
+
+  it('Zeek conn logs with the extra label columns of IoT-23', async () => {
+    const run = await collectDraft([FIXTURES + 'zeek-iot23-conn.log.labeled'], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('zeek');
+    expect(run.inputs[0]!.stats).toMatchObject({ malformed: 1 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.60/tcp/443', '65.127.233.163/tcp/23', '8.8.8.8/udp/53']);
+  });
+
+  it('a forced --format that marks every record malformed fails instead of exiting 0', () => {
+    const dir = tree();
+    const r = draft(dir, [FIXTURES + 'dnsmasq.txt', '--format', 'zeek', '--device', '192.168.1.50', '--into', join(dir, 'acme', 'plug.yaml')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/every zeek record was malformed .*leave out --format/);
+    expect(existsSync(join(dir, 'acme', 'plug.yaml'))).toBe(false);
+  });
+});
+
+describe('captures: TLS server names split across segments, and DNS over TCP', () => {
+  it('a ClientHello in two segments still names the flow, and a DNS answer over TCP names its address', async () => {
+    const dir = tree();
+    const cap = join(dir, 'split.pcap');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const PLUG = '02:00:00:00:00:50';
+    const GW = '02:00:00:00:00:01';
+    const hello = clientHello('split.cloud-fixture.net', 1800);
+    expect(hello.length).toBeGreaterThan(1460);
+    const first = hello.subarray(0, 1400);
+    const rest = hello.subarray(1400);
+    writeFileSync(cap, pcapFile([
+      { time: t, frame: ethernet(GW, PLUG, tcp('192.168.1.1', '192.168.1.50', 53, 40100, 0x18, overTcp(dnsResponse('tcp-dns.cloud-fixture.net', '52.28.0.71')))) },
+      { time: t + 10, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.71', 40201, 8883, 0x02, Buffer.alloc(0), 999)) },
+      { time: t + 20, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x02, Buffer.alloc(0), 1000)) },
+      { time: t + 30, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, first, 1001)) },
+      // A retransmission of the first segment changes nothing; the second completes the hello.
+      { time: t + 40, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, first, 1001)) },
+      { time: t + 50, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.70', 40200, 443, 0x18, rest, 1001 + first.length)) },
+    ]));
+    const run = await collectDraft([cap], { ips: ['192.168.1.50'], macs: [] });
+    const named = Object.fromEntries(run.data.endpoints.map((e) => [`${e.port}`, `${e.host}/${e.nameSource}`]));
+    expect(named).toEqual({ '443': 'split.cloud-fixture.net/sni', '8883': 'tcp-dns.cloud-fixture.net/dns' });
+  });
+});
+
+describe('finding 2 for IPFIX files: one record per direction, paired', () => {
+  it('replies never become flows; both-ephemeral records are counted', async () => {
+    const dir = tree();
+    const file = join(dir, 'flows.ipfix');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const pair = (a: string, ap: number, b: string, bp: number, protocol: number, start: number) => [
+      { src: a, dst: b, sport: ap, dport: bp, protocol, start }, { src: b, dst: a, sport: bp, dport: ap, protocol, start: start + 5 },
+    ];
+    writeFileSync(file, ipfixFile([
+      ...pair('192.168.1.50', 6449, '8.8.8.8', 53, 17, t),
+      ...pair('192.168.1.50', 40050, '52.28.0.30', 8883, 6, t + 1000),
+      ...pair('192.168.1.50', 50000, '52.28.0.31', 60000, 17, t + 2000),
+      ...pair('45.155.205.1', 51234, '192.168.1.50', 23, 6, t + 3000),
+    ]));
+    const run = await collectDraft([file], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('ipfix');
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 8, malformed: 0 });
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.30/tcp/8883', '8.8.8.8/udp/53']);
+    expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 2, inboundInternet: 2 });
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:00.000Z');
+  });
+});
+
+describe.skipIf(!existsSync('/usr/bin/script'))('progress', () => {
+  it('is shown on stderr when it is a terminal, and not in a pipe', () => {
+    const dir = tree();
+    const cmd = `${process.execPath} ${join(ROOT, 'scripts/bin/netneeds.js')} draft ${FIXTURES}filterlog.txt --device 192.168.1.50 --year 2024`;
+    // script(1) gives the command a terminal; its output is what the terminal showed.
+    const tty = spawnSync('/usr/bin/script', ['-qec', `${cmd} >/dev/null`, '/dev/null'], { cwd: ROOT, env: { ...process.env, NETNEEDS_DEVICES: dir }, encoding: 'utf8' });
+    expect(tty.stdout).toMatch(/reading filterlog\.txt \(1\/1\): 100 %/);
+    expect(draft(dir, [FIXTURES + 'filterlog.txt', '--device', '192.168.1.50', '--year', '2024']).stderr).not.toMatch(/reading /);
+  });
+});
