@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { listDataFiles, VENDOR_FILE } from '../lib/load.js';
+import { replaceOutputDir, replaceOutputDirWith } from '../lib/output-dir.js';
+import { ROOT } from '../lib/project.js';
 import { compareProblems, formatProblem, type Problem } from '../lib/problems.js';
 import { today } from '../lint/index.js';
 import { aliasCollisions } from '../lint/rules/unique-ids.js';
@@ -47,28 +49,17 @@ export async function build(devicesDir: string, emitters: readonly Emitter[] = E
  * Builds into outDir: files go to disk as they are made, in a sibling folder that replaces outDir only once the
  * build has succeeded.
  */
-export async function buildTo(devicesDir: string, outDir: string, emitters: readonly Emitter[] = EMITTERS, options: BuildOptions = {}): Promise<WrittenBuild | { errors: string[] }> {
-  const target = resolve(outDir);
-  const staging = join(dirname(target), `.${target.split('/').pop()}.building-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
+export async function buildTo(devicesDir: string, outDir: string, emitters: readonly Emitter[] = EMITTERS, options: BuildOptions & { guarded?: { devices?: string } } = {}): Promise<WrittenBuild | { errors: string[] }> {
+  // The output is replaced whole, under a lock, and only when a build made it (lib/output-dir.ts).
+  return replaceOutputDirWith(outDir, { project: ROOT, ...options.guarded }, async (staging) => {
     const result = await run(devicesDir, emitters, staging, options);
-    if ('errors' in result) return result;
-    rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
-    return { dataset: result.dataset, written: result.written };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+    return 'errors' in result ? result : { dataset: result.dataset, written: result.written };
+  });
 }
 
 /** Writes files into outDir, replacing it (for callers that hold a build in memory). */
 export function writeOutput(outDir: string, files: readonly OutputFile[]): void {
-  const root = resolve(outDir);
-  rmSync(root, { recursive: true, force: true });
-  const out = new DiskOutput(root);
-  for (const f of files) out.write(f.path, f.content);
+  replaceOutputDir(outDir, [...files], { project: ROOT });
 }
 
 interface RunResult { dataset: Dataset; written: WrittenFile[]; files: OutputFile[] }

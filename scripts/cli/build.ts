@@ -17,7 +17,11 @@ export default defineCommand({
     const unknown = [...skip].filter((name) => !names.includes(name));
     if (unknown.length) throw new UserError(`build: --skip: no emitter named ${unknown.join(', ')}`, EXIT.usage, `emitters: ${names.join(', ')}`);
     const outDir = resolve(values.out ?? 'dist');
-    const result = await buildTo(devicesDir(), outDir, EMITTERS.filter((e) => !skip.has(e.name)));
+    const { checkOutputDir } = await import('../lib/output-dir.js');
+    const { ROOT } = await import('../lib/project.js');
+    // Refused before the (long) build runs, and again, under the lock, before anything is replaced.
+    checkOutputDir(outDir, { project: ROOT, devices: devicesDir() });
+    const result = await buildTo(devicesDir(), outDir, EMITTERS.filter((e) => !skip.has(e.name)), { guarded: { devices: devicesDir() } });
     if ('errors' in result) {
       process.stderr.write(result.errors.join('\n') + `\nbuild refused: ${plural(result.errors.length, 'error')}; run npm run validate\n`);
       return EXIT.problems;

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
+import type { Problem } from '../lib/problems.js';
 import { defineCommand, devicesDir, EXIT, plural } from './args.js';
 import { resolveNamedFiles } from './files.js';
+
+/** Control, format (bidi, zero-width) and other invisible characters, apart from tab and line feed. */
+const INVISIBLE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/gu;
 
 export default defineCommand({
   name: 'fix',
@@ -13,6 +17,10 @@ export default defineCommand({
   },
   async run({ values, positionals }) {
     const { lint } = await import('../lint/index.js');
+    const { schema } = await import('../lint/rules/schema.js');
+    const { numberFormat } = await import('../lint/rules/number-format.js');
+    const { parseDocument } = await import('yaml');
+    const { isDeepStrictEqual } = await import('node:util');
     const { canonicalText } = await import('../lib/canonical.js');
     const { formatProblem } = await import('../lib/problems.js');
     const { writeFileAtomic } = await import('../lib/atomic.js');
@@ -23,16 +31,35 @@ export default defineCommand({
     let refused = named?.problems.length ?? 0;
     let changed = 0;
     const only = named?.only;
-    const { files } = only?.length === 0 ? { files: [] } : lint(dir, only ? { only, rules: [], keepDocuments: true } : { rules: [], keepDocuments: true });
-    for (const file of files) {
+    // Only a file that reads as the schema says is rewritten: formatting a value the schema refuses (models: [08])
+    // would change what the contributor wrote before they are told.
+    const rules = [schema, numberFormat];
+    const result = only?.length === 0 ? { files: [], problems: [] } : lint(dir, { ...(only ? { only } : {}), rules, keepDocuments: true, crossFileAliases: false });
+    const firstError = new Map<string, Problem>();
+    for (const p of result.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, p);
+    for (const file of result.files) {
       if (only && !only.includes(file.relPath)) continue;
-      if (!file.doc) {
+      const error = firstError.get(file.path);
+      if (!file.doc || error) {
         refused++;
-        process.stderr.write(`${file.path}: not rewritten: ${file.problems[0]?.message ?? 'unreadable'}\n`);
+        const where = error ? `${error.line}:${error.col}: ${error.message}` : 'unreadable';
+        process.stderr.write(`${file.path}: not rewritten: ${where}\n    hint: fix what npm run validate -- ${file.path} reports first; fix only formats files that read correctly\n`);
         continue;
       }
       const text = canonicalText(file.doc, file.kind);
+      const original = file.text.replace(/\r(?!\n)/g, '\n');
       if (text === file.text) continue;
+      if (!isDeepStrictEqual(parseDocument(text, { version: '1.2' }).toJS(), parseDocument(original, { version: '1.2' }).toJS())) {
+        refused++;
+        process.stderr.write(`${file.path}: not rewritten: formatting it would change a value (a bug in netneeds fix; please report it)\n`);
+        continue;
+      }
+      const invisible = [...text.matchAll(INVISIBLE)].find((m) => !original.includes(m[0]));
+      if (invisible) {
+        refused++;
+        process.stderr.write(`${file.path}: not rewritten: it would write U+${invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, an invisible character the file holds only escaped\n    hint: remove the escaped character; names and notes must not hide characters\n`);
+        continue;
+      }
       try {
         writeFileAtomic(resolve(dir, file.relPath), text);
         changed++;

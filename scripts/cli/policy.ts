@@ -1,4 +1,6 @@
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Dataset } from '../build/types.js';
 import { parseAddress, isFinding, specialRange } from '../lib/net.js';
 import { FORMATS } from '../policy/formats/index.js';
 import { canonicalMac, PROFILES, type DeviceChoice, type Selection } from '../policy/plan.js';
@@ -96,6 +98,23 @@ export function parsePolicyArgs(argv: string[]): ParsedPolicy {
   return policyFromArgs(parseCommandArgs(policyCommand, argv));
 }
 
+/**
+ * The devices folder here (or NETNEEDS_DEVICES) when there is one: a contributor's own data. Otherwise the dataset
+ * the package ships (dist/netneeds.json), so that `npx netneeds policy …` works in any folder.
+ */
+async function chooseDataset(loadDataset: (dir: string) => Promise<Dataset | { errors: string[] }>): Promise<Dataset | { errors: string[] }> {
+  const dir = devicesDir();
+  if (process.env.NETNEEDS_DEVICES || statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return loadDataset(dir);
+  const { ROOT, packageVersion } = await import('../lib/project.js');
+  const bundled = join(ROOT, 'dist/netneeds.json');
+  if (!statSync(bundled, { throwIfNoEntry: false })?.isFile()) {
+    throw new UserError(`policy: no devices folder here (${dir}) and no bundled dataset`, EXIT.problems, 'run it in a clone of the project, or set NETNEEDS_DEVICES');
+  }
+  const dataset = JSON.parse(readFileSync(bundled, 'utf8')) as Dataset;
+  process.stderr.write(`using the dataset of netneeds ${packageVersion()} (${dataset.devices.length} devices); no devices/ folder here\n`);
+  return dataset;
+}
+
 const policyCommand = defineCommand({
   name: 'policy',
   summary: 'firewall rules, DNS blocklists and MUD files for chosen devices',
@@ -110,7 +129,7 @@ const policyCommand = defineCommand({
     const { generate, loadDataset } = await import('../policy/index.js');
     const { summary } = await import('../policy/summary.js');
     const { makeDirs, writeFileAtomic } = await import('../lib/atomic.js');
-    const dataset = await loadDataset(devicesDir());
+    const dataset = await chooseDataset(loadDataset);
     if ('errors' in dataset) { process.stderr.write(`${dataset.errors.join('\n')}\n`); throw new UserError('policy refused: the dataset does not validate', EXIT.problems); }
     const { policy, files } = generate(dataset, parsed.selection, parsed.formats);
     // Only nftables (and OpenWrt, which loads nftables) learns a device's MAC from its IPv4 traffic; the others

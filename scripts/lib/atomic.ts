@@ -1,7 +1,7 @@
 // Never lose a file: every file netneeds writes goes to a temporary file in the same folder first and is
 // renamed over the target only once complete, so a kill or a full disk leaves the old file or the new one,
 // never half of either. Temporary files of a run that is interrupted are removed on the way out.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 
@@ -19,7 +19,7 @@ export function releasePending(tmp: string): void { pending.delete(tmp); }
 /** Removes the temporary files of writes still under way (on Ctrl+C or a fatal error). */
 export function cleanUpPendingWrites(): void {
   for (const tmp of pending) {
-    try { unlinkSync(tmp); } catch { /* already renamed or never created */ }
+    try { rmSync(tmp, { recursive: true, force: true }); } catch { /* already renamed or never created */ }
   }
   pending.clear();
 }

@@ -37,6 +37,39 @@ export function listDataFiles(devicesDir: string): string[] {
   return out.sort();
 }
 
+/**
+ * Everything under the devices folder that looks like a data file but that no run would read: a .yaml at the wrong
+ * depth, in the wrong case (.YAML), a link, or a folder so named. Each is an error, or a contribution silently
+ * never reaches the build.
+ */
+export function strayDataFiles(devicesDir: string, displayBase = process.cwd()): Problem[] {
+  const problems: Problem[] = [];
+  const add = (abs: string, message: string, hint: string) =>
+    problems.push({ file: toSlash(relative(displayBase, abs)) || abs, line: 1, col: 1, rule: 'file-path', severity: 'error', message, hint });
+  const walkDir = (dir: string, depth: number) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, entry.name);
+      const yamlName = /\.ya?ml$/i.test(entry.name);
+      if (entry.isSymbolicLink()) {
+        if (yamlName || depth === 0) add(abs, 'is a symbolic link: device files and vendor folders must be real files and folders', 'copy the file in instead of linking it');
+      } else if (entry.isDirectory()) {
+        if (yamlName) add(abs, 'is a folder named like a data file', 'device files are devices/<vendor>/<model>.yaml');
+        if (depth === 0 && !entry.name.startsWith('.')) walkDir(abs, 1);
+        else if (depth >= 1 && depth < 8) walkDir(abs, depth + 1);
+      } else if (yamlName) {
+        const wellPlaced = depth === 1 && /\.ya?ml$/.test(entry.name) && !entry.name.startsWith('.') && entry.isFile();
+        if (wellPlaced) continue;
+        if (depth !== 1) add(abs, `is not at devices/<vendor>/<model>.yaml (it is ${depth === 0 ? 'directly in devices/' : `${depth} folders deep`}), so no run reads it`, 'move it to devices/<vendor>/<model>.yaml');
+        else if (entry.name.startsWith('.')) add(abs, 'is a hidden file, so no run reads it', 'remove the leading dot');
+        else if (!entry.isFile()) add(abs, 'is not a regular file', 'device files are regular files');
+        else add(abs, 'data files end in .yaml, in lower case, so no run reads it', 'rename it to end in .yaml');
+      }
+    }
+  };
+  walkDir(devicesDir, 0);
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
 /** Offset of the first byte that is not valid UTF-8, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
@@ -73,6 +106,27 @@ function errorOffset(doc: Document.Parsed, code: string, offset: number): number
   return at;
 }
 
+/** Offset of the first key repeated in its mapping, or null: one set per mapping, so linear in the file. */
+function firstDuplicateKey(doc: Document.Parsed): number | null {
+  let found: number | null = null;
+  visit(doc, {
+    Map(_key, map) {
+      const keys = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? `s:${String(pair.key.value)}` : isNode(pair.key) ? `n:${String(pair.key)}` : `v:${String(pair.key)}`;
+        if (keys.has(k)) {
+          const at = isNode(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+          if (found === null || at < found) found = at;
+          return visit.SKIP;
+        }
+        keys.add(k);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 export function loadFile(devicesDir: string, relPath: string, displayBase = process.cwd()): LoadedFile {
   const abs = join(devicesDir, relPath);
   const path = toSlash(relative(displayBase, abs)) || relPath;
@@ -101,7 +155,11 @@ export function loadFile(devicesDir: string, relPath: string, displayBase = proc
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   file.text = text;
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false, version: '1.2' });
+  // YAML 1.2 counts a lone CR as a line break, the parser does not: read it as LF (same length, so every offset
+  // holds); canonical-format reports it and fix writes LF.
+  const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  // Duplicate keys are found below in one pass: the parser's own check compares every key with every other.
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: false, strict: true, prettyErrors: false, version: '1.2' });
   const seen = new Set<string>();
   for (const e of [...doc.errors, ...doc.warnings]) {
     if (seen.has(e.code)) continue; // one mistake, one message: a cascade repeats its code
@@ -111,6 +169,12 @@ export function loadFile(devicesDir: string, relPath: string, displayBase = proc
     fail(line, col, message, e.code === 'DUPLICATE_KEY' ? 'remove or merge the repeated key' : undefined);
   }
   if (file.problems.length > 0) return file;
+  const duplicate = firstDuplicateKey(doc);
+  if (duplicate !== null) {
+    const { line, col } = lineCounter.linePos(duplicate);
+    fail(line, col, 'Map keys must be unique', 'remove or merge the repeated key');
+    return file;
+  }
 
   if (/[&*!]/.test(text)) {
     visit(doc, (_key, node) => {
@@ -132,13 +196,22 @@ export function loadAll(devicesDir: string, relPaths = listDataFiles(devicesDir)
   return relPaths.map((rel) => loadFile(devicesDir, rel, displayBase));
 }
 
+/** Each mapping's pairs by key, built on first use: locating thousands of messages in a large mapping stays linear. */
+const pairIndex = new WeakMap<object, Map<string, { node: Node | null; key: Node | null }>>();
+
 function childNode(node: unknown, seg: PathSegment): { node: Node | null; key: Node | null } {
   if (isMap(node)) {
-    for (const pair of node.items) {
-      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(seg)) {
-        return { node: (isNode(pair.value) ? pair.value : null), key: pair.key };
+    let index = pairIndex.get(node);
+    if (!index) {
+      index = new Map();
+      for (const pair of node.items) {
+        if (isPair(pair) && isScalar(pair.key) && !index.has(String(pair.key.value))) {
+          index.set(String(pair.key.value), { node: isNode(pair.value) ? pair.value : null, key: pair.key });
+        }
       }
+      pairIndex.set(node, index);
     }
+    return index.get(String(seg)) ?? { node: null, key: null };
   } else if (isSeq(node) && typeof seg === 'number') {
     const item = node.items[seg];
     return { node: isNode(item) ? item : null, key: null };

@@ -12,7 +12,10 @@ import { ROOT } from './project.js';
 const Ajv2020 = Ajv2020Module.default;
 const addFormats = addFormatsModule.default;
 const standaloneCode = standaloneModule.default;
-const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+/** ajv's version keys the cache of compiled validators; the packaged CLI bundles ajv and has no ajv/package.json. */
+function ajvVersion(): string {
+  try { return (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version; } catch { return 'bundled'; }
+}
 
 export const SCHEMA_DIR = ROOT + 'schema/';
 export const SCHEMA_FILES = ['common.schema.json', 'device.schema.json', 'vendor.schema.json', 'bundle.schema.json'] as const;
@@ -47,14 +50,29 @@ function newAjv(standalone: boolean) {
  * Compiled validators. Compiling the schemas takes longer than checking a file, so the generated code is kept
  * in node_modules/.cache, keyed by the schemas' text and ajv's version: a changed schema is compiled anew.
  */
+/** A hash of the schemas' content, and of ajv's version unless `schemasOnly`. */
+export function validatorsKey(schemasOnly = false): string {
+  return createHash('sha256').update(schemasOnly ? '' : ajvVersion()).update(SCHEMA_FILES.map((n) => JSON.stringify(schemaDocuments().get(n))).join('\n')).digest('hex').slice(0, 16);
+}
+
+/** The validators as standalone CommonJS code (it requires ajv's runtime helpers; the package build bundles them in). */
+export function standaloneValidators(): string {
+  return standaloneCode(newAjv(true), Object.fromEntries(COMPILED.map((n) => [n, `${n}.schema.json`])));
+}
+
 function loadValidators(): void {
-  const key = createHash('sha256').update(ajvVersion).update(SCHEMA_FILES.map((n) => JSON.stringify(schemaDocuments().get(n))).join('\n')).digest('hex').slice(0, 16);
-  const file = `${ROOT}node_modules/.cache/netneeds/validators-${key}.cjs`;
   const require = createRequire(import.meta.url);
+  // The installed package ships them compiled and self-contained (scripts/bin/build-cli.ts), for these schemas.
+  const shipped = `${ROOT}lib/validators-${validatorsKey(true)}.cjs`;
+  if (existsSync(shipped)) {
+    const mod = require(shipped) as Record<Compiled, ValidateFunction>;
+    for (const n of COMPILED) validatorCache.set(n, mod[n]);
+    return;
+  }
+  const file = `${ROOT}node_modules/.cache/netneeds/validators-${validatorsKey()}.cjs`;
   if (!existsSync(file)) {
     try {
-      const ajv = newAjv(true);
-      const code = standaloneCode(ajv, Object.fromEntries(COMPILED.map((n) => [n, `${n}.schema.json`])));
+      const code = standaloneValidators();
       mkdirSync(dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${threadId}.tmp`;
       writeFileSync(tmp, code);

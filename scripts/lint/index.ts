@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { listDataFiles, loadFile, locate, VENDOR_FILE, type LoadedFile, type PathSegment } from '../lib/load.js';
+import { listDataFiles, loadFile, locate, strayDataFiles, VENDOR_FILE, type LoadedFile, type PathSegment } from '../lib/load.js';
 import { compareProblems, type Problem } from '../lib/problems.js';
 import { asArray, isRecord, type Rec } from '../lib/walk.js';
 import type { DatasetIndex, Rule } from './rule.js';
@@ -13,6 +13,7 @@ import { hostname } from './rules/hostname.js';
 import { ipCanonical } from './rules/ip-canonical.js';
 import { publicAddress } from './rules/public-address.js';
 import { portRange } from './rules/port-range.js';
+import { numberFormat } from './rules/number-format.js';
 import { portService } from './rules/port-service.js';
 import { evidenceRefs } from './rules/evidence-refs.js';
 import { evidenceDate } from './rules/evidence-date.js';
@@ -26,7 +27,7 @@ import { evidenceQuote } from './rules/evidence-quote.js';
 
 /** Order matters only for reading: the schema first, formatting last. */
 export const RULES: readonly Rule[] = [
-  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, broadDestination, hostname, ipCanonical, publicAddress, portRange,
+  schema, idPath, uniqueIds, vendorFile, groupRefs, destination, broadDestination, hostname, ipCanonical, publicAddress, numberFormat, portRange,
   portService, evidenceRefs, verdictStrength, evidenceQuote, evidenceDate, sourceUrl, haDomain, modeline, canonicalFormat,
 ];
 
@@ -47,12 +48,6 @@ export interface LintResult { files: LoadedFile[]; problems: Problem[]; checked:
 /** An id or alias as one file states it, with where: what the cross-file uniqueness check needs. */
 export interface NameClaim { name: string; relPath: string; file: string; line: number; col: number; kind: 'id' | 'alias' }
 
-const overlaps = (a: PathSegment[], b: PathSegment[]) => {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
-  return true;
-};
-
 /** What every file may know of the others: vendor files, their groups, and every device's path-derived id. */
 export function buildIndex(vendorFiles: LoadedFile[], today: string, allRelPaths: string[]): DatasetIndex {
   const claims: DatasetIndex['claims'] = new Map();
@@ -69,6 +64,9 @@ export function buildIndex(vendorFiles: LoadedFile[], today: string, allRelPaths
   }
   return { claims, vendors, groups, today };
 }
+
+/** A file with more problems than this shows only the first ones: a pasted log should not print megabytes. */
+export const MAX_MESSAGES_PER_FILE = 200;
 
 /** Up to this many named files, a run reads only the vendor files they need. */
 const TARGETED_VENDOR_LOADING = 64;
@@ -119,8 +117,17 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
       if (file.problems.length === 0) problems.push({ file: file.path, line: 1, col: 1, rule: 'schema', severity: 'error', message: 'the file must hold a YAML mapping', hint: 'start from the example in CONTRIBUTING.md' });
       continue;
     }
-    const schemaPaths: PathSegment[][] = [];
+    // Schema messages' paths, and every prefix of them: "does this message overlap one" is then a few lookups.
+    const schemaPaths = new Set<string>();
+    const schemaPrefixes = new Set<string>();
+    const overlapsSchema = (path: PathSegment[]) => {
+      let key = '';
+      for (const seg of path) { key += `/${String(seg)}`; if (schemaPaths.has(key)) return true; }
+      return schemaPrefixes.has(key);
+    };
     let errors = 0;
+    let shown = 0;
+    let hidden = 0;
     for (const rule of rules) {
       if (!rule.appliesTo.includes(file.kind)) continue;
       if (rule === canonicalFormat && errors > 0) continue;
@@ -129,18 +136,27 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
         data: file.data,
         dataset: index,
         report(path, message, opts = {}) {
-          if (rule === schema) schemaPaths.push(path);
-          else if (path.length > 0 && schemaPaths.some((p) => p.length > 0 && overlaps(p, path))) return; // one mistake, one message; file-level checks (modeline, vendor-file) stand apart
+          if (rule === schema) {
+            let key = '';
+            for (const seg of path) { key += `/${String(seg)}`; schemaPrefixes.add(key); }
+            if (key) schemaPaths.add(key);
+          } else if (path.length > 0 && overlapsSchema(path)) return; // one mistake, one message; file-level checks (modeline, vendor-file) stand apart
           const severity = opts.severity ?? 'error';
           if (severity === 'error') errors++;
+          if (shown >= MAX_MESSAGES_PER_FILE) { hidden++; return; }
+          shown++;
           const pos = opts.line ? { line: opts.line, col: 1 } : locate(file, path, opts.at);
           problems.push({ file: file.path, ...pos, rule: rule.name, severity, message, ...(opts.hint ? { hint: opts.hint } : {}) });
         },
       });
     }
+    if (hidden) {
+      problems.push({ file: file.path, line: 1, col: 1, rule: 'too-many-problems', severity: 'error', message: `${hidden} more problem${hidden === 1 ? '' : 's'} in this file not shown (the first ${MAX_MESSAGES_PER_FILE} are)`, hint: 'fix these, then run again' });
+    }
     if (!options.keepDocuments && file.kind === 'device') { file.doc = null; file.text = ''; }
   }
   if (options.crossFileAliases ?? true) problems.push(...aliasCollisions(claims));
+  if (!options.only && existsSync(devicesDir)) problems.push(...strayDataFiles(devicesDir, options.displayBase));
   problems.sort(compareProblems);
   return { files, problems, checked, claims };
 }

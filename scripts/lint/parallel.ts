@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { listDataFiles, VENDOR_FILE, type LoadedFile } from '../lib/load.js';
+import { listDataFiles, strayDataFiles, VENDOR_FILE, type LoadedFile } from '../lib/load.js';
 import { compareProblems, type Problem } from '../lib/problems.js';
 import { lint, today, type LintOptions, type LintResult, type NameClaim } from './index.js';
 import { aliasCollisions } from './rules/unique-ids.js';
@@ -32,6 +32,7 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
   })));
   const problems = results.flatMap((r) => r.problems);
   problems.push(...aliasCollisions(results.flatMap((r) => r.claims)));
+  if (!options.only) problems.push(...strayDataFiles(devicesDir, options.displayBase));
   problems.sort(compareProblems);
   const seen = new Set<string>();
   const files = results.flatMap((r) => r.files).filter((f) => !seen.has(f.relPath) && seen.add(f.relPath)) as unknown as LoadedFile[];

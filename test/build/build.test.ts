@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { BUILD_MARKER } from '../../scripts/lib/output-dir.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -75,6 +76,7 @@ describe('build', () => {
     const dir = hostileTree();
     const out = join(tmp('keep'), 'dist');
     mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, BUILD_MARKER), ''); // a build made it, so a build may replace it
     writeFileSync(join(out, 'previous.txt'), 'kept');
     const file = join(dir, 'roborock/s50.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('address: 18.194.236.76', 'address: 10.0.0.7'));

@@ -23,7 +23,25 @@ export interface MudImport { profile: MudProfile; result: ImportResult; outcome:
 export function parseMudText(text: string, file: string): MudProfile {
   let json: unknown;
   try { json = JSON.parse(text); } catch (e) { throw new MudError('(document)', `${file} is not JSON: ${(e as Error).message}`); }
+  const reserved = reservedKey(json, '');
+  if (reserved) throw new MudError(reserved, 'is not a MUD field: a key that names a JavaScript object property cannot be imported', 'remove it from the profile');
   return readMud(json);
+}
+
+/** Where a key such as __proto__ or constructor sits in the parsed profile (a lookup by it would reach Object.prototype). */
+function reservedKey(value: unknown, path: string, depth = 0): string | null {
+  if (depth > 64 && value !== null && typeof value === 'object') throw new MudError(path, 'is nested too deeply for a MUD profile');
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) { const hit = reservedKey(value[i], `${path}[${i}]`, depth + 1); if (hit) return hit; }
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}/${key}` : key;
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype' || key in Object.prototype) return at;
+      const hit = reservedKey((value as Record<string, unknown>)[key], at, depth + 1);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
 
 export function importMud(profile: MudProfile, devicesDir: string, options: MudImportOptions, dryRun = false): MudImport {

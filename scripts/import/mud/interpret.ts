@@ -62,7 +62,7 @@ function isServerPort(transport: string | undefined, r: PortRange): boolean {
 
 function unsupportedField(matches: Rec): string | null {
   for (const [key, value] of Object.entries(matches)) {
-    const known = KNOWN_FIELDS[key];
+    const known = Object.hasOwn(KNOWN_FIELDS, key) ? KNOWN_FIELDS[key] : undefined;
     if (!known) return `match field "${key}" is not supported`;
     if (!isRecord(value)) return `match field "${key}" is not an object`;
     for (const sub of Object.keys(value)) if (!known.includes(sub)) return `match field "${key}/${sub}" is not supported`;

@@ -8,6 +8,11 @@ export const canonicalFormat: Rule = {
   appliesTo: ['device', 'vendor'],
   check({ file, report }) {
     if (!file.doc) return;
+    const lone = file.text.search(/\r(?!\n)/);
+    if (lone >= 0) {
+      report([], 'line breaks are carriage returns (CR, classic Mac): the file must use LF line breaks', { hint: `run: npm run fix -- ${file.path}`, line: file.text.slice(0, lone).split(/\r\n|\r|\n/).length });
+      return;
+    }
     // Runs last: nothing locates nodes in this document after it, so it may reorder the document itself.
     const expected = canonicalText(file.doc, file.kind, true).split('\n');
     const actual = file.text.replace(/\r\n/g, '\n').split('\n');

@@ -7,7 +7,7 @@ export const modeline: Rule = {
   description: 'The first line is the yaml-language-server $schema modeline for the file kind.',
   appliesTo: ['device', 'vendor'],
   check({ file, report }) {
-    const first = file.text.split('\n', 1)[0]!.replace(/\r$/, '');
+    const first = file.text.split(/\r\n|\r|\n/, 1)[0]!;
     const expected = MODELINES[file.kind];
     if (first !== expected) {
       report([], first.startsWith('# yaml-language-server:') ? 'the schema modeline points at the wrong schema' : 'the first line is not the schema modeline', {

@@ -8,10 +8,18 @@ describe('port-range', () => {
     expect(lintDevice(withPorts([1, 443, '16500-65000', 65535])).problems).toEqual([]);
   });
 
+  it('leaves single ports outside 1-65535 to the schema (which editors see too), at the item', () => {
+    for (const [ports, index] of [[[0], 0], [[443, 65536], 1]] as const) {
+      const { text, problems } = lintDevice(withPorts([...ports]));
+      expect(brief(problems), String(ports)).toEqual([err('schema', lineOf(text, 'ports:'))]);
+      expect(problems[0]!.message).toBe(`port ${ports[index]} is outside 1–65535`);
+      const line = text.split('\n')[problems[0]!.line - 1]!;
+      expect(line.slice(problems[0]!.col - 1).startsWith(String(ports[index]))).toBe(true);
+    }
+  });
+
   it('catches each bad port at its own position in a flow list', () => {
     const cases: [unknown[], number, RegExp][] = [
-      [[0], 0, /port 0 is outside 1–65535/],
-      [[443, 65536], 1, /port 65536 is outside/],
       [['1000-70000'], 0, /outside/],
       [['2000-1000'], 0, /runs high to low/],
       [[443, '443-443'], 1, /is a single port/],

@@ -7,8 +7,8 @@ const FRIENDLY_PATTERNS: Record<string, string> = {
   slug: 'must be a lower-case slug: a-z, 0-9 and single inner hyphens',
   deviceId: 'must be <vendor>/<model>, both lower-case slugs',
   groupRef: 'must be <vendor>/<group>, both lower-case slugs',
-  line: 'must be one line of text without control characters',
-  text: 'must be text without control characters',
+  line: 'must be one line of text without control, invisible or text-direction (bidi) characters',
+  text: 'must be text without control, invisible or text-direction (bidi) characters',
   date: 'must be a date: YYYY-MM-DD, YYYY-MM or YYYY',
   url: 'must be an http(s) URL',
 };
@@ -39,18 +39,27 @@ function closest(word: string, options: string[]): string | undefined {
   return best;
 }
 
+const MAX_TYPO_SUGGESTIONS = 1000;
+
 export interface SchemaMessage { path: PathSegment[]; message: string; hint?: string; at?: 'key' | 'value' }
 
 /** Turns ajv's raw errors into one message per mistake: no if/then wrappers, typos merged with the required key they replace. */
 export function explain(errors: ErrorObject[], data: unknown): SchemaMessage[] {
   const relevant = errors.filter((e) => e.keyword !== 'if');
-  const typos = new Map<string, { key: string; suggestion: string }[]>();
-  for (const e of relevant) {
+  // Per mapping: unknown key → the property it is a typo of, and the set of properties so replaced. A file of
+  // thousands of unknown keys is not a typo: suggestions are left out there, which keeps this linear and quick.
+  const typos = new Map<string, { byKey: Map<string, string>; suggestions: Set<string> }>();
+  const unknownKeys = relevant.reduce((n, e) => n + (e.keyword === 'additionalProperties' ? 1 : 0), 0);
+  for (const e of unknownKeys <= MAX_TYPO_SUGGESTIONS ? relevant : []) {
     if (e.keyword !== 'additionalProperties') continue;
     const key = (e.params as { additionalProperty: string }).additionalProperty;
     const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
     const suggestion = closest(key, allowed);
-    if (suggestion) typos.set(e.instancePath, [...(typos.get(e.instancePath) ?? []), { key, suggestion }]);
+    if (!suggestion) continue;
+    const t = typos.get(e.instancePath) ?? { byKey: new Map(), suggestions: new Set() };
+    t.byKey.set(key, suggestion);
+    t.suggestions.add(suggestion);
+    typos.set(e.instancePath, t);
   }
   const out: SchemaMessage[] = [];
   const seenPaths = new Set<string>();
@@ -58,20 +67,25 @@ export function explain(errors: ErrorObject[], data: unknown): SchemaMessage[] {
     const base = pathOf(e.instancePath);
     let msg: SchemaMessage;
     const isPortItem = e.schemaPath.includes('/ports/items/');
-    switch (isPortItem && (e.keyword === 'type' || e.keyword === 'pattern') ? 'port' : e.keyword) {
+    switch (isPortItem && (e.keyword === 'type' || e.keyword === 'pattern') ? 'port' : isPortItem && (e.keyword === 'minimum' || e.keyword === 'maximum') ? 'port-bounds' : e.keyword) {
+      case 'port-bounds': {
+        const value = base.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
+        msg = { path: base, message: `port ${String(value)} is outside 1–65535` };
+        break;
+      }
       case 'port':
         msg = { path: base, message: 'a port must be a whole number or a "low-high" range', hint: 'write 443 or "16500-65000"' };
         break;
       case 'additionalProperties': {
         const key = (e.params as { additionalProperty: string }).additionalProperty;
         const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
-        const suggestion = typos.get(e.instancePath)?.find((t) => t.key === key)?.suggestion;
+        const suggestion = typos.get(e.instancePath)?.byKey.get(key);
         msg = { path: [...base, key], at: 'key', message: `unknown property ${JSON.stringify(key)}`, hint: suggestion ? `did you mean "${suggestion}"?` : `allowed here: ${allowed.join(', ')}` };
         break;
       }
       case 'required': {
         const missing = (e.params as { missingProperty: string }).missingProperty;
-        if (typos.get(e.instancePath)?.some((t) => t.suggestion === missing)) continue; // reported as the typo
+        if (typos.get(e.instancePath)?.suggestions.has(missing)) continue; // reported as the typo
         msg = { path: base, message: `missing required property "${missing}"`, hint: `add ${missing}:` };
         if (base.length === 0) msg.path = [];
         break;
