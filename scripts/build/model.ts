@@ -157,7 +157,11 @@ function derive(device: Omit<Device, 'derived'>): Derived {
   const weakOnly = device.whenBlocked.internet.length > 0 && settledReports.length === 0;
   const haReports = combine(settledReports.map((r) => r.homeAssistant), ['keeps-working'], ['stops-working', 'degraded']);
   const cloudOnly = device.homeAssistant.integrations.length > 0 && device.homeAssistant.integrations.every((i) => i.iotClass?.startsWith('cloud_'));
-  if (haReports === 'yes' || haReports === 'no') { ha = haReports; haReason = 'a blocking test or documentation reports it with the internet blocked'; }
+  const reported = (fn: 'homeAssistant' | 'vendorApp') => {
+    const n = settledReports.filter((r) => r[fn] !== 'unknown').length;
+    return `${n === 1 ? 'one tested or documented report' : `${n} tested or documented reports`} with the internet blocked (see the reports for the setup each covers)`;
+  };
+  if (haReports === 'yes' || haReports === 'no') { ha = haReports; haReason = reported('homeAssistant'); }
   else if (haReports === 'disputed') { ha = 'unknown'; haReason = 'sources disagree about the device with the internet blocked'; }
   else if (counts['home-assistant'].required > 0) { ha = 'no'; haReason = 'an internet endpoint is required for Home Assistant'; }
   else if (cloudOnly) { ha = 'no'; haReason = 'its Home Assistant integrations work through the vendor cloud (iot_class cloud_*)'; }
@@ -166,7 +170,7 @@ function derive(device: Omit<Device, 'derived'>): Derived {
   let app: Tristate;
   let appReason: string;
   const appReports = combine(settledReports.map((r) => r.vendorApp), ['stops-working', 'degraded'], ['keeps-working']);
-  if (appReports === 'yes' || appReports === 'no') { app = appReports; appReason = 'a blocking test or documentation reports it with the internet blocked'; }
+  if (appReports === 'yes' || appReports === 'no') { app = appReports; appReason = reported('vendorApp'); }
   else if (counts['vendor-app'].required > 0) { app = 'yes'; appReason = 'an internet endpoint is required for the vendor app'; }
   else if (appReports === 'disputed') { app = 'unknown'; appReason = 'sources disagree'; }
   else { app = 'unknown'; appReason = weakOnly ? 'only community reports, not tests, say what happens with the internet blocked' : 'not tested yet'; }
