@@ -59,8 +59,8 @@ describe('netneeds validate (child process)', () => {
     expect(status).toBe(1);
     const rel = relative(ROOT, dir) + '/';
     const lines = stderr.trim().split('\n');
-    expect(lines).toContain(`${rel}acme/bad.yaml:8:13: port-range: port 0 is outside 1–65535`);
-    expect(lines).toContain(`::error file=${rel}acme/bad.yaml,line=8,col=13,title=port-range::port-range: port 0 is outside 1–65535`);
+    expect(lines).toContain(`${rel}acme/bad.yaml:8:13: schema: port 0 is outside 1–65535`);
+    expect(lines).toContain(`::error file=${rel}acme/bad.yaml,line=8,col=13,title=schema::schema: port 0 is outside 1–65535`);
     expect(lines.some((l) => l.startsWith(`${rel}acme/typo.yaml:4:11: schema: "plugg" is not one of:`))).toBe(true);
     expect(lines.at(-1)).toBe('3 files checked: 2 errors, 0 warnings');
   });

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Rule } from '../rule.js';
 import type { PathSegment } from '../../lib/load.js';
 import { validators } from '../../lib/schemas.js';
+import { editDistance } from '../../lib/edit-distance.js';
 
 const FRIENDLY_PATTERNS: Record<string, string> = {
   slug: 'must be a lower-case slug: a-z, 0-9 and single inner hyphens',
@@ -18,24 +19,11 @@ function pathOf(instancePath: string): PathSegment[] {
   return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
 
 function closest(word: string, options: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const o of options) { const d = distance(word, o); if (d < bestD) { bestD = d; best = o; } }
+  for (const o of options) { const d = editDistance(word, o); if (d < bestD) { bestD = d; best = o; } }
   return best;
 }
 
