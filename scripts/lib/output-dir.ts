@@ -93,64 +93,68 @@ export function checkOutputDir(outDir: string, guarded: { project?: string; devi
   return root;
 }
 
-/**
- * Replaces `outDir` with what `fill` writes into a staging folder beside it (the marker is written first); when
- * `fill` returns `{ errors }` or throws, the staging folder is removed and `outDir` stays as it was. Refuses a
- * folder a build did not make (no marker, not empty) and every folder protectedReason names.
- */
-export async function replaceOutputDirWith<T extends object>(outDir: string, guarded: { project?: string; devices?: string }, fill: (staging: string) => Promise<T> | T): Promise<T> {
+interface Staging { root: string; staging: string; old: string; release: () => void }
+
+/** Checks `outDir`, takes its lock, and makes the staging folder beside it with the marker in it. */
+function stage(outDir: string, guarded: { project?: string; devices?: string }): Staging {
   const root = checkOutputDir(outDir, guarded);
   const parent = dirname(root);
   makeDirs(parent);
   const name = basename(root);
   const release = lock(`${root}.lock`);
   const staging = join(parent, `.${name}.build-${process.pid}`);
-  const old = join(parent, `.${name}.old-${process.pid}`);
   try {
     checkOutputDir(outDir, guarded); // again, under the lock
     removeStale(parent, name);
     registerPending(staging);
     mkdirSync(staging);
     writeTree(staging, [{ path: BUILD_MARKER, content: MARKER_TEXT }]);
-    const result = await fill(staging);
-    if ('errors' in result) return result;
-    const existing = lstatSync(root, { throwIfNoEntry: false });
-    if (existing) renameSync(root, old);
-    renameSync(staging, root);
-    releasePending(staging);
-    if (existing) rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    unstage({ root, staging, old: '', release });
+    throw e;
+  }
+  return { root, staging, old: join(parent, `.${name}.old-${process.pid}`), release };
+}
+
+/** Puts the staging folder in place of the output folder: two renames, then the old output goes. */
+function swapIn({ root, staging, old }: Staging): void {
+  const existing = lstatSync(root, { throwIfNoEntry: false });
+  if (existing) renameSync(root, old);
+  renameSync(staging, root);
+  releasePending(staging);
+  if (existing) rmSync(old, { recursive: true, force: true });
+}
+
+function unstage({ staging, release }: Staging): void {
+  rmSync(staging, { recursive: true, force: true });
+  releasePending(staging);
+  release();
+}
+
+/**
+ * Replaces `outDir` with what `fill` writes into a staging folder beside it (the marker is written first); when
+ * `fill` returns `{ errors }` or throws, the staging folder is removed and `outDir` stays as it was. Refuses a
+ * folder a build did not make (no marker, not empty) and every folder protectedReason names.
+ */
+export async function replaceOutputDirWith<T extends object>(outDir: string, guarded: { project?: string; devices?: string }, fill: (staging: string) => Promise<T> | T): Promise<T> {
+  const s = stage(outDir, guarded);
+  try {
+    const result = await fill(s.staging);
+    if (!('errors' in result)) swapIn(s);
     return result;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
-    releasePending(staging);
-    release();
+    unstage(s);
   }
 }
 
 /** Replaces `outDir` with exactly `files` (plus the marker), as replaceOutputDirWith. */
 export function replaceOutputDir(outDir: string, files: OutputFileLike[], guarded: { project?: string; devices?: string } = {}): void {
-  const root = checkOutputDir(outDir, guarded);
-  const parent = dirname(root);
-  makeDirs(parent);
-  const name = basename(root);
-  const release = lock(`${root}.lock`);
-  const staging = join(parent, `.${name}.build-${process.pid}`);
-  const old = join(parent, `.${name}.old-${process.pid}`);
+  const s = stage(outDir, guarded);
   try {
-    checkOutputDir(outDir, guarded);
-    removeStale(parent, name);
-    registerPending(staging);
-    mkdirSync(staging);
-    writeTree(staging, [{ path: BUILD_MARKER, content: MARKER_TEXT }, ...files]);
-    const existing = lstatSync(root, { throwIfNoEntry: false });
-    if (existing) renameSync(root, old);
-    renameSync(staging, root);
-    releasePending(staging);
-    if (existing) rmSync(old, { recursive: true, force: true });
+    writeTree(s.staging, files);
+    swapIn(s);
   } finally {
-    rmSync(staging, { recursive: true, force: true });
-    releasePending(staging);
-    release();
+    unstage(s);
   }
 }
 

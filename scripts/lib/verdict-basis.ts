@@ -23,7 +23,7 @@ export const BASIS_OF_TYPE: Record<EvidenceType, Basis> = {
 };
 
 /** Strongest first. */
-export const BASES: readonly Basis[] = ['tested', 'documented', 'community-listed', 'reported', 'observed'];
+const BASES: readonly Basis[] = ['tested', 'documented', 'community-listed', 'reported', 'observed'];
 
 /** The strongest basis among the evidence types a claim cites; null for none. */
 export function claimBasis(types: readonly EvidenceType[]): Basis | null {
