@@ -61,6 +61,16 @@ export function policyPage(ds: Dataset, options: string[]): string {
             h('label', { for: 'ha-address' }, 'Home Assistant address (IPv4 or IPv6; comma-separate several)'),
             h('input#ha-address', { type: 'text', name: 'ha', autocomplete: 'off', spellcheck: 'false', placeholder: '192.168.1.10' }),
           ]),
+          h('div.row', [
+            h('div.field', [
+              h('label', { for: 'lan-prefix' }, 'Other prefixes of your home network, such as your IPv6 /64 (optional)'),
+              h('input#lan-prefix', { type: 'text', name: 'lan', autocomplete: 'off', spellcheck: 'false', placeholder: '2001:db8:1::/64' }),
+            ]),
+            h('div.field', [
+              h('label', { for: 'controller-address' }, 'MUD controller address, for MUD files (optional)'),
+              h('input#controller-address', { type: 'text', name: 'controller', autocomplete: 'off', spellcheck: 'false', placeholder: '192.168.1.2' }),
+            ]),
+          ]),
         ]),
         h('section', { 'aria-labelledby': 'step-choices' }, [
           h('h2#step-choices', '3. What must keep working'),

@@ -11,7 +11,7 @@ interface Choice { id: string; where: string }
 /** Options the page offers only when the command line has them (see site/policy-page.ts); '' is the command's default. */
 const OPTIONAL = ['trust', 'mode', 'any-destination'] as const;
 type Optional = (typeof OPTIONAL)[number];
-interface State { devices: Choice[]; ha: string; profile: Profile; unknown: 'allow' | 'deny'; refuse: '' | 'reject' | 'drop'; format: string; extra: Partial<Record<Optional, string>> }
+interface State { devices: Choice[]; ha: string; controller: string; lan: string; profile: Profile; unknown: 'allow' | 'deny'; refuse: '' | 'reject' | 'drop'; format: string; extra: Partial<Record<Optional, string>> }
 /** [id, name, vendor, category, haOffline, appCloud, endpoints, newest, models, traffic, integrations, flags]; see site/search-data.ts. */
 type Row = [string, string, number, number, number, number, number, string, string, string, number[], number];
 interface Index { vendors: [string, string][]; integrations: string[]; integrationNames: string[]; devices: Row[] }
@@ -30,7 +30,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record
 let index: Index;
 const byId = new Map<string, Row>();
 const loaded = new Map<string, Promise<Device>>();
-let state: State = { devices: [], ha: '', profile: 'both', unknown: 'allow', refuse: '', format: 'nftables', extra: {} };
+let state: State = { devices: [], ha: '', controller: '', lan: '', profile: 'both', unknown: 'allow', refuse: '', format: 'nftables', extra: {} };
 const optionSelect = (name: Optional) => document.getElementById(`opt-${name}`) as HTMLSelectElement | null;
 let blobUrls: string[] = [];
 
@@ -43,7 +43,7 @@ function readUrl(): State {
   }
   const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => { const v = q.get(name) as T | null; return v !== null && allowed.includes(v) ? v : fallback; };
   return {
-    devices, ha: q.get('ha') ?? '',
+    devices, ha: q.get('ha') ?? '', controller: q.get('controller') ?? '', lan: q.get('lan') ?? '',
     profile: pick('for', PROFILES, 'both'), unknown: pick('unknown', ['allow', 'deny'] as const, 'allow'),
     refuse: pick('refuse', ['', 'reject', 'drop'] as const, ''), format: pick('format', [...FORMATS.map((f) => f.name), 'all'], 'nftables'),
     extra: Object.fromEntries(OPTIONAL.flatMap((name) => {
@@ -58,6 +58,8 @@ function query(s: State): string {
   const q = new URLSearchParams();
   for (const d of s.devices) q.append('device', d.where.trim() ? `${d.id}=${d.where.trim()}` : d.id);
   if (s.ha.trim()) q.set('ha', s.ha.trim());
+  if (s.controller.trim()) q.set('controller', s.controller.trim());
+  if (s.lan.trim()) q.set('lan', s.lan.trim());
   if (s.profile !== 'both') q.set('for', s.profile);
   if (s.unknown !== 'allow') q.set('unknown', s.unknown);
   if (s.refuse) q.set('refuse', s.refuse);
@@ -71,7 +73,9 @@ const split = (text: string) => text.split(/[,\s]+/).filter(Boolean);
 export function cliArgs(s: State): string[] {
   return [
     ...s.devices.map((d) => (split(d.where).length ? `${d.id}=${split(d.where).join(',')}` : d.id)),
-    '--for', s.profile, ...(split(s.ha).length ? ['--home-assistant', split(s.ha).join(',')] : []), '--unknown', s.unknown,
+    '--for', s.profile, ...(split(s.ha).length ? ['--home-assistant', split(s.ha).join(',')] : []),
+    ...(split(s.controller).length ? ['--controller', split(s.controller).join(',')] : []), ...(split(s.lan).length ? ['--lan', split(s.lan).join(',')] : []),
+    '--unknown', s.unknown,
     ...(s.refuse ? ['--refuse', s.refuse] : []), ...OPTIONAL.flatMap((name) => (s.extra[name] ? [`--${name}`, s.extra[name]!] : [])), '--format', s.format,
   ];
 }
@@ -81,6 +85,7 @@ function parsedArgs(s: State): { values: Record<string, unknown>; positionals: s
     positionals: s.devices.map((d) => (split(d.where).length ? `${d.id}=${split(d.where).join(',')}` : d.id)),
     values: {
       for: s.profile, unknown: s.unknown, format: [s.format], ...(split(s.ha).length ? { 'home-assistant': [split(s.ha).join(',')] } : {}),
+      ...(split(s.controller).length ? { controller: [split(s.controller).join(',')] } : {}), ...(split(s.lan).length ? { lan: [split(s.lan).join(',')] } : {}),
       ...(s.refuse ? { refuse: s.refuse } : {}), ...Object.fromEntries(OPTIONAL.flatMap((name) => (s.extra[name] ? [[name, s.extra[name]]] : []))),
     },
   };
@@ -189,10 +194,14 @@ function renderFiles(files: { name: string; content: string }[]): void {
     const file = `netneeds.${name}`;
     const url = URL.createObjectURL(new Blob([content], { type: 'text/plain' }));
     blobUrls.push(url);
-    const copy = el('button', { type: 'button' }, 'Copy');
+    const copy = el('button', { type: 'button', 'aria-label': `Copy ${file}` }, 'Copy');
     const pre = el('pre', { tabindex: '0', 'aria-label': file, 'data-file': file }, el('code', {}, content));
+    const said = (text: string) => { copy.textContent = text; setTimeout(() => { copy.textContent = 'Copy'; }, 2500); };
     copy.addEventListener('click', () => {
-      void navigator.clipboard?.writeText(content).then(() => { copy.textContent = 'Copied'; setTimeout(() => { copy.textContent = 'Copy'; }, 1500); });
+      // Without the clipboard API (a page served over plain HTTP) the text is selected for Ctrl+C instead.
+      const select = () => { getSelection()?.selectAllChildren(pre); said('Selected: press Ctrl+C'); };
+      if (!navigator.clipboard) { select(); return; }
+      navigator.clipboard.writeText(content).then(() => said('Copied'), select);
     });
     return el('div', { class: 'file' }, el('h3', {}, el('code', {}, file)),
       el('p', { class: 'file-actions' }, copy, ' ', el('a', { class: 'button', href: url, download: file }, `Download ${file}`)), pre);
@@ -241,7 +250,7 @@ function changed(): void {
   const form = $('builder') as HTMLFormElement;
   const value = (name: string) => (form.elements.namedItem(name) as RadioNodeList | HTMLInputElement | HTMLSelectElement).value;
   const extra = Object.fromEntries(OPTIONAL.flatMap((name) => { const v = optionSelect(name)?.value; return v ? [[name, v]] : []; }));
-  state = { ...state, ha: value('ha'), profile: value('for') as Profile, unknown: value('unknown') as State['unknown'], refuse: value('refuse') as State['refuse'], format: value('format'), extra };
+  state = { ...state, ha: value('ha'), controller: value('controller'), lan: value('lan'), profile: value('for') as Profile, unknown: value('unknown') as State['unknown'], refuse: value('refuse') as State['refuse'], format: value('format'), extra };
   const q = query(state);
   history.replaceState(null, '', q ? `?${q}` : location.pathname);
   ($('share') as HTMLAnchorElement).href = location.href;
@@ -255,6 +264,8 @@ function start(data: Index): void {
   state = readUrl();
   const form = $('builder') as HTMLFormElement;
   ($('ha-address') as HTMLInputElement).value = state.ha;
+  ($('controller-address') as HTMLInputElement).value = state.controller;
+  ($('lan-prefix') as HTMLInputElement).value = state.lan;
   for (const [name, value] of [['for', state.profile], ['unknown', state.unknown]] as const) {
     for (const input of Array.from(form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`))) input.checked = input.value === value;
   }
