@@ -23,6 +23,8 @@
   const FLAG_TESTED = 1;
   /** The prepared data: see search-worker.js. Tristates are 0 yes, 1 no, 2 unknown. */
   let data;
+  // What the search reads for every device, held directly rather than as properties of `data`.
+  let text = '', start, nameEnd, strongEnd;
   let previous = null, sortKey = 'name', sortDir = 1, matches = new Int32Array(0), rowHeight = 0, drawn = '', bodyTop = null, first = null;
   const SORTS = ['name', 'vendor', 'category', 'ha', 'app', 'endpoints', 'newest'];
   const VERDICTS = {
@@ -75,20 +77,20 @@
    * `at` is where the first word first occurs in device i (from the pass over all the text), or -1 to look it up.
    */
   function score(i, tokens, at) {
-    const from = data.start[i];
+    const from = start[i];
     let segment = null;
     let total = 0;
     for (let k = 0; k < tokens.length; k++) {
       let p = k === 0 ? at : -1;
       if (p < 0) {
-        segment ??= data.text.slice(from, data.start[i + 1]);
+        segment ??= text.slice(from, start[i + 1]);
         const found = segment.indexOf(tokens[k]);
         if (found < 0) return 0;
         p = from + found;
       }
-      const before = p === from ? 10 : data.text.charCodeAt(p - 1);
+      const before = p === from ? 10 : text.charCodeAt(p - 1);
       const wordStart = before === 32 || before === 10;
-      total += p < data.nameEnd[i] ? (wordStart ? 6 : 4) : p < data.strongEnd[i] ? (wordStart ? 3 : 2) : 1;
+      total += p < nameEnd[i] ? (wordStart ? 6 : 4) : p < strongEnd[i] ? (wordStart ? 3 : 2) : 1;
     }
     return total || 1;
   }
@@ -99,7 +101,6 @@
     if (firstAt.word === word) return firstAt.at;
     const at = firstAt.at ?? new Int32Array(data.count);
     at.fill(-1);
-    const { text, start } = data;
     let i = 0;
     for (let p = text.indexOf(word); p >= 0; p = text.indexOf(word, start[i + 1])) {
       while (start[i + 1] <= p) i++;
@@ -320,9 +321,10 @@
     }
   }
 
-  function start(prepared) {
+  function begin(prepared) {
     if (!prepared || prepared.error || typeof prepared.text !== 'string') return;
     data = prepared;
+    ({ text, start, nameEnd, strongEnd } = data);
     readUrl();
     setupSorting();
     form.hidden = false;
@@ -343,7 +345,7 @@
   // Without the worker or the search data the first page and the static list pages stay as they are.
   try {
     const worker = new Worker(new URL('search-worker.js', script.src));
-    worker.onmessage = (e) => { worker.terminate(); start(e.data); };
+    worker.onmessage = (e) => { worker.terminate(); begin(e.data); };
     worker.postMessage(new URL('search-index.json', location.href).href);
   } catch {
     // As above.

@@ -151,6 +151,9 @@ describe('index page', () => {
     const total = built.dataset.devices.length;
     expect(total).toBeGreaterThan(100);
     await withPage({}, async (page) => {
+      // The search data is fetched and parsed by a worker, off the page's main thread.
+      const workers: string[] = [];
+      page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
       await page.goto(base);
       await searchReady(page);
       await expect(page.locator('#result-count').textContent()).resolves.toBe(`${total} devices`);
@@ -159,10 +162,18 @@ describe('index page', () => {
       expect(rendered).toBeGreaterThan(5);
       expect(rendered).toBeLessThan(60);
       await expect(page.locator('#devices').getAttribute('aria-rowcount')).resolves.toBe(String(total + 1));
+      // Halfway down, the rows in the page are the devices at those places in name order, one after another.
+      const sorted = [...built.dataset.devices].sort((a, b) => new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+      await expect.poll(async () => {
+        const rows = await page.$$eval('#devices tbody tr', (trs) => trs.map((tr) => [Number(tr.getAttribute('aria-rowindex')), tr.querySelector('th a')!.textContent!] as const));
+        return rows.length > 5 && rows[0]![0] > 10 && rows.every(([index, name], k) => index === rows[0]![0] + k && name === sorted[index - 2]!.name);
+      }).toBe(true);
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-      const last = [...built.dataset.devices].sort((a, b) => new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare(a.name, b.name)).pop()!;
+      const last = sorted[sorted.length - 1]!;
       await expect.poll(() => visibleNames(page)).toContain(last.name);
       await expect(page.locator('#devices tbody tr:not(.spacer)').last().getAttribute('aria-rowindex')).resolves.toBe(String(total + 1));
+      expect(workers).toEqual(['/assets/search-worker.js']);
     });
   });
 
