@@ -3,7 +3,7 @@
 // file lists both directions of a conversation; the reply entry reads as the same conversation, so mirrored
 // entries collapse when conversations are deduplicated.
 import ipaddr from 'ipaddr.js';
-import { checkHostname, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
+import { checkHostname, ICMP_REPLY, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
 import { isRecord, type Rec } from '../../lib/walk.js';
 import { WELL_KNOWN } from '../../lint/rules/port-service.js';
 import type { MudAce } from './read.js';
@@ -39,8 +39,11 @@ export type Interpretation = { ok: true; conversation: Conversation } | { ok: fa
 const skip = (reason: string): Interpretation => ({ ok: false, reason });
 
 const IP_PROTOCOLS: Record<number, ConvProtocol> = { 6: 'tcp', 17: 'udp' };
-/** ICMP reply types and the query each answers (RFC 792, RFC 4443). */
-const ICMP_QUERY_OF_REPLY: Record<'icmp' | 'icmpv6', Record<number, number>> = { icmp: { 0: 8, 14: 13, 16: 15, 18: 17 }, icmpv6: { 129: 128 } };
+/** ICMP reply types and the query each answers. */
+const ICMP_QUERY_OF_REPLY = {
+  icmp: Object.fromEntries(Object.entries(ICMP_REPLY.icmp).map(([q, r]) => [r, Number(q)])),
+  icmpv6: Object.fromEntries(Object.entries(ICMP_REPLY.icmpv6).map(([q, r]) => [r, Number(q)])),
+} as Record<'icmp' | 'icmpv6', Record<number, number>>;
 const PROTOCOL_NAMES: Record<number, string> = { 0: 'IPv6 hop-by-hop options', 2: 'IGMP', 4: 'IP-in-IP', 41: 'IPv6 encapsulation', 43: 'IPv6 routing header', 44: 'IPv6 fragment header', 47: 'GRE', 50: 'ESP', 51: 'AH', 89: 'OSPF', 132: 'SCTP' };
 const ETHERTYPES: Record<number, string> = { 0x0806: 'ARP', 0x888e: 'EAPOL (802.1X)', 0x88cc: 'LLDP', 0x8035: 'RARP' };
 const KNOWN_FIELDS: Record<string, string[]> = {

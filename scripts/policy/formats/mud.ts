@@ -3,7 +3,7 @@
 // the data says, so flows MUD cannot name as narrowly (same-manufacturer, wildcards) are left out, NTP goes to
 // the time servers the data names (not to any), and DNS and NTP to the network's own servers only where the
 // data has that flow. A MUD profile imported and exported again is equal or narrower (scripts/import/mud).
-import type { PortRange } from '../../lib/net.js';
+import { ICMP_REPLY, type PortRange } from '../../lib/net.js';
 import { SITE_URL } from '../../lib/project.js';
 import type { Destinations, DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
 import type { Format } from './format.js';
@@ -33,9 +33,6 @@ const versionsOf = (s: Service): Version[] => (s.protocol === 'icmp' ? [4] : s.p
 function port(r: PortRange): Record<string, unknown> {
   return r.from === r.to ? { operator: 'eq', port: r.from } : { 'lower-port': r.from, 'upper-port': r.to };
 }
-
-/** ICMP queries and the reply type that answers each (RFC 792, RFC 4443): the reply direction allows only that. */
-const ICMP_REPLY: Record<'icmp' | 'icmpv6', Record<number, number>> = { icmp: { 8: 0, 13: 14, 15: 16, 17: 18 }, icmpv6: { 128: 129 } };
 
 /** An ICMP flow of one named type that is not a query has no reply direction to allow. */
 const oneWayIcmp = (s: Service) => (s.protocol === 'icmp' || s.protocol === 'icmpv6') && s.icmp !== undefined && ICMP_REPLY[s.protocol][s.icmp.type] === undefined;
