@@ -297,6 +297,18 @@ describe('IPFIX biflows (RFC 5103) and options templates (RFC 7011)', () => {
     expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.40/tcp/8883', '52.28.0.41/udp/60001', '52.28.0.44/udp/61000']);
     // biflowDirection 0 (arbitrary) says nothing of the opener: both ports ephemeral, so counted, not guessed.
     expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 1, inboundInternet: 0 });
+    // A template record with no fields withdraws the template (RFC 7011 section 8.1): its later records cannot be read.
+    const withdrawn = join(dir, 'withdrawn.ipfix');
+    writeFileSync(withdrawn, Buffer.concat([
+      ipfixMessage([flowSet(2, ipfixTemplate(300, biflow))], t / 1000),
+      ipfixMessage([flowSet(256 + 44, record('192.168.1.50', '52.28.0.46', 40002, 443, 6, t, 900))], t / 1000 + 1),
+      ipfixMessage([flowSet(2, Buffer.concat([be.u16(300), be.u16(0)]))], t / 1000 + 2),
+      ipfixMessage([flowSet(256 + 44, record('192.168.1.50', '52.28.0.47', 40003, 443, 6, t, 900))], t / 1000 + 3),
+    ]));
+    const after = await collectDraft([withdrawn], { ips: ['192.168.1.50'], macs: [] });
+    expect(after.inputs[0]!.stats).toMatchObject({ records: 2, malformed: 1 });
+    expect(after.inputs[0]!.stats!.malformedExamples[0]!.reason).toBe('data set 300 before its template');
+    expect(after.data.endpoints.map((e) => e.address)).toEqual(['52.28.0.46']);
   });
 });
 

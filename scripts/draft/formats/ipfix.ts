@@ -70,9 +70,9 @@ export class FlowRecordDecoder {
       const id = b.readUInt16BE(p);
       const count = b.readUInt16BE(p + 2);
       if (id < 256) return; // padding up to the end of the set
+      // A template id with no fields (and, in an options set too, no scope count) withdraws it (RFC 7011 section 8.1).
+      if (count === 0) { this.templates.delete(`${key}|${id}`); p += 4; continue; }
       p += options ? 6 : 4;
-      // A template record without fields withdraws the template (RFC 7011 section 8.1).
-      if (count === 0) { this.templates.delete(`${key}|${id}`); continue; }
       const fields: Field[] = [];
       let biflow = false;
       for (let i = 0; i < count; i++) {
