@@ -71,7 +71,7 @@ function entryKey(item: unknown, keys: string[]): string {
 
 /** The order a list keeps in canonical form, or null when its order is the author's. */
 function seqOrder(items: unknown[], property: string | undefined): ((a: unknown, b: unknown) => number) | null {
-  if (property === 'ports') return (a, b) => portStart(a) - portStart(b);
+  if (property === 'ports' || property === 'source-ports') return (a, b) => portStart(a) - portStart(b);
   if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) return (a, b) => collator.compare(scalarText(a), scalarText(b));
   if (property === 'endpoints') {
     const rank = (i: unknown) => (!isMap(i) ? '4' : i.has('group') ? '0' : i.has('host') ? '1' : i.has('address') ? '2' : '3');

@@ -36,12 +36,24 @@ export function schemaDocuments(): Map<string, Record<string, unknown>> {
   return schemaCache;
 }
 
+/**
+ * One description per enum value, in the enum's order: the annotation VS Code and yaml-language-server show in
+ * completion and hover. Beside `enum` (rather than a oneOf of consts) it keeps ajv's error an enum error, so the
+ * schema rule says one thing per mistake, with a did-you-mean.
+ */
+export const ENUM_DESCRIPTIONS = {
+  keyword: 'enumDescriptions',
+  schemaType: 'array',
+  metaSchema: { type: 'array', items: { type: 'string', minLength: 1 } },
+} as const;
+
 function newAjv(standalone: boolean) {
   const ajv = new Ajv2020({
     allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true,
     ...(standalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
   addFormats(ajv, ['uri', 'date']);
+  ajv.addKeyword(ENUM_DESCRIPTIONS);
   for (const [name, schema] of schemaDocuments()) ajv.addSchema(schema, name);
   return ajv;
 }
