@@ -39,7 +39,9 @@ export const BASIS_MEANING: Record<Basis, string> = {
   reported: 'a community report, without a blocking result',
   observed: 'seen in a log, capture or MUD profile, which shows traffic, not need',
 };
-export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: BASIS_MEANING[b] }, BASIS_LABEL[b]);
+/** The bases a device page's legend explains; only the others carry their meaning on every tag. */
+export const LEGEND_BASES = ['tested', 'documented', 'community-listed'] as const satisfies readonly Basis[];
+export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: (LEGEND_BASES as readonly Basis[]).includes(b) ? undefined : BASIS_MEANING[b] }, BASIS_LABEL[b]);
 
 /**
  * A verdict with what it rests on at a glance; claim notes inline, and every side of a dispute.
@@ -96,16 +98,41 @@ export interface Cell { content: Content; className?: string }
 export type CellInput = Cell | Content;
 const asCell = (c: CellInput): Cell => (typeof c === 'string' || Array.isArray(c) || 'type' in c ? { content: c } : c);
 
+/** The columns of each table that stacks into cards on a phone; the first column heads its row. */
+export const STACK_TABLES = {
+  endpoints: ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
+  'ha-calls': ['Host', 'Protocol / port', 'Service', 'Purpose', 'Evidence'],
+  local: ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
+  blocked: ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
+} as const satisfies Record<string, readonly string[]>;
+export type StackTable = keyof typeof STACK_TABLES;
+
+/** Row headers that stay labelled when stacked: their column is not the destination or host the card is about. */
+const LABELLED_ROW_HEADERS: readonly StackTable[] = ['local', 'blocked'];
+
 /**
- * A table whose cells carry their column name, so that on a phone each row can stack into a labelled card
- * instead of squeezing eight columns into the screen. The first column heads its row.
+ * On a phone each row of these tables stacks into a card whose cells carry their column name. The names come from
+ * the stylesheet, one rule per column, not from an attribute on every cell of every page.
  */
-export function stackTable(className: string, caption: string, headers: string[], rows: CellInput[][], rowIds?: string[]): Element {
-  return scrollTable(caption, h(`table.stack.${className}`, [
+export function stackLabelsCss(): string {
+  const rules = Object.entries(STACK_TABLES).flatMap(([table, headers]) => headers.map((name, i) => {
+    if (i === 0 && !LABELLED_ROW_HEADERS.includes(table as StackTable)) return '';
+    return `  table.${table} > tbody > tr > ${i === 0 ? 'th' : `:nth-child(${i + 1})`}::before { content: ${JSON.stringify(name)}; }\n`;
+  }));
+  return `\n/* Column names of the stacked device tables (site/components.ts, STACK_TABLES) */\n@media (max-width: 40rem) {\n${rules.join('')}}\n`;
+}
+
+/**
+ * A table that stacks into one labelled card per row on a phone instead of squeezing eight columns into the
+ * screen. The first column heads its row.
+ */
+export function stackTable(kind: StackTable, caption: string, rows: CellInput[][], rowIds?: string[]): Element {
+  const headers = STACK_TABLES[kind];
+  return scrollTable(caption, h(`table.stack.${kind}`, [
     h('caption.visually-hidden', caption),
     h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', rows.map((cells, r) => h('tr', { id: rowIds?.[r] }, cells.map(asCell).map((c, i) => h(i === 0 ? 'th' : 'td', {
-      scope: i === 0 ? 'row' : undefined, className: c.className ? [c.className] : undefined, dataLabel: headers[i],
+      scope: i === 0 ? 'row' : undefined, className: c.className ? [c.className] : undefined,
     }, c.content))))),
   ]));
 }

@@ -6,7 +6,7 @@ import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING,
+  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING, LEGEND_BASES,
 } from './components.js';
 import { page, rel } from './layout.js';
 import { builderHref } from './policy-page.js';
@@ -49,7 +49,7 @@ function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string 
 
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
   const anchors = destinationAnchors(endpoints);
-  return stackTable('endpoints', caption, ['Destination', 'Protocol / port', 'Service', 'Purpose', 'Party', 'Vendor app', 'Home Assistant', 'Evidence'],
+  return stackTable('endpoints', caption,
     endpoints.map((e, i) => [
       [
         e.kind === 'any' ? h('span', 'Any internet address') : h('code', e.destination),
@@ -72,7 +72,7 @@ function haCallsSection(d: Device, numbers: Map<string, number>): ElementContent
   return [
     h('h3', 'Internet hosts Home Assistant itself calls'),
     h('p', 'Home Assistant\u2019s integration calls these for this device: allow them from Home Assistant, not from the device.'),
-    stackTable('ha-calls', 'Internet hosts Home Assistant calls', ['Host', 'Protocol / port', 'Service', 'Purpose', 'Evidence'],
+    stackTable('ha-calls', 'Internet hosts Home Assistant calls',
       d.homeAssistant.calls.map((c) => [
         [h('code', c.host), ...(c.note ? [h('span.sub.note', c.note)] : [])],
         { content: protocolPorts(c.protocol, c.ports), className: 'nowrap' }, c.service, label(c.purpose),
@@ -89,7 +89,7 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
     : h('p', 'No discovery traffic that would need reflecting between VLANs is recorded.');
   if (!d.local.length) return [h('p', 'No local traffic is recorded for this device yet.'), reflect, ...haCallsSection(d, numbers)];
   return [
-    stackTable('local', 'Local traffic', ['From', 'To', 'Protocol / port', 'Service', 'Purpose', 'Vendor app', 'Home Assistant', 'Evidence'],
+    stackTable('local', 'Local traffic',
       d.local.map((f) => [
         place(f, 'from'),
         [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])],
@@ -106,7 +106,7 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
 function blockedSection(d: Device, numbers: Map<string, number>): ElementContent[] {
   const out: ElementContent[] = [];
   if (d.whenBlocked.internet.length) {
-    out.push(stackTable('blocked', 'Reports with the internet blocked', ['Vendor app', 'Home Assistant', 'What was seen', 'Evidence'],
+    out.push(stackTable('blocked', 'Reports with the internet blocked',
       d.whenBlocked.internet.map((r) => [
         effectBadge(r.vendorApp), effectBadge(r.homeAssistant),
         [...(r.basis ? [basisTag(r.basis), ' '] : []), r.note ?? ''],
@@ -198,7 +198,7 @@ export function devicePage(ds: PageContext, d: Device): string {
             h('dt', verdictBadge({ verdict: 'unknown', disputed: false })), h('dd', 'Nobody has tested or documented it yet. Observed is not the same as required.'),
           ]),
           h('p', 'Beside each verdict, what it rests on:'),
-          h('dl', (['tested', 'documented', 'community-listed'] as const).flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
+          h('dl', LEGEND_BASES.flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
         ]),
         d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
       ]),

@@ -1,6 +1,6 @@
-import type { Element, Root } from 'hast';
+import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
-import { toHtml } from 'hast-util-to-html';
+import { toHtml, type Options } from 'hast-util-to-html';
 import type { DatasetMeta } from '../scripts/build/types.js';
 import { SITE_URL } from '../scripts/lib/project.js';
 
@@ -29,52 +29,68 @@ const NAV: [Section, string, string][] = [
 /** Relative link from a page `depth` folders below the site root. */
 export const rel = (depth: number, target: string) => ('../'.repeat(depth) || './') + target;
 
-export function page(opts: PageOptions): string {
-  const root = (t: string) => (opts.absoluteRoot !== undefined ? opts.absoluteRoot + t : rel(opts.depth, t));
-  const tree: Root = {
-    type: 'root',
-    children: [
-      { type: 'doctype' },
-      h('html', { lang: 'en' }, [
-        h('head', [
-          h('meta', { charset: 'utf-8' }),
-          h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
-          h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
-          h('meta', { name: 'color-scheme', content: 'light dark' }),
-          h('title', `${opts.title} · NetNeeds`),
-          ...(opts.description ? [h('meta', { name: 'description', content: opts.description })] : []),
-          ...(opts.path !== undefined ? [h('link', { rel: 'canonical', href: siteUrl(opts.path) })] : []),
-          // OpenGraph: the card a chat or social site shows for a shared link.
-          h('meta', { property: 'og:site_name', content: 'NetNeeds' }),
-          h('meta', { property: 'og:type', content: 'website' }),
-          h('meta', { property: 'og:title', content: opts.title }),
-          ...(opts.description ? [h('meta', { property: 'og:description', content: opts.description })] : []),
-          ...(opts.path !== undefined ? [h('meta', { property: 'og:url', content: siteUrl(opts.path) })] : []),
-          h('meta', { name: 'twitter:card', content: 'summary' }),
-          h('link', { rel: 'alternate', type: 'application/atom+xml', title: 'NetNeeds dataset changes', href: root('feed.xml') }),
-          ...(opts.head ?? []),
-          h('link', { rel: 'stylesheet', href: root('assets/style.css') }),
-          h('link', { rel: 'icon', type: 'image/svg+xml', href: root('assets/favicon.svg') }),
-          ...(opts.scripts ?? []).map((s) => h('script', { src: root(s), defer: true })),
-        ]),
-        h('body', [
-          h('a.skip', { href: '#main' }, 'Skip to content'),
-          h('header.site', [
-            h('a.brand', { href: root('') }, [h('span.logo', { 'aria-hidden': 'true' }, '⇄'), 'NetNeeds']),
-            h('nav', { 'aria-label': 'Site' }, NAV.map(([id, path, label]) =>
-              h('a', { href: root(path), 'aria-current': id === opts.section ? 'page' : undefined }, label))),
-          ]),
-          h('main#main', opts.body),
-          h('footer.site', [
-            h('p', 'NetNeeds: what smart-home and IoT devices need on the network, and what they merely want, with the evidence for every claim.'),
-            h('p', [
-              `Dataset ${opts.meta.datasetVersion} · schema ${opts.meta.schemaVersion} · commit ${opts.meta.sourceCommit.slice(0, 12)} · data ${opts.meta.license.data}, code ${opts.meta.license.code} · `,
-              h('a', { href: opts.meta.repository }, 'Source on GitHub'),
-            ]),
-          ]),
+/**
+ * Serializer options: optional tags and attribute quotes left out where HTML allows it (the parsed page is the
+ * same), which takes a fifth off every page at no cost to readers.
+ */
+const HTML: Options = { omitOptionalTags: true, preferUnquoted: true, characterReferences: { useShortestReferences: true } };
+
+/** Serializes a fragment; every string in it is escaped by the serializer. */
+export const html = (nodes: ElementContent | ElementContent[]): string => toHtml({ type: 'root', children: Array.isArray(nodes) ? nodes : [nodes] }, HTML);
+
+/** The parts every page shares at one depth: serialized once per build, not once per page. */
+const chrome = new Map<string, { header: string; footer: string }>();
+
+function pageChrome(opts: PageOptions, root: (t: string) => string): { header: string; footer: string } {
+  const key = JSON.stringify([opts.absoluteRoot ?? opts.depth, opts.section ?? '', opts.meta.datasetVersion, opts.meta.schemaVersion, opts.meta.sourceCommit, opts.meta.repository]);
+  let parts = chrome.get(key);
+  if (!parts) {
+    parts = {
+      header: html([
+        h('a.skip', { href: '#main' }, 'Skip to content'),
+        h('header.site', [
+          h('a.brand', { href: root('') }, [h('span.logo', { 'aria-hidden': 'true' }, '⇄'), 'NetNeeds']),
+          h('nav', { 'aria-label': 'Site' }, NAV.map(([id, path, label]) =>
+            h('a', { href: root(path), 'aria-current': id === opts.section ? 'page' : undefined }, label))),
         ]),
       ]),
-    ],
-  };
-  return toHtml(tree) + '\n';
+      footer: html(h('footer.site', [
+        h('p', 'NetNeeds: what smart-home and IoT devices need on the network, and what they merely want, with the evidence for every claim.'),
+        h('p', [
+          `Dataset ${opts.meta.datasetVersion} · schema ${opts.meta.schemaVersion} · commit ${opts.meta.sourceCommit.slice(0, 12)} · data ${opts.meta.license.data}, code ${opts.meta.license.code} · `,
+          h('a', { href: opts.meta.repository }, 'Source on GitHub'),
+        ]),
+      ])),
+    };
+    chrome.set(key, parts);
+  }
+  return parts;
+}
+
+export function page(opts: PageOptions): string {
+  const root = (t: string) => (opts.absoluteRoot !== undefined ? opts.absoluteRoot + t : rel(opts.depth, t));
+  const head = html([
+    h('meta', { charset: 'utf-8' }),
+    h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
+    h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+    h('meta', { name: 'color-scheme', content: 'light dark' }),
+    h('title', `${opts.title} · NetNeeds`),
+    ...(opts.description ? [h('meta', { name: 'description', content: opts.description })] : []),
+    ...(opts.path !== undefined ? [h('link', { rel: 'canonical', href: siteUrl(opts.path) })] : []),
+    // OpenGraph: the card a chat or social site shows for a shared link.
+    h('meta', { property: 'og:site_name', content: 'NetNeeds' }),
+    h('meta', { property: 'og:type', content: 'website' }),
+    h('meta', { property: 'og:title', content: opts.title }),
+    ...(opts.description ? [h('meta', { property: 'og:description', content: opts.description })] : []),
+    ...(opts.path !== undefined ? [h('meta', { property: 'og:url', content: siteUrl(opts.path) })] : []),
+    h('meta', { name: 'twitter:card', content: 'summary' }),
+    h('link', { rel: 'alternate', type: 'application/atom+xml', title: 'NetNeeds dataset changes', href: root('feed.xml') }),
+    ...(opts.head ?? []),
+    h('link', { rel: 'stylesheet', href: root('assets/style.css') }),
+    h('link', { rel: 'icon', type: 'image/svg+xml', href: root('assets/favicon.svg') }),
+    ...(opts.scripts ?? []).map((s) => h('script', { src: root(s), defer: true })),
+  ]);
+  const { header, footer } = pageChrome(opts, root);
+  // The html, head and body tags are written here: the parts between them are serialized apart.
+  return `<!doctype html><html lang=en><head>${head}</head><body>${header}${html(h('main#main', opts.body))}${footer}</body></html>\n`;
 }

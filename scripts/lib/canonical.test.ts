@@ -2,9 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { canonicalText, MODELINES } from './canonical.js';
+import { canonicalText, isCanonicalAsIs, MODELINES } from './canonical.js';
 import { listDataFiles, type FileKind } from './load.js';
 import { FIXTURES } from '../../test/lint/helpers.js';
+import { ROOT } from './project.js';
+import { writeSyntheticTree } from '../bench/synthetic.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const canon = (text: string, kind: FileKind = 'device') => canonicalText(parseDocument(text), kind);
 
@@ -108,5 +112,50 @@ describe('canonicalText', () => {
     const before = String(doc);
     canonicalText(doc, 'device');
     expect(String(doc)).toBe(before);
+  });
+});
+
+describe('isCanonicalAsIs', () => {
+  const parse = (text: string) => parseDocument(text, { uniqueKeys: false, strict: true, prettyErrors: false, version: '1.2' });
+  /** Every file of these trees, as is and with small changes to its layout. */
+  function* cases(dirs: string[]): Generator<[string, string, FileKind, boolean]> {
+    let n = 0;
+    for (const dir of dirs) {
+      for (const rel of listDataFiles(dir)) {
+        const text = readFileSync(join(dir, rel), 'utf8');
+        const kind: FileKind = rel.endsWith('/_vendor.yaml') ? 'vendor' : 'device';
+        yield [rel, text, kind, true];
+        if (n++ % 8) continue; // the changed layouts of one file in eight
+        const lines = text.split('\n');
+        const variants = [
+          text.replace(/\n$/, ''), text + '\n', text.replace('\n', '\n# a comment\n'), text.replace(/: /, ':  '), text.replace(/\[(\d+)\]/, '[ $1 ]'),
+          text.replace(/\n {2}- /, '\n  -  '), text.replace(/\n {4}/, '\n     '), text.replace(/(\n\w[\w-]*: )([a-z][\w .-]*)\n/, "$1'$2'\n"),
+          lines.length > 3 ? [...lines.slice(0, 2), lines[3], lines[2], ...lines.slice(4)].join('\n') : text,
+          text.replace(/ports: \[(\d+)\]/, 'ports: [$1, 1]'), text.replace(/\n {2}- /, '\n\n  - '), text.replace(/(id: \S+)\n/, '$1 # note\n'),
+        ];
+        for (const v of variants) if (v !== text) yield [`${rel} (changed)`, v, kind, false];
+      }
+    }
+  }
+
+  // Writes out several hundred files the slow way, to compare: minutes on a busy machine.
+  it('accepts only what canonicalText writes, and accepts the dataset and synthetic files as they are', { timeout: 600_000 }, () => {
+    const synthetic = mkdtempSync(join(tmpdir(), 'netneeds-canonical-'));
+    try {
+      writeSyntheticTree(synthetic, { devices: 40, vendors: 3, seed: 9 });
+      let accepted = 0;
+      let originals = 0;
+      for (const [rel, text, kind, original] of cases([join(ROOT, 'devices'), synthetic, join(FIXTURES, 'pass')])) {
+        const doc = parse(text);
+        if (doc.errors.length) continue;
+        const fast = isCanonicalAsIs(doc, kind, text);
+        if (fast) expect(canonicalText(doc, kind), rel).toBe(text); // never a wrong "yes"
+        if (original) { originals++; if (fast) accepted++; }
+      }
+      // Every file as committed is canonical (validate checks it); most are recognised without being written out.
+      expect(accepted).toBeGreaterThan(originals * 0.8);
+    } finally {
+      rmSync(synthetic, { recursive: true, force: true });
+    }
   });
 });

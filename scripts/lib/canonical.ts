@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { schemaDocuments } from './schemas.js';
 import type { FileKind } from './load.js';
 
@@ -69,16 +69,29 @@ function entryKey(item: unknown, keys: string[]): string {
   }).join('\u0000');
 }
 
-function sortSeq(seq: YAMLSeq, property: string | undefined): void {
-  const items = seq.items as unknown[];
-  if (property === 'ports' || property === 'source-ports') items.sort((a, b) => portStart(a) - portStart(b));
-  else if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) items.sort((a, b) => collator.compare(scalarText(a), scalarText(b)));
-  else if (property === 'endpoints') {
+/** The order a list keeps in canonical form, or null when its order is the author's. */
+function seqOrder(items: unknown[], property: string | undefined): ((a: unknown, b: unknown) => number) | null {
+  if (property === 'ports' || property === 'source-ports') return (a, b) => portStart(a) - portStart(b);
+  if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) return (a, b) => collator.compare(scalarText(a), scalarText(b));
+  if (property === 'endpoints') {
     const rank = (i: unknown) => (!isMap(i) ? '4' : i.has('group') ? '0' : i.has('host') ? '1' : i.has('address') ? '2' : '3');
     const keyOf = (i: unknown) => rank(i) + entryKey(i, ['group', 'host', 'address', 'protocol', 'ports']);
-    items.sort((a, b) => collator.compare(keyOf(a), keyOf(b)));
-  } else if (property === 'local') items.sort((a, b) => collator.compare(entryKey(a, ['from', 'to', 'protocol', 'ports']), entryKey(b, ['from', 'to', 'protocol', 'ports'])));
-  else if (property === 'groups') items.sort((a, b) => collator.compare(entryKey(a, ['id']), entryKey(b, ['id'])));
+    return (a, b) => collator.compare(keyOf(a), keyOf(b));
+  }
+  if (property === 'local') return (a, b) => collator.compare(entryKey(a, ['from', 'to', 'protocol', 'ports']), entryKey(b, ['from', 'to', 'protocol', 'ports']));
+  if (property === 'groups') return (a, b) => collator.compare(entryKey(a, ['id']), entryKey(b, ['id']));
+  return null;
+}
+
+function sortSeq(seq: YAMLSeq, property: string | undefined): void {
+  const order = seqOrder(seq.items as unknown[], property);
+  if (order) (seq.items as unknown[]).sort(order);
+}
+
+/** Where a pair goes in a mapping of this schema: its key's place among the schema's properties, unknown keys last. */
+function keyIndex(schema: Schema | undefined): (p: Pair) => number {
+  const order = Object.keys((schema?.properties as Schema | undefined) ?? {});
+  return (p) => { const i = order.indexOf(scalarText(p.key)); return i < 0 ? order.length : i; };
 }
 
 function canonicalize(node: unknown, at: At, property: string | undefined): void {
@@ -86,8 +99,7 @@ function canonicalize(node: unknown, at: At, property: string | undefined): void
   const schema = cur.schema;
   if (isMap(node)) {
     node.flow = false;
-    const order = Object.keys((schema?.properties as Schema | undefined) ?? {});
-    const index = (p: Pair) => { const i = order.indexOf(scalarText(p.key)); return i < 0 ? order.length : i; };
+    const index = keyIndex(schema);
     (node as YAMLMap).items.sort((a, b) => index(a) - index(b));
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
@@ -129,4 +141,101 @@ export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPla
   canonicalize(contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, undefined);
   const body = copy.toString({ lineWidth: 0, indent: 2, indentSeq: true, flowCollectionPadding: false, directives: false });
   return `${MODELINES[kind]}\n${body}`;
+}
+
+// The check of a file that is already canonical, without writing it again. Only the layout `fix` writes is accepted
+// here: block mappings, lists of scalars on one line, single-line plain scalars, no comments or blank lines. Anything
+// else answers "not sure", and the caller compares with canonicalText, which decides (and words the message).
+
+/** Scalars whose plain text the serializer writes back unchanged (its own test for when plain text needs quotes). */
+const NEEDS_QUOTES = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+
+function plainText(node: unknown, inFlow: boolean, top = false): string | null {
+  if (!isScalar(node) || node.comment || node.spaceBefore) return null;
+  if (node.commentBefore && !(top && stripModeline(node.commentBefore) === undefined)) return null; // the modeline sits before the first key
+  const text = node.source;
+  if (typeof text !== 'string' || !text) return null;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    // Quoted text: the serializer's own choice for this one value (plain text, if it could be, is not canonical).
+    if (inFlow || typeof node.value !== 'string' || node.value.includes('\n')) return null;
+    const written = stringify(node.value, { lineWidth: 0, directives: false });
+    return written.indexOf('\n') === written.length - 1 && /^["']/.test(written) ? written.slice(0, -1) : null;
+  }
+  if (node.type !== 'PLAIN') return null;
+  if (typeof node.value === 'string') {
+    if (node.value !== text || NEEDS_QUOTES.test(text) || (inFlow && /[[\]{},]/.test(text))) return null;
+    return text;
+  }
+  if (typeof node.value === 'number') return Number.isSafeInteger(node.value) && String(node.value) === text ? text : null;
+  if (typeof node.value === 'boolean') return String(node.value) === text ? text : null;
+  return null;
+}
+
+function inOrder(items: unknown[], compare: ((a: unknown, b: unknown) => number) | null): boolean {
+  if (!compare) return true;
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return false;
+  return true; // a stable sort leaves a list in order as it is
+}
+
+/** Appends the lines `fix` would write for this mapping; false when it cannot tell. */
+function mapLines(node: unknown, at: At, indent: string, lead: string, out: string[]): boolean {
+  if (!isMap(node) || node.flow || node.items.length === 0 || node.comment || node.commentBefore) return false;
+  const cur = branch(at, node as Node);
+  const schema = cur.schema;
+  const index = keyIndex(schema);
+  const pairs = node.items as Pair[];
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!;
+    if (!isPair(pair) || (i > 0 && index(pairs[i - 1]!) > index(pair))) return false;
+    const key = plainText(pair.key, false, i === 0 && lead === '' && indent === '');
+    if (key === null || typeof (pair.key as { value: unknown }).value !== 'string') return false;
+    const prefix = i === 0 ? lead : indent;
+    const sub: At = { schema: (schema?.properties as Schema | undefined)?.[key] as Schema | undefined, file: cur.file };
+    const value = pair.value;
+    if (isScalar(value)) {
+      const text = plainText(value, false);
+      if (text === null) return false;
+      out.push(`${prefix}${key}: ${text}`);
+    } else if (isSeq(value)) {
+      if (value.comment || value.commentBefore || value.spaceBefore) return false;
+      const items = value.items as unknown[];
+      if (!inOrder(items, seqOrder(items, key))) return false;
+      if (items.every(isScalar)) {
+        if (!value.flow) return false;
+        const texts: string[] = [];
+        for (const item of items) { const text = plainText(item, true); if (text === null) return false; texts.push(text); }
+        out.push(`${prefix}${key}: [${texts.join(', ')}]`);
+      } else {
+        if (value.flow) return false;
+        out.push(`${prefix}${key}:`);
+        const itemAt: At = { schema: deref(sub).schema?.items as Schema | undefined, file: deref(sub).file };
+        const dash = `${indent}  - `;
+        for (const item of items) if (!mapLines(item, itemAt, `${indent}    `, dash, out)) return false;
+      }
+    } else if (isMap(value)) {
+      out.push(`${prefix}${key}:`);
+      if (!mapLines(value, sub, `${indent}  `, `${indent}  `, out)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * True when `text` is already what canonicalText would write for its parsed document, found without writing it;
+ * false when not, or not sure. Linear in the file, and about as cheap as a walk of it.
+ */
+export function isCanonicalAsIs(doc: Document.Parsed, kind: FileKind, text: string): boolean {
+  const modeline = MODELINES[kind];
+  if (!text.startsWith(`${modeline}\n`) || !text.endsWith('\n') || text.includes('\r')) return false;
+  if (doc.comment || doc.directives?.docStart || stripModeline(doc.commentBefore) !== undefined) return false;
+  const lines = [modeline];
+  if (!mapLines(doc.contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, '', '', lines)) return false;
+  let at = 0;
+  for (const line of lines) {
+    if (!text.startsWith(line, at) || text.charCodeAt(at + line.length) !== 10) return false;
+    at += line.length + 1;
+  }
+  return at === text.length;
 }

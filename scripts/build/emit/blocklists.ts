@@ -12,7 +12,10 @@ export const blocklistsEmitter: Emitter = {
     for (const profile of PROFILES) {
       const all = plan(dataset, { devices: dataset.devices.map((d) => ({ id: d.id })), profile, unknown: 'allow' });
       // The generator's own list: linear in the number of names, and never blocking shared infrastructure.
-      for (const f of renderBlocklists(all)) out.write(blocklistPath(profile, f.name), f.content);
+      // One header line for the whole dataset: a line per device would be most of each list at scale (each
+      // device's verdicts are in the API); the Pi-hole groups keep theirs, since their names are the devices' tags.
+      const covers = `devices: all ${dataset.devices.length} of dataset ${dataset.meta.datasetVersion} (each device's verdicts: api/v1/devices/<vendor>/<model>.json)`;
+      for (const f of renderBlocklists(all, undefined, covers)) out.write(blocklistPath(profile, f.name), f.content);
     }
   },
 };

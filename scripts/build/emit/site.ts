@@ -4,6 +4,7 @@ import {
   atomFeed, builderScript, contributePage, devicePage, devicePath, downloadsPage, indexPage, listPage, listPath, notFoundPage, pageCount,
   policyPage, robotsTxt, SEARCH_DATA, searchData, sitemaps, vendorPage, vendorsPage,
 } from '../../../site/pages.js';
+import { stackLabelsCss } from '../../../site/components.js';
 import type { Device } from '../types.js';
 import type { Emitter } from './emitter.js';
 
@@ -16,7 +17,9 @@ export const siteEmitter: Emitter = {
     out.write(`site/${devicePath(d.id)}index.html`, devicePage(context, d));
   },
   async dataset(ds, out) {
-    for (const name of readdirSync(ASSETS).sort()) out.write(`site/assets/${name}`, readFileSync(ASSETS + name));
+    for (const name of readdirSync(ASSETS).sort()) {
+      out.write(`site/assets/${name}`, name === 'style.css' ? readFileSync(ASSETS + name, 'utf8') + stackLabelsCss() : readFileSync(ASSETS + name));
+    }
     out.write('site/assets/builder.js', await builderScript());
     out.write('site/index.html', indexPage(ds));
     for (let n = 2; n <= pageCount(ds); n++) out.write(`site/${listPath(n)}index.html`, listPage(ds, n));

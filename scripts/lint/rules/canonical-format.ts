@@ -1,5 +1,5 @@
 import type { Rule } from '../rule.js';
-import { canonicalText } from '../../lib/canonical.js';
+import { canonicalText, isCanonicalAsIs } from '../../lib/canonical.js';
 
 /** One layout per file keeps diffs about facts, not formatting. */
 export const canonicalFormat: Rule = {
@@ -13,6 +13,8 @@ export const canonicalFormat: Rule = {
       report([], 'line breaks are carriage returns (CR, classic Mac): the file must use LF line breaks', { hint: `run: npm run fix -- ${file.path}`, line: file.text.slice(0, lone).split(/\r\n|\r|\n/).length });
       return;
     }
+    // A file already in canonical form is recognised without writing it again; only the others are written out.
+    if (isCanonicalAsIs(file.doc, file.kind, file.text)) return;
     // Runs last: nothing locates nodes in this document after it, so it may reorder the document itself.
     const expected = canonicalText(file.doc, file.kind, true).split('\n');
     const actual = file.text.replace(/\r\n/g, '\n').split('\n');

@@ -114,7 +114,11 @@ function piholeSql(policy: Policy): string {
   return out.join('\n') + '\n';
 }
 
-export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(policy)) {
+/**
+ * `devicesLine` replaces the header's line per device in the lists that name no device by tag (all but the Pi-hole
+ * groups): a household list over the whole dataset says which devices it covers in one line.
+ */
+export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(policy), devicesLine?: string) {
   const plain = Object.entries(BLOCKLIST_SYNTAX).map(([name, syntax]) => {
     const names = syntax.wildcards ? [...new Set([...list.hosts, ...list.domains])].sort() : list.hosts;
     const usage = [
@@ -124,13 +128,13 @@ export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(pol
       'This list applies to every client of the resolver. Shared infrastructure (push, CDNs, cloud storage, video) is',
       'never listed; prefer the per-client AdGuard Home list or the Pi-hole groups when you can.',
     ];
-    return { name, content: header(policy, syntax.comment, usage) + names.map((n) => syntax.line(n) + '\n').join('') };
+    return { name, content: header(policy, syntax.comment, usage, devicesLine) + names.map((n) => syntax.line(n) + '\n').join('') };
   });
   const adguardUsage = ['', 'AdGuard Home custom filtering rules, scoped with $client to the devices\' addresses (rules of devices', 'given without an address apply to every client). Shared infrastructure is never listed.'];
   const piholeUsage = ['', 'Pi-hole groups: sqlite3 /etc/pihole/gravity.db < <this file>, then pihole reloadlists (v6) or', 'pihole restartdns reload-lists (v5). Each device gets a group netneeds_<tag> with its addresses and its entries.'];
   return [
     ...plain,
-    { name: 'blocklist.adguard-clients.txt', content: header(policy, '!', adguardUsage) + adguardLines(policy).map((l) => l + '\n').join('') },
+    { name: 'blocklist.adguard-clients.txt', content: header(policy, '!', adguardUsage, devicesLine) + adguardLines(policy).map((l) => l + '\n').join('') },
     { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage) + piholeSql(policy) },
   ];
 }

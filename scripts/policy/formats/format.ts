@@ -17,9 +17,10 @@ export interface Format {
  */
 const summaries = new WeakMap<Policy, string[]>();
 
-export function header(policy: Policy, comment: string, usage: string[]): string {
+export function header(policy: Policy, comment: string, usage: string[], devicesLine?: string): string {
   // One line per device: dnsmasq refuses configuration lines (comments included) longer than about 1000 bytes.
-  let devices = summaries.get(policy);
+  // A list that names no device by tag may say which devices it covers in one line instead.
+  let devices = devicesLine === undefined ? summaries.get(policy) : [devicesLine];
   if (!devices) {
     devices = policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}, IPv6 ${d.ipv6 === 'open' ? 'by policy' : 'closed'}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`);
     summaries.set(policy, devices);
