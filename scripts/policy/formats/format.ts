@@ -15,24 +15,31 @@ export interface Format {
  * The comment block every text format starts with. Only fixed words, enum values, counts and sanitized ids go in:
  * device names and notes never reach a comment, where a line break would end it.
  */
-const summaries = new WeakMap<Policy, string[]>();
+const summaries = new WeakMap<Policy, Map<string, string>>();
+
+/** The device lines as comments, once per policy and comment marker: every text file of a policy repeats them. */
+function deviceComments(policy: Policy, comment: string): string {
+  let byComment = summaries.get(policy);
+  if (!byComment) { byComment = new Map(); summaries.set(policy, byComment); }
+  let text = byComment.get(comment);
+  if (text === undefined) {
+    text = policy.devices.map((d) => `${comment} ${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}, IPv6 ${d.ipv6 === 'open' ? 'by policy' : 'closed'}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)\n`).join('');
+    byComment.set(comment, text);
+  }
+  return text;
+}
 
 export function header(policy: Policy, comment: string, usage: string[], devicesLine?: string): string {
   // One line per device: dnsmasq refuses configuration lines (comments included) longer than about 1000 bytes.
   // A list that names no device by tag may say which devices it covers in one line instead.
-  let devices = devicesLine === undefined ? summaries.get(policy) : [devicesLine];
-  if (!devices) {
-    devices = policy.devices.map((d) => `${d.tag} = ${safeId(d.id)}, refused with ${d.refuse}, IPv6 ${d.ipv6 === 'open' ? 'by policy' : 'closed'}: ${d.counts.required} required, ${d.counts.setupOnly} setup-only, ${d.counts.unknownAllowed} unknown allowed, ${d.counts.unknownDenied} unknown refused, ${d.counts.wants} not required (refused)`);
-    summaries.set(policy, devices);
-  }
-  const lines = [
+  const commented = (lines: string[]) => lines.map((l) => (l ? `${comment} ${l}\n` : `${comment}\n`)).join('');
+  const settings = [
     'NetNeeds allow-list policy (generated; do not edit, regenerate instead)',
     `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}; not-required verdicts acted on: ${policy.trust === 'tested' ? 'tested only' : policy.trust === 'documented' ? 'tested or documented' : 'tested, documented or community-listed'}`,
     `any-destination endpoints: ${policy.anyDestination === 'allow' ? 'allowed (never DNS, DoT or DoH)' : 'refused'}; mode: ${policy.mode === 'log' ? 'log only (refuses nothing; logs what enforce mode would refuse)' : 'enforce'}`,
-    ...devices,
-    ...usage,
   ];
-  return lines.map((l) => (l ? `${comment} ${l}` : comment)).join('\n') + '\n';
+  const devices = devicesLine === undefined ? deviceComments(policy, comment) : commented([devicesLine]);
+  return commented(settings) + devices + commented(usage);
 }
 
 export const portList = (ports: { from: number; to: number }[], rangeSep = '-') =>

@@ -64,8 +64,8 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
   const rules = ['-I FORWARD 1 -j NETNEEDS_FWD'];
   const learn = ['-I PREROUTING 1 -j NETNEEDS_LEARN'];
   const dns = ['-I PREROUTING 1 -j NETNEEDS_DNS'];
-  const comment = (d: DevicePlan) => `-m comment --comment "netneeds ${d.tag}"`;
   for (const d of policy.devices) {
+    const comment = `-m comment --comment "netneeds ${d.tag}"`;
     const [out, inward, peer, peerReply] = [chainName(d, 'OUT'), chainName(d, 'IN'), chainName(d, 'PEER'), chainName(d, 'PEERR')];
     chains.push(out, inward, peer, peerReply);
     const rpf = '-m rpfilter';
@@ -85,22 +85,26 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     rules.push(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
     rules.push(rule('-A', inward, '-m conntrack --ctdir REPLY -j RETURN'), rule('-A', inward, '-g', peer));
     d.allow.forEach((a) => {
-      for (const match of l4(a.service, v) ?? []) {
-        if ((v === 4 ? a.to.v4 : a.to.v6).length) rules.push(rule('-A', out, match, '-m set --match-set', ipsetName(d, a.key, v), 'dst', comment(d), '-j RETURN'));
-        for (const name of [...a.to.hosts, ...a.to.domains]) rules.push(rule('-A', out, match, '-m set --match-set', nameIpset(name, v), 'dst', comment(d), '-j RETURN'));
+      const matches = l4(a.service, v) ?? [];
+      if (!matches.length) return;
+      const staticSet = (v === 4 ? a.to.v4 : a.to.v6).length ? ipsetName(d, a.key, v) : undefined;
+      const named = [...a.to.hosts, ...a.to.domains].map((name) => nameIpset(name, v));
+      for (const match of matches) {
+        if (staticSet) rules.push(rule('-A', out, match, '-m set --match-set', staticSet, 'dst', comment, '-j RETURN'));
+        for (const set of named) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
         // The data names no destination: any internet address, but not the home network.
-        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment(d), '-j RETURN'));
+        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment, '-j RETURN'));
       }
     });
     for (const l of d.local) {
       const set = peerSet(l, v);
       if (!set) continue;
       if (l.initiator === 'device') {
-        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment(d), '-j RETURN'));
+        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
       } else {
         // The peer's opening packets, and the device's packets back in that conversation.
-        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', peer, match, '-m set --match-set', set, 'src', comment(d), '-j RETURN'));
-        for (const match of l4(l.service, v, 'sport') ?? []) rules.push(rule('-A', peerReply, match, '-m set --match-set', set, 'dst', comment(d), '-j RETURN'));
+        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', peer, match, '-m set --match-set', set, 'src', comment, '-j RETURN'));
+        for (const match of l4(l.service, v, 'sport') ?? []) rules.push(rule('-A', peerReply, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
       }
     }
     rules.push(...refuse(policy, d, out, v), ...refuse(policy, d, peer, v), ...refuse(policy, d, peerReply, v));
@@ -136,17 +140,20 @@ function ipsetFile(policy: Policy): string {
     for (const v of [4, 6] as const) create(srcSet(d, v), 'hash:net', v, v === 4 ? d.sources.v4 : d.sources.v6);
     if (d.sources.macs.length) for (const v of [4, 6] as const) lines.push(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
     d.allow.forEach((a) => {
+      const names = [...a.to.hosts, ...a.to.domains];
+      // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
+      const createNamed = (name: string, v: 4 | 6) => {
+        const set = nameIpset(name, v);
+        if (!named.has(set)) { named.add(set); create(set, 'hash:ip', v, [], false); }
+      };
       for (const v of [4, 6] as const) {
         if (l4(a.service, v) === null) continue;
         const statics = v === 4 ? a.to.v4 : a.to.v6;
         if (statics.length) create(ipsetName(d, a.key, v), 'hash:net', v, statics);
-        // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
-        for (const name of [...a.to.hosts, ...a.to.domains]) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
+        for (const name of names) createNamed(name, v);
       }
       // dnsmasq adds to both families' sets of every name.
-      for (const name of [...a.to.hosts, ...a.to.domains]) {
-        for (const v of [4, 6] as const) if (!named.has(nameIpset(name, v))) { named.add(nameIpset(name, v)); create(nameIpset(name, v), 'hash:ip', v, [], false); }
-      }
+      for (const name of names) for (const v of [4, 6] as const) createNamed(name, v);
     });
   }
   const usage = ['', 'Load first: ipset restore < <this file>; then the iptables and ip6tables files.'];

@@ -41,34 +41,50 @@ const oneWayIcmp = (s: Service) => (s.protocol === 'icmp' || s.protocol === 'icm
 function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
   const { peer, service } = spec;
   const ip: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
+  let mud: Record<string, unknown> | undefined;
   const towards = dir === 'fr' ? 'destination' : 'source';
   if ('dnsname' in peer) ip[`ietf-acldns:${dir === 'fr' ? 'dst' : 'src'}-dnsname`] = peer.dnsname;
   else if ('network' in peer) ip[`${towards}-ipv${v}-network`] = peer.network;
-  else if ('mud' in peer) extra['ietf-mud:mud'] = { [peer.mud]: [null] };
-  else if ('controller' in peer) extra['ietf-mud:mud'] = { controller: peer.controller };
+  else if ('mud' in peer) mud = { [peer.mud]: [null] };
+  else if ('controller' in peer) mud = { controller: peer.controller };
   if (service.protocol !== 'any') ip.protocol = PROTOCOL[service.protocol];
-  const base = { ...extra, ...(Object.keys(ip).length ? { [`ipv${v}`]: ip } : {}) };
+  const hasIp = Object.keys(ip).length > 0;
+  // Built by assignment, not spread: a policy of 10,000 devices makes hundreds of thousands of these.
+  const base = () => {
+    const m: Record<string, unknown> = {};
+    if (mud) m['ietf-mud:mud'] = mud;
+    if (hasIp) m[`ipv${v}`] = ip;
+    return m;
+  };
   // This ACL's direction is the opening one: the device opens and this is from-device, or the peer opens and this is to-device.
   const opening = (spec.initiated === 'from-device') === (dir === 'fr');
   if (service.protocol === 'icmp' || service.protocol === 'icmpv6') {
-    if (!service.icmp) return [base];
-    const type = opening ? service.icmp.type : ICMP_REPLY[service.protocol][service.icmp.type]!;
-    return [{ ...base, icmp: { type, ...(service.icmp.code !== undefined ? { code: service.icmp.code } : {}) } }];
+    const m = base();
+    if (service.icmp) {
+      const icmp: Record<string, unknown> = { type: opening ? service.icmp.type : ICMP_REPLY[service.protocol][service.icmp.type]! };
+      if (service.icmp.code !== undefined) icmp.code = service.icmp.code;
+      m.icmp = icmp;
+    }
+    return [m];
   }
-  if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base];
+  if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base()];
   // The port is the responder's: the peer's when the device opens the flow, the device's when the peer does; the
   // opener's own ports, when the data restricts them, sit on the other side.
   const [portSide, openerSide] = opening ? ['destination-port', 'source-port'] : ['source-port', 'destination-port'];
   const openerPorts: (PortRange | undefined)[] = service.sourcePorts ?? [undefined];
-  return service.ports.flatMap((r) => openerPorts.map((o) => ({
-    ...base,
-    [service.protocol]: {
-      ...(service.protocol === 'tcp' ? { 'ietf-mud:direction-initiated': spec.initiated } : {}),
-      ...(o ? { [openerSide]: port(o) } : {}),
-      [portSide]: port(r),
-    },
-  })));
+  const out: Record<string, unknown>[] = [];
+  for (const r of service.ports) {
+    for (const o of openerPorts) {
+      const transport: Record<string, unknown> = {};
+      if (service.protocol === 'tcp') transport['ietf-mud:direction-initiated'] = spec.initiated;
+      if (o) transport[openerSide] = port(o);
+      transport[portSide] = port(r);
+      const m = base();
+      m[service.protocol] = transport;
+      out.push(m);
+    }
+  }
+  return out;
 }
 
 /** The MUD peer of a destination list: one per name and network; `any` for the data's any destination. */
