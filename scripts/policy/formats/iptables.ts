@@ -17,8 +17,21 @@ function checked(name: string, max: number): string {
 }
 
 const ipsetName = (d: DevicePlan, key: string, v: 4 | 6) => checked(`nn_${d.tag}_${key}_a${v}`, IPSET_MAX);
-/** One set per allowed name, shared by every device that allows it (see the nftables format). */
-const nameIpset = (name: string, v: 4 | 6) => checked(`nn_n${v}_${shortHash(name)}`, IPSET_MAX);
+/**
+ * One set per allowed name, shared by every device that allows it (see the nftables format). Memoized: every file
+ * of a policy asks for the same names, once per device that allows them.
+ */
+const nameIpsets = { 4: new Map<string, string>(), 6: new Map<string, string>() };
+function nameIpset(name: string, v: 4 | 6): string {
+  const memo = nameIpsets[v];
+  let set = memo.get(name);
+  if (set === undefined) {
+    if (memo.size > 1_000_000) memo.clear();
+    set = checked(`nn_n${v}_${shortHash(name)}`, IPSET_MAX);
+    memo.set(name, set);
+  }
+  return set;
+}
 const srcSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_src${v}`, IPSET_MAX);
 const seenSet = (d: DevicePlan, v: 4 | 6) => checked(`nn_${d.tag}_${learnKey(d)}_seen${v}`, IPSET_MAX);
 const chainName = (d: DevicePlan, dir: 'OUT' | 'IN' | 'PEER' | 'PEERR') => checked(`NN_${d.tag.toUpperCase()}_${dir}`, CHAIN_MAX);

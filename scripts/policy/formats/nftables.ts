@@ -18,7 +18,18 @@ const join = (head: string, match: string, tail: string) => (match ? `${head} ${
  * name (its own and its allowed wildcard parents'), however many devices a policy holds, and a set keeps its meaning
  * whatever else is regenerated.
  */
-export const nameSet = (name: string, v: 4 | 6) => `n${v}_${shortHash(name)}`;
+const nameSetNames = { 4: new Map<string, string>(), 6: new Map<string, string>() };
+export function nameSet(name: string, v: 4 | 6): string {
+  // Memoized: the script and the dnsmasq lines ask for the same names, once per device that allows them.
+  const memo = nameSetNames[v];
+  let set = memo.get(name);
+  if (set === undefined) {
+    if (memo.size > 1_000_000) memo.clear();
+    set = `n${v}_${shortHash(name)}`;
+    memo.set(name, set);
+  }
+  return set;
+}
 const addressSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_a${v}`;
 /** Sets the router fills by itself (learned MACs and addresses) are named after the device and its addresses. */
 const learnKeys = new WeakMap<DevicePlan, string>();
