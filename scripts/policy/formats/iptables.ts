@@ -61,12 +61,7 @@ function peerSet(l: LocalRule, v: 4 | 6): string | null {
   return null;
 }
 
-/** A rule from its parts, an empty part (any protocol) leaving no double space; concatenated, as there are many. */
-function rule(...parts: string[]): string {
-  let line = '';
-  for (const p of parts) if (p !== '') line = line ? `${line} ${p}` : p;
-  return line;
-}
+const rule = (...parts: string[]) => parts.filter((p) => p !== '').join(' ');
 
 function refuse(policy: Policy, d: DevicePlan, chain: string, v: 4 | 6): string[] {
   if (policy.mode === 'log') return [rule('-A', chain, `-m conntrack --ctstate NEW -j LOG --log-prefix "${logPrefix(d)}"`), rule('-A', chain, '-j RETURN')];

@@ -29,13 +29,7 @@ function peerList(gen: string, l: LocalRule): string | null {
 
 function family(policy: Policy, v: 4 | 6, gen: string): string[] {
   const menu = v === 4 ? '/ip firewall' : '/ipv6 firewall';
-  const tag = tagOf(gen);
-  // Concatenated, not filtered and joined: a policy of 10,000 devices adds hundreds of thousands of lines.
-  const add = (...parts: string[]) => {
-    let line = 'add';
-    for (const p of parts) if (p !== '') line += ` ${p}`;
-    return `${line} ${tag}`;
-  };
+  const add = (...parts: string[]) => ['add', ...parts.filter((p) => p !== ''), tagOf(gen)].join(' ');
   const lists: string[] = [];
   const filters: string[] = [];
   const nat: string[] = [];
