@@ -1,4 +1,5 @@
-import { isMap, isNode, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { schemaDocuments } from './schemas.js';
 import type { FileKind } from './load.js';
 
@@ -129,4 +130,9 @@ export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPla
   canonicalize(contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, undefined);
   const body = copy.toString({ lineWidth: 0, indent: 2, indentSeq: true, flowCollectionPadding: false, directives: false });
   return `${MODELINES[kind]}\n${body}`;
+}
+
+/** Whether two YAML texts hold the same data: canonical form may change how a file reads, never what it says. */
+export function sameData(a: string, b: string): boolean {
+  return isDeepStrictEqual(parseDocument(a, { version: '1.2' }).toJS(), parseDocument(b, { version: '1.2' }).toJS());
 }
