@@ -6,7 +6,7 @@ import { checkHostname } from '../lib/net.js';
 import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
 import { isServicePort, purposeOf, scopeOf, serviceSlug, type Scope } from './classify.js';
 import { ConversationTable } from './conversations.js';
-import { NamePrivacy } from './privacy.js';
+import { NamePrivacy, type PrivateReason } from './privacy.js';
 
 export interface Observed { count: number; first: number; last: number }
 
@@ -100,13 +100,14 @@ const MAX_QUERIES = 100_000;
 const MAX_CONVERSATIONS = 200_000;
 const EPHEMERAL = 32768;
 const MAX_COUNTED_HOSTS = 100_000;
+const MAX_NAME_VERDICTS = 1 << 16;
 
 export function observe(o: Observed, time: number, count = 1): void {
   o.count += count;
-  if (!Number.isNaN(time)) {
-    if (Number.isNaN(o.first) || time < o.first) o.first = time;
-    if (Number.isNaN(o.last) || time > o.last) o.last = time;
-  }
+  if (Number.isNaN(time)) return;
+  // A comparison with NaN is false: an unset (NaN) first or last takes the time.
+  if (!(time >= o.first)) o.first = time;
+  if (!(time <= o.last)) o.last = time;
 }
 export const fresh = (): Observed => ({ count: 0, first: NaN, last: NaN });
 
@@ -152,6 +153,7 @@ export class Collector implements Sink {
   private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0, undeterminedOpener: 0, ownAddress: 0, privateNames: {} };
 
   private readonly ownAddresses = new Set<string>();
+  private readonly nameVerdicts = new Map<string, 'ok' | 'invalid' | PrivateReason>();
 
   constructor(
     device: { ips: Iterable<string>; macs: Iterable<string> },
@@ -185,25 +187,43 @@ export class Collector implements Sink {
         if (this.learnOnly) return;
         if (!(e.client !== undefined && this.isDevice(e.client, e.clientMac))) { this.leftOut.otherClientAnswers++; return; }
         const name = e.name.endsWith('.') ? e.name.slice(0, -1) : e.name;
-        if (checkHostname(name) !== null) { this.leftOut.invalidNames++; return; }
-        if (this.privacy.reasonFor(name) === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
-        if (!this.privacy.allows(name)) return;
-        if (!this.names.has(e.address) && this.names.size >= MAX_NAMED_ADDRESSES) return;
-        const byName = this.names.get(e.address) ?? new Map<string, number>();
+        const verdict = this.verdictOf(name);
+        if (verdict === 'invalid') { this.leftOut.invalidNames++; return; }
+        if (verdict === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
+        if (verdict !== 'ok') return;
+        let byName = this.names.get(e.address);
+        if (!byName) {
+          if (this.names.size >= MAX_NAMED_ADDRESSES) return;
+          byName = new Map<string, number>();
+          this.names.set(e.address, byName);
+        }
         byName.set(name, (byName.get(name) ?? 0) + 1);
-        this.names.set(e.address, byName);
         return;
       }
       case 'query': {
         if (this.learnOnly || !this.ips.has(e.client)) return;
-        if (!this.queries.has(e.name) && this.queries.size >= MAX_QUERIES) return;
-        const q = this.queries.get(e.name) ?? fresh();
+        let q = this.queries.get(e.name);
+        if (!q) {
+          if (this.queries.size >= MAX_QUERIES) return;
+          q = fresh();
+          this.queries.set(e.name, q);
+        }
         observe(q, e.time);
-        this.queries.set(e.name, q);
         observe(this.period, e.time, 0);
         return;
       }
     }
+  }
+
+  /** Whether a name from a DNS answer may name a destination, or why not: checked once per distinct name, as answers repeat. */
+  private verdictOf(name: string): 'ok' | 'invalid' | PrivateReason {
+    let verdict = this.nameVerdicts.get(name);
+    if (verdict === undefined) {
+      verdict = checkHostname(name) !== null ? 'invalid' : this.privacy.allows(name) ? 'ok' : this.privacy.reasonFor(name)!;
+      if (this.nameVerdicts.size >= MAX_NAME_VERDICTS) this.nameVerdicts.clear();
+      this.nameVerdicts.set(name, verdict);
+    }
+    return verdict;
   }
 
   private countOther(host: string, n: number): void {

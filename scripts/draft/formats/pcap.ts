@@ -107,6 +107,8 @@ class PendingStreams {
 const MAX_V4_NAMES = 1 << 16;
 
 class PacketDecoder {
+  /** The device's IPv4 addresses, and the texts of addresses seen, keyed by the address read as a signed 32-bit
+   * integer: a small integer, which Set and Map hash without allocating a heap number as an unsigned one needs. */
   private readonly v4 = new Set<number>();
   private readonly v4Names = new Map<number, string>();
   /** The one flow event this decoder emits, refilled for every packet (the sink copies what it keeps). */
@@ -121,7 +123,7 @@ class PacketDecoder {
       if (ip.includes(':')) {
         const bytes = v6Bytes(ip);
         if (bytes) this.v6.push(bytes);
-      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
+      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) | 0);
     }
     this.macs = new Set(filter.macs);
     this.all = filter.ips.size === 0 && filter.macs.size === 0;
@@ -167,7 +169,7 @@ class PacketDecoder {
       if (end - p < 20 || (b[p]! >> 4) !== 4) return this.bad(where, 'truncated or invalid IPv4 header');
       const ihl = (b[p]! & 15) * 4;
       proto = b[p + 9]!;
-      const hit = macHit || this.all || this.v4.has(b.readUInt32BE(p + 12)) || this.v4.has(b.readUInt32BE(p + 16));
+      const hit = macHit || this.all || this.v4.has(b.readInt32BE(p + 12)) || this.v4.has(b.readInt32BE(p + 16));
       const udpPort = proto === 17 && end - p >= ihl + 4 ? b.readUInt16BE(p + ihl) : 0;
       // DHCP always counts: it teaches which address a MAC had.
       if (!hit && udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
@@ -220,7 +222,7 @@ class PacketDecoder {
   }
 
   private v4Name(b: Buffer, at: number): string {
-    const n = b.readUInt32BE(at);
+    const n = b.readInt32BE(at);
     let text = this.v4Names.get(n);
     if (text === undefined) {
       if (this.v4Names.size >= MAX_V4_NAMES) this.v4Names.clear();
