@@ -46,7 +46,7 @@ export const dnsmasq: Format = {
         if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
         const head = asker !== undefined ? name : chainHead ?? name;
         const client = asker ?? askedBy.get(head);
-        sink.emit({ kind: 'dns', time, name: head, address, ...(client ? { client } : {}) });
+        sink.emit({ kind: 'dns', time, client, name: head, address });
         return 'ok';
       }
       const ip = normalizeIp(words[1] ?? '');

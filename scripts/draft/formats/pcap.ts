@@ -297,7 +297,7 @@ class PacketDecoder {
     if (!msg?.response || !msg.question) return;
     for (const text of msg.addresses) {
       const address = normalizeIp(text);
-      if (address) this.sink.emit({ kind: 'dns', time, client, ...(clientMac ? { clientMac } : {}), name: msg.question, address });
+      if (address) this.sink.emit({ kind: 'dns', time, client, clientMac, name: msg.question, address });
     }
   }
 
