@@ -12,7 +12,7 @@ import { assembleDataset, vendorModels } from './model.js';
 import type { Dataset, Device } from './types.js';
 import type { DeviceContext, Emitter, OutputFile, WrittenFile } from './emit/emitter.js';
 import { DiskOutput, MemoryOutput } from './output.js';
-import { checkModels, checkSlice, emitDevices, type CheckedSlice, type SliceTask } from './slice.js';
+import { checkModels, checkSliceAsync, emitDevices, type CheckedSlice, type SliceTask } from './slice.js';
 import { startWorker, type SliceWorker } from './parallel.js';
 import { EMITTERS } from './emitters.js';
 
@@ -31,6 +31,8 @@ const PARALLEL_THRESHOLD = 400;
 export interface BuildOptions {
   /** Worker threads for the per-file work; default: up to 4 cores for large trees, none for small ones. */
   workers?: number;
+  /** Told what the build is doing, for a progress line; `stage` marks a new step (drawn at once). */
+  progress?: (text: string, stage?: boolean) => void;
 }
 
 export interface BuildResult { dataset: Dataset; files: OutputFile[] }
@@ -77,10 +79,12 @@ async function run(devicesDir: string, emitters: readonly Emitter[], outDir: str
     const sorted = [...all.filter((r) => r.endsWith('/' + VENDOR_FILE)), ...all.filter((r) => !r.endsWith('/' + VENDOR_FILE))];
     const parts: string[][] = Array.from({ length: workers }, () => []);
     sorted.forEach((rel, i) => parts[i % workers]!.push(rel));
+    options.progress?.(`checking ${all.length} files on ${workers} threads`, true);
     threads = parts.map((only) => startWorker({ ...base, only, crossFileAliases: false }));
     slices = await Promise.all(threads.map((t) => t.checked));
   } else {
-    slices = [checkSlice({ ...base, crossFileAliases: true })];
+    const progress = options.progress;
+    slices = [await checkSliceAsync({ ...base, crossFileAliases: true }, progress && ((checked, total) => progress(`checking ${checked} of ${total} files`)))];
   }
   const problems: Problem[] = slices.flatMap((s) => s.problems);
   if (workers > 1) problems.push(...aliasCollisions(slices.flatMap((s) => s.claims)));
@@ -103,6 +107,7 @@ async function run(devicesDir: string, emitters: readonly Emitter[], outDir: str
   // 3. Per-device files on the workers while this thread writes what needs the whole dataset.
   const context: DeviceContext = { meta: dataset.meta, vendors: dataset.vendors.map((v) => ({ id: v.id, name: v.name })) };
   const out = outDir ? new DiskOutput(outDir) : new MemoryOutput();
+  options.progress?.(`writing the files of ${dataset.devices.length} devices`, true);
   const perDevice = emitters.filter((e) => e.device);
   let fromThreads: Promise<({ written: WrittenFile[]; files: OutputFile[] } | null)[]> = Promise.resolve([]);
   if (threads.length) {
@@ -113,7 +118,11 @@ async function run(devicesDir: string, emitters: readonly Emitter[], outDir: str
   } else {
     emitDevices(dataset.devices, perDevice, context, out);
   }
-  for (const e of emitters) await e.dataset?.(dataset, out);
+  for (const e of emitters) {
+    if (!e.dataset) continue;
+    options.progress?.(`writing ${e.name}`, true);
+    await e.dataset(dataset, out);
+  }
   const written = [...out.written];
   const files = out instanceof MemoryOutput ? [...out.files] : [];
   for (const r of await fromThreads) { if (r) { written.push(...r.written); files.push(...r.files); } }
@@ -123,6 +132,7 @@ async function run(devicesDir: string, emitters: readonly Emitter[], outDir: str
   // 4. What lists the others: it sees every file written so far.
   const sortedWritten = written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const before = out.written.length;
+  options.progress?.('writing the indexes', true);
   for (const e of emitters) e.finish?.(dataset, sortedWritten, out);
   const finished = out.written.slice(before);
   if (out instanceof MemoryOutput) files.push(...out.files.slice(out.files.length - finished.length));

@@ -55,14 +55,23 @@ function needsModel(src: { needs: Record<string, SourceVerdict>; evidence: strin
   return Object.fromEntries(NEED_FUNCTIONS.map((fn) => [fn, verdictModel(src.needs[fn]!, src.evidence, evidence, prefix)])) as Needs;
 }
 
+/** What an entry says beyond protocol and ports: the opener's own ports, the ICMP type and code. */
+function narrowing(e: SourceEndpoint | SourceLocalFlow): Pick<Endpoint, 'sourcePorts' | 'icmpType' | 'icmpCode'> {
+  return {
+    ...(e['source-ports'] ? { sourcePorts: ports(e['source-ports']) } : {}),
+    ...(e['icmp-type'] !== undefined ? { icmpType: e['icmp-type'] } : {}),
+    ...(e['icmp-code'] !== undefined ? { icmpCode: e['icmp-code'] } : {}),
+  };
+}
+
 function endpointModel(e: SourceEndpoint, evidence: Map<string, Evidence>, prefix: string, group?: string): Endpoint {
   const destination = e.host ?? e.address ?? ANY_DESTINATION;
   const kind: Endpoint['kind'] = e.host ? (e.host.startsWith('*.') ? 'wildcard' : 'host') : !e.address ? 'any' : destination.includes('/') ? 'cidr' : 'ip';
   const out: Endpoint = {
     destination, kind,
-    ...(e.address ? { ipVersion: e.address.includes(':') ? 6 : 4 } : {}),
+    ...(e.address ? { ipVersion: e.address.includes(':') ? 6 : 4 } : e['ip-version'] ? { ipVersion: e['ip-version'] } : {}),
     ...(e['reported-name'] ? { reportedName: e['reported-name'] } : {}),
-    protocol: e.protocol, ports: ports(e.ports), service: e.service, purpose: e.purpose, party: e.party,
+    protocol: e.protocol, ports: ports(e.ports), ...narrowing(e), service: e.service, purpose: e.purpose, party: e.party,
     ...(e.region ? { region: e.region } : {}),
     needs: needsModel(e, evidence, prefix),
     evidence: e.evidence.map((id) => prefix + id),
@@ -74,7 +83,8 @@ function endpointModel(e: SourceEndpoint, evidence: Map<string, Evidence>, prefi
 
 function localModel(f: SourceLocalFlow, evidence: Map<string, Evidence>): LocalFlow {
   return {
-    from: f.from, to: f.to, protocol: f.protocol, ports: ports(f.ports), ...(f.group ? { group: f.group } : {}),
+    from: f.from, to: f.to, protocol: f.protocol, ...(f['ip-version'] ? { ipVersion: f['ip-version'] } : {}),
+    ports: ports(f.ports), ...narrowing(f), ...(f.group ? { group: f.group } : {}),
     service: f.service, purpose: f.purpose, needs: needsModel(f, evidence, ''), evidence: [...f.evidence], ...(f.note ? { note: f.note } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // The part of a build that works file by file: check a slice of the device files, model its devices, and write
 // their per-device outputs. It runs in worker threads on a large tree and in-process on a small one.
-import { lint } from '../lint/index.js';
+import { lint, lintAsync, type LintResult } from '../lint/index.js';
 import { explain } from '../lint/rules/schema.js';
 import type { NameClaim } from '../lint/index.js';
 import type { Problem } from '../lib/problems.js';
@@ -25,7 +25,15 @@ export interface CheckedSlice {
 
 /** Checks the slice; models its devices if every file in it passed. */
 export function checkSlice(task: SliceTask): CheckedSlice {
-  const result = lint(task.devicesDir, { only: task.only, today: task.today, displayBase: task.displayBase, crossFileAliases: task.crossFileAliases });
+  return modelSlice(task, lint(task.devicesDir, { only: task.only, today: task.today, displayBase: task.displayBase, crossFileAliases: task.crossFileAliases }));
+}
+
+/** The same on the main thread: the event loop gets a turn after each file, so Ctrl+C is answered at once. */
+export async function checkSliceAsync(task: SliceTask, onFile?: (checked: number, total: number) => void): Promise<CheckedSlice> {
+  return modelSlice(task, await lintAsync(task.devicesDir, { only: task.only, today: task.today, displayBase: task.displayBase, crossFileAliases: task.crossFileAliases, ...(onFile ? { onFile } : {}) }));
+}
+
+function modelSlice(task: SliceTask, result: LintResult): CheckedSlice {
   const only = task.only ? new Set(task.only) : null;
   const mine = result.files.filter((f) => !only || only.has(f.relPath));
   const vendors: [string, SourceVendor][] = mine.filter((f) => f.kind === 'vendor').map((f) => [f.relPath.split('/')[0]!, f.data as SourceVendor]);

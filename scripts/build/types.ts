@@ -28,11 +28,17 @@ export interface Endpoint {
   destination: string;
   /** any: the source gives protocol and ports but names no destination, so they apply to any internet address. */
   kind: 'host' | 'wildcard' | 'ip' | 'cidr' | 'any';
+  /** The address's IP version, or the only one the source allows for a host or any destination. */
   ipVersion?: 4 | 6;
   reportedName?: string;
   /** unknown: the source did not say; ports is then empty. */
   protocol: 'tcp' | 'udp' | 'tcp+udp' | 'icmp' | 'icmpv6' | 'unknown';
   ports: PortRange[];
+  /** The ports the opening side sends from, when the source restricts them. */
+  sourcePorts?: PortRange[];
+  /** The ICMP type (and code) of the opening message, when the source allows only that. */
+  icmpType?: number;
+  icmpCode?: number;
   service: string;
   purpose: string;
   party: 'first' | 'support' | 'third' | 'unknown';
@@ -48,7 +54,12 @@ export interface LocalFlow {
   from: string;
   to: string;
   protocol: Endpoint['protocol'];
+  /** The only IP version the source allows. */
+  ipVersion?: 4 | 6;
   ports: PortRange[];
+  sourcePorts?: PortRange[];
+  icmpType?: number;
+  icmpCode?: number;
   group?: string;
   service: string;
   purpose: string;

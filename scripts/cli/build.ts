@@ -21,7 +21,11 @@ export default defineCommand({
     const { ROOT } = await import('../lib/project.js');
     // Refused before the (long) build runs, and again, under the lock, before anything is replaced.
     checkOutputDir(outDir, { project: ROOT, devices: devicesDir() });
-    const result = await buildTo(devicesDir(), outDir, EMITTERS.filter((e) => !skip.has(e.name)), { guarded: { devices: devicesDir() } });
+    const { statusLine } = await import('../lib/status-line.js');
+    const status = statusLine();
+    const progress = status ? (text: string, stage?: boolean) => status.show(`build: ${text}`, stage) : undefined;
+    const result = await buildTo(devicesDir(), outDir, EMITTERS.filter((e) => !skip.has(e.name)), { guarded: { devices: devicesDir() }, ...(progress ? { progress } : {}) })
+      .finally(() => status?.done());
     if ('errors' in result) {
       process.stderr.write(result.errors.join('\n') + `\nbuild refused: ${plural(result.errors.length, 'error')}; run npm run validate\n`);
       return EXIT.problems;

@@ -16,7 +16,7 @@ export default defineCommand({
     quiet: { type: 'boolean', short: 'q', description: 'print only refusals and errors' },
   },
   async run({ values, positionals }) {
-    const { lint } = await import('../lint/index.js');
+    const { lintAsync } = await import('../lint/index.js');
     const { schema } = await import('../lint/rules/schema.js');
     const { numberFormat } = await import('../lint/rules/number-format.js');
     const { canonicalText, sameData } = await import('../lib/canonical.js');
@@ -32,7 +32,15 @@ export default defineCommand({
     // Only a file that reads as the schema says is rewritten: formatting a value the schema refuses (models: [08])
     // would change what the contributor wrote before they are told.
     const rules = [schema, numberFormat];
-    const result = only?.length === 0 ? { files: [], problems: [] } : lint(dir, { ...(only ? { only } : {}), rules, keepDocuments: true, crossFileAliases: false });
+    const { statusLine } = await import('../lib/status-line.js');
+    const status = statusLine();
+    const onFile = status ? (checked: number, total: number) => status.show(`fix: read ${checked} of ${total} files`) : undefined;
+    let result;
+    try {
+      result = only?.length === 0 ? { files: [], problems: [] } : await lintAsync(dir, { ...(only ? { only } : {}), rules, keepDocuments: true, crossFileAliases: false, ...(onFile ? { onFile } : {}) });
+    } finally {
+      status?.done();
+    }
     const firstError = new Map<string, Problem>();
     for (const p of result.problems) if (p.severity === 'error' && !firstError.has(p.file)) firstError.set(p.file, p);
     for (const file of result.files) {

@@ -4,6 +4,7 @@ import { packageVersion, REPO_URL } from '../lib/project.js';
 import { systemErrorMessage, UserError } from '../lib/errors.js';
 import { commandHelp, didYouMean, EXIT, parseCommandArgs, type CommandSpec, type OptionSpecs } from './args.js';
 import { cleanUpPendingWrites } from '../lib/atomic.js';
+import { clearStatusLine } from '../lib/status-line.js';
 
 const COMMANDS: Record<string, () => Promise<{ default: unknown }>> = {
   validate: () => import('./validate.js'),
@@ -95,6 +96,7 @@ function fail(e: unknown): void {
   // A closed pipe (`netneeds policy … | head`) is the reader's choice, not an error.
   if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') { exiting = true; cleanUpPendingWrites(); process.exit(process.exitCode ?? 0); }
   const { message, code } = describeFailure(e);
+  clearStatusLine();
   process.stderr.write(message + '\n');
   process.exitCode = code;
 }
@@ -105,6 +107,7 @@ export async function execute(argv: string[]): Promise<number> {
     return await main(argv);
   } catch (e) {
     const { message, code } = describeFailure(e);
+    clearStatusLine();
     process.stderr.write(message + '\n');
     return code;
   }
@@ -116,7 +119,8 @@ export async function runCli(argv: string[]): Promise<void> {
     if (exiting) return;
     exiting = true;
     cleanUpPendingWrites();
-    process.stderr.write('\nnetneeds: interrupted\n');
+    // The terminal echoed ^C on the line: wiping the progress line wipes it too; otherwise start a new line.
+    process.stderr.write(`${clearStatusLine() ? '' : '\n'}netneeds: interrupted\n`);
     process.exit(code);
   };
   process.on('SIGINT', () => interrupted(EXIT.interrupted));

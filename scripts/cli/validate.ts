@@ -17,7 +17,11 @@ export default defineCommand({
     const { formatAnnotation, formatProblem } = await import('../lib/problems.js');
     const dir = devicesDir();
     const named = positionals.length ? resolveNamedFiles(positionals, dir) : undefined;
-    const result = named && named.only.length === 0 ? { problems: [] as Problem[], checked: 0 } : await lintParallel(dir, named ? { only: named.only } : {});
+    const { statusLine } = await import('../lib/status-line.js');
+    const status = statusLine();
+    const onFile = status ? (checked: number, total: number) => status.show(`validate: checked ${checked} of ${total} files`) : undefined;
+    const result = named && named.only.length === 0 ? { problems: [] as Problem[], checked: 0 }
+      : await lintParallel(dir, { ...(named ? { only: named.only } : {}), ...(onFile ? { onFile } : {}) }).finally(() => status?.done());
     if (named?.problems.length) result.problems = [...named.problems, ...result.problems];
     const errors = result.problems.filter((p) => p.severity === 'error').length;
     const warnings = result.problems.length - errors;

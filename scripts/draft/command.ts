@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { statusLine } from '../lib/status-line.js';
 import type { EvidenceType } from '../lib/source-types.js';
 import type { DeviceFilter, Format, ReadStats } from './events.js';
 import { detectFormat, formatByName, FORMATS } from './formats/index.js';
@@ -122,22 +123,17 @@ export function vendorNameOf(target: Target): string | null {
 
 /** A progress line on stderr when it is a terminal: the input, how far, and how fast. */
 export function progressLine(paths: string[]): { update: (input: number, bytes: number) => void; done: () => void } | null {
-  if (!process.stderr.isTTY) return null;
+  const line = statusLine();
+  if (!line) return null;
   const sizes = paths.map((p) => statSync(p).size);
   const start = Date.now();
-  let shown = 0;
-  let drawn = false;
   return {
     update(input, bytes) {
-      const now = Date.now();
-      if (now - shown < 250) return;
-      shown = now;
-      drawn = true;
       const pct = sizes[input] ? Math.min(100, (100 * bytes) / sizes[input]!) : 100;
-      const rate = bytes / 1e6 / Math.max(0.001, (now - start) / 1000);
-      process.stderr.write(`\r\x1b[Kreading ${basename(paths[input]!)} (${input + 1}/${paths.length}): ${pct.toFixed(0)} %, ${(bytes / 1e6).toFixed(0)} of ${(sizes[input]! / 1e6).toFixed(0)} MB, ${rate.toFixed(0)} MB/s`);
+      const rate = bytes / 1e6 / Math.max(0.001, (Date.now() - start) / 1000);
+      line.show(`reading ${basename(paths[input]!)} (${input + 1}/${paths.length}): ${pct.toFixed(0)} %, ${(bytes / 1e6).toFixed(0)} of ${(sizes[input]! / 1e6).toFixed(0)} MB, ${rate.toFixed(0)} MB/s`);
     },
-    done() { if (drawn) process.stderr.write('\r\x1b[K'); },
+    done: line.done,
   };
 }
 

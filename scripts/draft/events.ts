@@ -50,7 +50,7 @@ export interface DeviceFilter {
 
 export type FormatName =
   | 'pcap' | 'filterlog' | 'netfilter' | 'mikrotik' | 'dnsmasq' | 'adguard' | 'zeek' | 'suricata' | 'conntrack' | 'nfdump'
-  | 'ipfix' | 'opnsense-json' | 'cef' | 'dhcpd';
+  | 'ipfix' | 'netflow9' | 'opnsense-json' | 'cef' | 'dhcpd';
 
 export interface ReadStats {
   /** Lines or packets read: used + other + malformed + skipped. */

@@ -72,7 +72,7 @@ function entryKey(item: unknown, keys: string[]): string {
 
 function sortSeq(seq: YAMLSeq, property: string | undefined): void {
   const items = seq.items as unknown[];
-  if (property === 'ports') items.sort((a, b) => portStart(a) - portStart(b));
+  if (property === 'ports' || property === 'source-ports') items.sort((a, b) => portStart(a) - portStart(b));
   else if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) items.sort((a, b) => collator.compare(scalarText(a), scalarText(b)));
   else if (property === 'endpoints') {
     const rank = (i: unknown) => (!isMap(i) ? '4' : i.has('group') ? '0' : i.has('host') ? '1' : i.has('address') ? '2' : '3');

@@ -16,11 +16,13 @@ export interface DeviceAdditions {
 export interface MergeCounts { added: number; updated: number; unchanged: number }
 
 const portsKey = (e: Rec) => asArray(e.ports).map(String).sort().join(',');
+/** What narrows an entry beyond protocol and ports: entries that differ in it are different traffic. */
+const narrowKey = (e: Rec) => [e['ip-version'] ?? '', asArray(e['source-ports']).map(String).sort().join(','), e['icmp-type'] ?? '', e['icmp-code'] ?? ''].join('/');
 export function endpointKey(e: Rec): string {
-  return ['ep', e.host ?? '', e.address ?? '', e.protocol ?? '', portsKey(e)].join('|');
+  return ['ep', e.host ?? '', e.address ?? '', e.protocol ?? '', portsKey(e), narrowKey(e)].join('|');
 }
 export function localKey(f: Rec): string {
-  return ['local', f.from, f.to, f.protocol, portsKey(f), f.group ?? ''].join('|');
+  return ['local', f.from, f.to, f.protocol, portsKey(f), f.group ?? '', narrowKey(f)].join('|');
 }
 
 /** Claims that cite their evidence, from either form a verdict takes. */

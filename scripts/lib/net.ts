@@ -112,3 +112,6 @@ export function parsePortItem(item: unknown): PortRange | null {
 export function formatPortRange(r: PortRange): string {
   return r.from === r.to ? String(r.from) : `${r.from}-${r.to}`;
 }
+
+/** ICMP queries and the reply type that answers each (RFC 792, RFC 950; RFC 4443 for ICMPv6 echo). */
+export const ICMP_REPLY: Record<'icmp' | 'icmpv6', Record<number, number>> = { icmp: { 8: 0, 13: 14, 15: 16, 17: 18 }, icmpv6: { 128: 129 } };

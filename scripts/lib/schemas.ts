@@ -18,6 +18,17 @@ export function schemaDocuments(): Map<string, Record<string, unknown>> {
   return schemaCache;
 }
 
+/**
+ * One description per enum value, in the enum's order: the annotation VS Code and yaml-language-server show in
+ * completion and hover. Beside `enum` (rather than a oneOf of consts) it keeps ajv's error an enum error, so the
+ * schema rule says one thing per mistake, with a did-you-mean.
+ */
+export const ENUM_DESCRIPTIONS = {
+  keyword: 'enumDescriptions',
+  schemaType: 'array',
+  metaSchema: { type: 'array', items: { type: 'string', minLength: 1 } },
+} as const;
+
 /** The enum values a schema lists for a property, read from the schema so that tools never repeat them. */
 export function enumOf(schemaName: string, pointer: string): string[] {
   let node: unknown = schemaDocuments().get(schemaName);

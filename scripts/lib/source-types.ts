@@ -19,7 +19,11 @@ export interface SourceEndpoint {
   'any-destination'?: true;
   'reported-name'?: string;
   protocol: Protocol;
+  'ip-version'?: 4 | 6;
   ports?: PortItem[];
+  'source-ports'?: PortItem[];
+  'icmp-type'?: number;
+  'icmp-code'?: number;
   service: string;
   purpose: string;
   party: 'first' | 'support' | 'third' | 'unknown';
@@ -34,7 +38,11 @@ export interface SourceLocalFlow {
   from: LocalParty;
   to: LocalParty;
   protocol: Protocol;
+  'ip-version'?: 4 | 6;
   ports?: PortItem[];
+  'source-ports'?: PortItem[];
+  'icmp-type'?: number;
+  'icmp-code'?: number;
   group?: string;
   service: string;
   purpose: string;

@@ -8,7 +8,7 @@ import Ajv2020Module, { _, type ValidateFunction } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { ROOT } from './project.js';
-import { schemaDocuments, SCHEMA_FILES } from './schemas.js';
+import { ENUM_DESCRIPTIONS, schemaDocuments, SCHEMA_FILES } from './schemas.js';
 
 // ajv ships CommonJS: its module.exports is the class, and .default points at the same class.
 const Ajv2020 = Ajv2020Module.default;
@@ -30,6 +30,7 @@ function newAjv(standalone: boolean) {
     ...(standalone ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {}),
   });
   addFormats(ajv, ['uri', 'date']);
+  ajv.addKeyword(ENUM_DESCRIPTIONS);
   for (const [name, schema] of schemaDocuments()) ajv.addSchema(schema, name);
   return ajv;
 }

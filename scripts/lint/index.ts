@@ -41,6 +41,8 @@ export interface LintOptions {
   today?: string;
   displayBase?: string;
   rules?: readonly Rule[];
+  /** Told after each file is read for checking: how many so far, of how many (for a progress line). */
+  onFile?: (checked: number, total: number) => void;
 }
 
 export interface LintResult { files: LoadedFile[]; problems: Problem[]; checked: number; claims: NameClaim[] }
@@ -75,7 +77,27 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** Checks the device files: every problem, in one run. */
 export function lint(devicesDir: string, options: LintOptions = {}): LintResult {
+  const steps = lintSteps(devicesDir, options);
+  for (;;) { const step = steps.next(); if (step.done) return step.value; }
+}
+
+/**
+ * The same check, giving the event loop a turn after each file: a signal handler runs only on the event loop,
+ * so this is what lets Ctrl+C end a long run at once, in commands that check on their main thread.
+ */
+export async function lintAsync(devicesDir: string, options: LintOptions = {}): Promise<LintResult> {
+  const steps = lintSteps(devicesDir, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The body of lint(): yields once per file checked. */
+function* lintSteps(devicesDir: string, options: LintOptions): Generator<void, LintResult> {
   const rules = options.rules ?? RULES;
   const all = existsSync(devicesDir) ? listDataFiles(devicesDir) : [];
   const only = options.only ? new Set(options.only) : null;
@@ -101,12 +123,15 @@ export function lint(devicesDir: string, options: LintOptions = {}): LintResult 
   const claims: NameClaim[] = [];
   const files: LoadedFile[] = [];
   let checked = 0;
+  const total = only ? all.filter((rel) => only.has(rel)).length : all.length;
   for (const rel of all) {
     if (only && !only.has(rel)) { if (vendorByPath.has(rel)) files.push(vendorByPath.get(rel)!); continue; }
     // Device files are read one at a time and released after their check, so memory stays flat.
     const file = vendorByPath.get(rel) ?? preloaded.get(rel) ?? loadFile(devicesDir, rel, options.displayBase);
     files.push(file);
     checked++;
+    options.onFile?.(checked, total);
+    yield;
     problems.push(...file.problems);
     if (file.kind === 'device' && isRecord(file.data)) {
       // Taken before the rules run: canonical-format may reorder the document afterwards.

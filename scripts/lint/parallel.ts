@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { listDataFiles, strayDataFiles, VENDOR_FILE, type LoadedFile } from '../lib/load.js';
 import { compareProblems, type Problem } from '../lib/problems.js';
-import { lint, today, type LintOptions, type LintResult, type NameClaim } from './index.js';
+import { lintAsync, today, type LintOptions, type LintResult, type NameClaim } from './index.js';
 import { aliasCollisions } from './rules/unique-ids.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 400;
 
-export interface WorkerTask { devicesDir: string; only: string[]; today: string; displayBase: string; withData: boolean }
+export interface WorkerTask { devicesDir: string; only: string[]; today: string; displayBase: string; withData: boolean; progress: boolean }
 export interface WorkerFile { relPath: string; kind: LoadedFile['kind']; data: unknown }
 export interface WorkerResult { problems: Problem[]; checked: number; claims: NameClaim[]; files: WorkerFile[] }
 
@@ -21,15 +21,17 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
   const all = existsSync(devicesDir) ? listDataFiles(devicesDir) : [];
   const targets = options.only ?? all;
   const workers = Math.min(availableParallelism(), 4);
-  if (targets.length < PARALLEL_THRESHOLD || workers < 2 || options.rules) return lint(devicesDir, options);
+  if (targets.length < PARALLEL_THRESHOLD || workers < 2 || options.rules) return lintAsync(devicesDir, options);
   // Vendor files first: every slice loads them anyway, so their checks cost nothing extra in slice 0.
   const sorted = [...targets.filter((r) => r.endsWith('/' + VENDOR_FILE)), ...targets.filter((r) => !r.endsWith('/' + VENDOR_FILE))];
   const slices: string[][] = Array.from({ length: workers }, () => []);
   sorted.forEach((rel, i) => slices[i % workers]!.push(rel));
   const day = options.today ?? today();
-  const results = await Promise.all(slices.map((only) => runWorker({
-    devicesDir, only, today: day, displayBase: options.displayBase ?? process.cwd(), withData: options.withData ?? false,
-  })));
+  const done = slices.map(() => 0);
+  const onProgress = options.onFile ? (slice: number, checked: number) => { done[slice] = checked; options.onFile!(done.reduce((a, b) => a + b, 0), targets.length); } : undefined;
+  const results = await Promise.all(slices.map((only, i) => runWorker({
+    devicesDir, only, today: day, displayBase: options.displayBase ?? process.cwd(), withData: options.withData ?? false, progress: !!onProgress,
+  }, onProgress && ((checked) => onProgress(i, checked)))));
   const problems = results.flatMap((r) => r.problems);
   problems.push(...aliasCollisions(results.flatMap((r) => r.claims)));
   if (!options.only) problems.push(...strayDataFiles(devicesDir, options.displayBase));
@@ -39,7 +41,7 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
   return { files, problems, checked: results.reduce((n, r) => n + r.checked, 0), claims: results.flatMap((r) => r.claims) };
 }
 
-function runWorker(task: WorkerTask): Promise<WorkerResult> {
+function runWorker(task: WorkerTask, onProgress?: (checked: number) => void): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // From TypeScript sources, a worker needs tsx's loader registered first (workers do not inherit it); from
     // the compiled CLI (scripts/bin/compile.js), worker.mjs sits beside every chunk.
@@ -48,7 +50,11 @@ function runWorker(task: WorkerTask): Promise<WorkerResult> {
     const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
     const bootstrap = `${load}.then((m) => m.lintWorker())`;
     const worker = new Worker(bootstrap, { eval: true, workerData: task });
-    worker.once('message', (m: WorkerResult) => { resolve(m); void worker.terminate(); });
+    worker.on('message', (m: WorkerResult | { progress: number }) => {
+      if ('progress' in m) { onProgress?.(m.progress); return; }
+      resolve(m);
+      void worker.terminate();
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => { if (code !== 0) reject(new Error(`lint worker exited with ${code}`)); });
   });

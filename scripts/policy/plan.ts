@@ -42,7 +42,16 @@ export interface Selection {
 }
 
 /** A transport match: `any` when the data does not know the protocol (then every protocol to that destination). */
-export interface Service { protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any'; ports: PortRange[] }
+export interface Service {
+  protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any';
+  ports: PortRange[];
+  /** Only this IP version, when the data says so for a name, a LAN peer or any destination. */
+  version?: 4 | 6;
+  /** The ports the opening side sends from, when the data restricts them. */
+  sourcePorts?: PortRange[];
+  /** The ICMP type (and code) of the opening message, when the data names it. */
+  icmp?: { type: number; code?: number };
+}
 
 export interface Destinations {
   hosts: string[];
@@ -99,6 +108,11 @@ export interface DevicePlan {
    */
   ipv6: 'open' | 'closed';
   allow: AllowRule[];
+  /**
+   * The NTP endpoints as the data gives them. `allow` opens NTP to any time server instead; a format that describes
+   * the device rather than protecting it (MUD) writes these.
+   */
+  ntp: { service: Service; to: Destinations }[];
   local: LocalRule[];
   /** Names not required for the selected functions: the DNS blocklist. */
   wants: { hosts: string[]; domains: string[] };
@@ -161,17 +175,27 @@ function safePorts(ports: PortRange[]): PortRange[] {
   return [...ports].sort((a, b) => a.from - b.from);
 }
 
-function services(protocol: Endpoint['protocol'], ports: PortRange[]): Service[] {
-  const p = safePorts(ports);
-  switch (protocol) {
-    case 'tcp+udp': return [{ protocol: 'tcp', ports: p }, { protocol: 'udp', ports: p }];
-    case 'unknown': return [{ protocol: 'any', ports: [] }];
-    case 'icmp': case 'icmpv6': return [{ protocol, ports: [] }];
-    default: return [{ protocol, ports: p }];
+type Traffic = Pick<Endpoint, 'protocol' | 'ports' | 'sourcePorts' | 'icmpType' | 'icmpCode'> & { version?: 4 | 6 };
+
+function services(t: Traffic): Service[] {
+  const p = safePorts(t.ports);
+  const version = t.version ? { version: t.version } : {};
+  const source = t.sourcePorts?.length ? { sourcePorts: safePorts(t.sourcePorts) } : {};
+  switch (t.protocol) {
+    case 'tcp+udp': return [{ protocol: 'tcp', ports: p, ...version, ...source }, { protocol: 'udp', ports: p, ...version, ...source }];
+    case 'unknown': return [{ protocol: 'any', ports: [], ...version }];
+    case 'icmp': case 'icmpv6': return [{ protocol: t.protocol, ports: [], ...(t.icmpType !== undefined ? { icmp: { type: t.icmpType, ...(t.icmpCode !== undefined ? { code: t.icmpCode } : {}) } } : {}) }];
+    default: return [{ protocol: t.protocol, ports: p, ...version, ...source }];
   }
 }
 
-export const serviceKey = (s: Service) => `${s.protocol}:${s.ports.map(formatPortRange).join(',')}`;
+/** An address carries its own version: only names, LAN peers and any destination take one from the data. */
+const endpointTraffic = (e: Endpoint): Traffic => ({ ...e, version: e.kind === 'ip' || e.kind === 'cidr' ? undefined : e.ipVersion });
+
+export const serviceKey = (s: Service) => `${s.protocol}:${s.ports.map(formatPortRange).join(',')}`
+  + (s.version ? `:v${s.version}` : '')
+  + (s.sourcePorts ? `:from${s.sourcePorts.map(formatPortRange).join(',')}` : '')
+  + (s.icmp ? `:type${s.icmp.type}${s.icmp.code !== undefined ? `/${s.icmp.code}` : ''}` : '');
 
 /** DNS (53), DNS over TLS or QUIC (853) and DNS over HTTPS (443): an any-destination rule never opens them. */
 export const RESOLVER_PORTS: Record<'tcp' | 'udp', number[]> = { tcp: [53, 443, 853], udp: [53, 443, 853] };
@@ -249,7 +273,7 @@ function peerOf(flow: LocalFlow): Peer | null {
 
 function localRules(flow: LocalFlow, peer: Peer): LocalRule[] {
   const group = flow.group ? canonicalAddress(flow.group, 'multicast group') : undefined;
-  return services(flow.protocol, flow.ports).map((service) => ({
+  return services({ ...flow, version: flow.ipVersion }).map((service) => ({
     initiator: flow.from === 'device' ? 'device' : 'peer', peer, service, name: flow.service,
     ...(group ? { group: { address: group.text, version: group.version } } : {}),
   }));
@@ -299,6 +323,7 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
   const refused: Refusal[] = [];
   const appServices: string[] = [];
   let ntp = false;
+  const ntpAsGiven: DevicePlan['ntp'] = [];
   const allowService = (service: Service, add: (to: Destinations) => void) => {
     const key = serviceKey(service);
     const rule = byService.get(key) ?? { service, to: emptyDestinations() };
@@ -319,6 +344,11 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
     if (isNtp) {
       // Devices that lose the time fail TLS and stall: NTP is allowed to any time server unless trusted as not required.
       ntp = true;
+      for (const service of services(endpointTraffic(e))) {
+        const to = emptyDestinations();
+        addDestination(to, e);
+        ntpAsGiven.push({ service, to });
+      }
       if (decision === 'allow') counts.required++; else counts.unknownAllowed++;
       appServices.push('ntp');
       continue;
@@ -337,14 +367,14 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
     else if (functions.some((f) => e.needs[f].verdict === 'required')) counts.required++;
     else counts.setupOnly++;
     appServices.push(e.service);
-    for (const service of services(e.protocol, e.ports)) {
+    for (const service of services(endpointTraffic(e))) {
       if (e.kind === 'any' && (service.protocol === 'tcp' || service.protocol === 'udp')) {
         const ports = withoutPorts(service.ports, RESOLVER_PORTS[service.protocol]);
         if (ports.length < service.ports.length || ports.some((p, i) => p.from !== service.ports[i]?.from || p.to !== service.ports[i]?.to)) {
           refused.push({ what: `any internet address ${service.protocol} ${RESOLVER_PORTS[service.protocol].join(',')}`, why: 'DNS, DoT and DoH go through the router\'s resolver only', kind: 'any-destination', evidence: cite(e.evidence) });
         }
         if (ports.length === 0) continue;
-        allowService({ protocol: service.protocol, ports }, (to) => { to.any = true; });
+        allowService({ ...service, ports }, (to) => { to.any = true; });
       } else {
         allowService(service, (to) => addDestination(to, e));
       }
@@ -393,6 +423,7 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
     sources: { v4: sortUnique(sources.v4), v6: sortUnique(sources.v6), macs: sortUnique(sources.macs) },
     ipv6: sources.v6.length || sources.macs.length ? 'open' : 'closed',
     allow,
+    ntp: ntpAsGiven,
     local,
     wants: { hosts: sortUnique(wants.hosts), domains: sortUnique(wants.domains) },
     refuse: sel.refuse ?? (device.derived.refuseWith === 'reject' ? 'reject' : 'drop'),

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { collectDraft } from '../../scripts/draft/command.js';
 import { lint } from '../../scripts/lint/index.js';
-import { clientHello, dnsQuery, dnsResponse, ethernet, ipfixFile, overTcp, pcapFile, tcp, udp } from './packets.js';
+import { be, clientHello, dnsQuery, dnsResponse, ethernet, flowSet, ipfixFile, ipfixMessage, ipfixOptionsTemplate, ipfixTemplate, netflow9OptionsTemplate, netflow9Packet, netflow9Template, overTcp, pcapFile, tcp, udp, type FieldSpec } from './packets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/draft/');
@@ -287,6 +287,107 @@ describe('finding 2 for IPFIX files: one record per direction, paired', () => {
     expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.30/tcp/8883', '8.8.8.8/udp/53']);
     expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 2, inboundInternet: 2 });
     expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:00.000Z');
+  });
+});
+
+/** Every record read is used, other, malformed or skipped: none is lost and none counted twice. */
+const accounted = (stats: { records: number; other: number; malformed: number; skipped: number }, used: number) =>
+  expect(stats.records).toBe(used + stats.other + stats.malformed + stats.skipped);
+
+describe('IPFIX biflows (RFC 5103) and options templates (RFC 7011)', () => {
+  it('reads a record with reverse elements as one connection its forward side opened, and steps over options records', async () => {
+    const dir = tree();
+    const file = join(dir, 'biflows.ipfix');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const REVERSE = 29305;
+    // Template 300 (YAF's shape): addresses, ports, protocol, start, and the reverse octet and packet counts.
+    const biflow: FieldSpec[] = [{ id: 8, length: 4 }, { id: 12, length: 4 }, { id: 7, length: 2 }, { id: 11, length: 2 }, { id: 4, length: 1 }, { id: 152, length: 8 }, { id: 1, length: 8 }, { id: 1, length: 8, enterprise: REVERSE }, { id: 2, length: 8, enterprise: REVERSE }];
+    // Template 301: the same with biflowDirection (IE 239), 2 = the reverse side opened, 0 = arbitrary.
+    const directed: FieldSpec[] = [...biflow, { id: 239, length: 1 }];
+    const record = (src: string, dst: string, sport: number, dport: number, protocol: number, start: number, reverseOctets: number, direction?: number) => Buffer.concat([
+      be.ip4(src), be.ip4(dst), be.u16(sport), be.u16(dport), be.u8(protocol), be.u64(start), be.u64(600), be.u64(reverseOctets), be.u64(reverseOctets ? 3 : 0), ...(direction === undefined ? [] : [be.u8(direction)]),
+    ]);
+    // Options template 400: scope observationDomainId (149), then exportedFlowRecordTotalCount (42): exporter statistics.
+    const options = ipfixOptionsTemplate(400, [{ id: 149, length: 4 }], [{ id: 42, length: 8 }]);
+    writeFileSync(file, Buffer.concat([
+      ipfixMessage([flowSet(2, Buffer.concat([ipfixTemplate(300, biflow), ipfixTemplate(301, directed)])), flowSet(3, options)], t / 1000),
+      ipfixMessage([flowSet(256 + 44, Buffer.concat([
+        record('192.168.1.50', '52.28.0.40', 40001, 8883, 6, t, 900),
+        // Both ports ephemeral: a one-way record could not tell who opened it; a biflow's forward side did.
+        record('192.168.1.50', '52.28.0.41', 50001, 60001, 17, t + 1000, 300),
+      ]))], t / 1000 + 1),
+      ipfixMessage([flowSet(301, Buffer.concat([
+        record('52.28.0.44', '192.168.1.50', 61000, 62000, 17, t + 2000, 120, 2),
+        record('52.28.0.45', '192.168.1.50', 61001, 62001, 17, t + 3000, 120, 0),
+      ])), flowSet(400, Buffer.concat([be.u32(7), be.u64(6), be.u32(7), be.u64(7)]))], t / 1000 + 4),
+    ]));
+    const run = await collectDraft([file], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('ipfix');
+    const stats = run.inputs[0]!.stats!;
+    expect(stats).toMatchObject({ records: 6, other: 2, malformed: 0 });
+    accounted(stats, 4);
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.40/tcp/8883', '52.28.0.41/udp/60001', '52.28.0.44/udp/61000']);
+    // biflowDirection 0 (arbitrary) says nothing of the opener: both ports ephemeral, so counted, not guessed.
+    expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 1, inboundInternet: 0 });
+    // A template record with no fields withdraws the template (RFC 7011 section 8.1): its later records cannot be read.
+    const withdrawn = join(dir, 'withdrawn.ipfix');
+    writeFileSync(withdrawn, Buffer.concat([
+      ipfixMessage([flowSet(2, ipfixTemplate(300, biflow))], t / 1000),
+      ipfixMessage([flowSet(256 + 44, record('192.168.1.50', '52.28.0.46', 40002, 443, 6, t, 900))], t / 1000 + 1),
+      ipfixMessage([flowSet(2, Buffer.concat([be.u16(300), be.u16(0)]))], t / 1000 + 2),
+      ipfixMessage([flowSet(256 + 44, record('192.168.1.50', '52.28.0.47', 40003, 443, 6, t, 900))], t / 1000 + 3),
+    ]));
+    const after = await collectDraft([withdrawn], { ips: ['192.168.1.50'], macs: [] });
+    expect(after.inputs[0]!.stats).toMatchObject({ records: 2, malformed: 1 });
+    expect(after.inputs[0]!.stats!.malformedExamples[0]!.reason).toBe('data set 300 before its template');
+    expect(after.data.endpoints.map((e) => e.address)).toEqual(['52.28.0.46']);
+  });
+});
+
+describe('NetFlow v9 export packets (RFC 3954)', () => {
+  it('reads templates, options templates and data FlowSets, pairs one-way records, and dates them from the header', async () => {
+    const dir = tree();
+    const file = join(dir, 'flows.nf9');
+    const boot = Date.UTC(2024, 2, 3, 9);
+    const t = Date.UTC(2024, 2, 3, 10);
+    // Template 260: IPV4_SRC_ADDR, IPV4_DST_ADDR, L4_SRC_PORT, L4_DST_PORT, PROTOCOL, IN_BYTES, FIRST_SWITCHED, LAST_SWITCHED.
+    const fields: FieldSpec[] = [{ id: 8, length: 4 }, { id: 12, length: 4 }, { id: 7, length: 2 }, { id: 11, length: 2 }, { id: 4, length: 1 }, { id: 1, length: 4 }, { id: 22, length: 4 }, { id: 21, length: 4 }];
+    const record = (src: string, dst: string, sport: number, dport: number, protocol: number, at: number) =>
+      Buffer.concat([be.ip4(src), be.ip4(dst), be.u16(sport), be.u16(dport), be.u8(protocol), be.u32(300), be.u32(at - boot), be.u32(at - boot + 20)]);
+    const pair = (a: string, ap: number, b: string, bp: number, protocol: number, at: number) => [record(a, b, ap, bp, protocol, at), record(b, a, bp, ap, protocol, at + 5)];
+    const header = (count: number, at: number, sequence: number) => ({ count, uptimeMs: at - boot, unixSeconds: Math.floor(at / 1000), source: 3, sequence });
+    // Options template 270: scope System (1) of 4 bytes, then SAMPLING_INTERVAL (34): the exporter's own settings.
+    const options = netflow9OptionsTemplate(270, [{ id: 1, length: 4 }], [{ id: 34, length: 4 }]);
+    writeFileSync(file, Buffer.concat([
+      netflow9Packet([flowSet(0, netflow9Template(260, fields), 4), flowSet(1, options, 4), flowSet(270, Buffer.concat([be.u32(1), be.u32(100)]), 4)], header(3, t, 1)),
+      netflow9Packet([flowSet(260, Buffer.concat([
+        ...pair('192.168.1.50', 6449, '8.8.8.8', 53, 17, t),
+        ...pair('192.168.1.50', 40050, '52.28.0.30', 8883, 6, t + 1000),
+      ]), 4)], header(4, t + 2000, 2)),
+      netflow9Packet([flowSet(260, Buffer.concat([
+        ...pair('192.168.1.50', 50000, '52.28.0.31', 60000, 17, t + 2000),
+        ...pair('45.155.205.1', 51234, '192.168.1.50', 23, 6, t + 3000),
+      ]), 4)], header(4, t + 4000, 3)),
+    ]));
+    const run = await collectDraft([file], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.inputs[0]!.format.name).toBe('netflow9');
+    const stats = run.inputs[0]!.stats!;
+    expect(stats).toMatchObject({ records: 9, other: 1, malformed: 0 });
+    accounted(stats, 8);
+    expect(run.data.endpoints.map((e) => `${e.address}/${e.protocol}/${e.port}`).sort()).toEqual(['52.28.0.30/tcp/8883', '8.8.8.8/udp/53']);
+    expect(run.data.leftOut).toMatchObject({ undeterminedOpener: 2, inboundInternet: 2 });
+    // FIRST_SWITCHED counts from the exporter's boot: the header's UNIX seconds minus its sysUptime.
+    expect(new Date(run.data.first).toISOString()).toBe('2024-03-03T10:00:00.000Z');
+    // A data FlowSet whose template never came is one malformed unit, and the rest of the file is still read.
+    const orphan = join(dir, 'orphan.nf9');
+    writeFileSync(orphan, Buffer.concat([
+      netflow9Packet([flowSet(261, record('192.168.1.50', '52.28.0.32', 40000, 443, 6, t), 4)], header(1, t, 1)),
+      netflow9Packet([flowSet(0, netflow9Template(261, fields), 4), flowSet(261, record('192.168.1.50', '52.28.0.33', 40001, 443, 6, t), 4)], header(2, t, 2)),
+    ]));
+    const again = await collectDraft([orphan], { ips: ['192.168.1.50'], macs: [] });
+    expect(again.inputs[0]!.stats).toMatchObject({ records: 2, malformed: 1 });
+    expect(again.inputs[0]!.stats!.malformedExamples[0]!.reason).toBe('data set 261 before its template');
+    expect(again.data.endpoints.map((e) => e.address)).toEqual(['52.28.0.33']);
   });
 });
 

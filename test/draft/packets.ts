@@ -144,3 +144,49 @@ export function ipfixFile(records: IpfixRecord[]): Buffer {
   for (let i = 0; i < records.length; i += 2) messages.push(message([set(256, Buffer.concat(records.slice(i, i + 2).map(data)))]));
   return Buffer.concat(messages);
 }
+
+/** A field specifier of a template: IANA element id and length; an enterprise number makes it enterprise-specific. */
+export interface FieldSpec { id: number; length: number; enterprise?: number }
+
+/** Unsigned big-endian integers of 1, 2, 4 or 8 bytes, and IPv4 addresses: the pieces of a data record. */
+export const be = {
+  u8: (v: number) => Buffer.from([v]),
+  u16: (v: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(v); return b; },
+  u32: (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; },
+  u64: (v: number) => { const b = Buffer.alloc(8); b.writeUInt32BE(Math.floor(v / 4294967296)); b.writeUInt32BE(v % 4294967296, 4); return b; },
+  ip4,
+};
+
+function fieldSpecifiers(fields: FieldSpec[]): Buffer {
+  return Buffer.concat(fields.map((f) => Buffer.concat([
+    be.u16(f.enterprise !== undefined ? 0x8000 | f.id : f.id), be.u16(f.length), ...(f.enterprise !== undefined ? [be.u32(f.enterprise)] : []),
+  ])));
+}
+
+/** RFC 7011 section 3.4.1: template id, field count, field specifiers. */
+export const ipfixTemplate = (id: number, fields: FieldSpec[]) => Buffer.concat([be.u16(id), be.u16(fields.length), fieldSpecifiers(fields)]);
+/** RFC 7011 section 3.4.2.2: template id, field count, scope field count, field specifiers (scope fields first). */
+export const ipfixOptionsTemplate = (id: number, scope: FieldSpec[], fields: FieldSpec[]) =>
+  Buffer.concat([be.u16(id), be.u16(scope.length + fields.length), be.u16(scope.length), fieldSpecifiers([...scope, ...fields])]);
+
+/** A set (IPFIX) or FlowSet (NetFlow v9): id, length, body, padded with zeros to a multiple of `align` bytes. */
+export function flowSet(id: number, body: Buffer, align = 1): Buffer {
+  const padding = (align - ((4 + body.length) % align)) % align;
+  return Buffer.concat([be.u16(id), be.u16(4 + body.length + padding), body, Buffer.alloc(padding)]);
+}
+
+/** RFC 7011 section 3.1: version 10, length, export time, sequence number, observation domain; then the sets. */
+export function ipfixMessage(sets: Buffer[], exportSeconds: number, domain = 7, sequence = 0): Buffer {
+  const body = Buffer.concat(sets);
+  return Buffer.concat([be.u16(10), be.u16(16 + body.length), be.u32(exportSeconds), be.u32(sequence), be.u32(domain), body]);
+}
+
+/** RFC 3954 section 5.1: version 9, record count, sysUptime (ms), UNIX seconds, sequence, source id; then the FlowSets. */
+export function netflow9Packet(flowSets: Buffer[], o: { count: number; uptimeMs: number; unixSeconds: number; source?: number; sequence?: number }): Buffer {
+  return Buffer.concat([be.u16(9), be.u16(o.count), be.u32(o.uptimeMs), be.u32(o.unixSeconds), be.u32(o.sequence ?? 0), be.u32(o.source ?? 0), ...flowSets]);
+}
+/** RFC 3954 section 5.2: template id, field count, then type and length of each field. */
+export const netflow9Template = (id: number, fields: FieldSpec[]) => Buffer.concat([be.u16(id), be.u16(fields.length), fieldSpecifiers(fields)]);
+/** RFC 3954 section 6.1: template id, scope length and option length in bytes, then the scope and option fields. */
+export const netflow9OptionsTemplate = (id: number, scope: FieldSpec[], fields: FieldSpec[]) =>
+  Buffer.concat([be.u16(id), be.u16(scope.length * 4), be.u16(fields.length * 4), fieldSpecifiers([...scope, ...fields])]);

@@ -14,8 +14,9 @@ import { opnsenseJson } from './opnsense-json.js';
 import { cef } from './cef.js';
 import { dhcpd } from './dhcpd.js';
 import { ipfix } from './ipfix.js';
+import { netflow9 } from './netflow9.js';
 
-export const FORMATS: readonly Format[] = [pcap, filterlog, netfilter, mikrotik, dnsmasq, adguard, zeek, suricata, conntrack, nfdump, ipfix, opnsenseJson, cef, dhcpd];
+export const FORMATS: readonly Format[] = [pcap, filterlog, netfilter, mikrotik, dnsmasq, adguard, zeek, suricata, conntrack, nfdump, ipfix, netflow9, opnsenseJson, cef, dhcpd];
 
 export function formatByName(name: string): Format | undefined {
   return FORMATS.find((f) => f.name === (name as FormatName));

@@ -39,12 +39,14 @@ function portItems(protocol: string, ports: PortRange | undefined): PortItem[] |
   return [r.from === r.to ? r.from : formatPortRange(r)];
 }
 
+/** The conversation in words, which is also its identity: entries that describe alike are one (the IP version aside). */
 function describe(c: Conversation): string {
   const p = c.peer;
   const where = p.kind === 'host' ? p.host : p.kind === 'address' ? p.address : p.group ? `${p.party} ${p.group}` : p.party;
   const port = c.ports ? ` ${formatPortRange(c.ports)}` : '';
-  const icmp = c.icmpType !== undefined ? ` type ${c.icmpType}` : '';
-  return `${c.opener === 'device' ? 'device → ' : ''}${where}${c.opener === 'peer' ? ' → device' : ''} ${c.protocol}${port}${icmp}`;
+  const from = c.sourcePorts ? ` from port ${formatPortRange(c.sourcePorts)}` : '';
+  const icmp = c.icmpType !== undefined ? ` type ${c.icmpType}${c.icmpCode !== undefined ? ` code ${c.icmpCode}` : ''}` : '';
+  return `${c.opener === 'device' ? 'device → ' : ''}${where}${c.opener === 'peer' ? ' → device' : ''} ${c.protocol}${port}${from}${icmp}`;
 }
 
 function notes(c: Conversation): string | undefined {
@@ -52,6 +54,7 @@ function notes(c: Conversation): string | undefined {
   if (c.protocol === 'any') parts.push('The MUD entry names no protocol: it allows any.');
   if ((c.protocol === 'tcp' || c.protocol === 'udp') && !c.ports) parts.push('The MUD entry names no port: it allows any.');
   if (c.icmpType !== undefined) parts.push(c.icmpType === 8 || c.icmpType === 128 ? 'ICMP echo (ping).' : `ICMP type ${c.icmpType}.`);
+  if (c.sourcePorts) parts.push(`The MUD entry allows the opening side to send from port ${formatPortRange(c.sourcePorts)} only.`);
   if (c.peer.kind === 'local' && c.peer.note) parts.push(`${c.peer.note[0]!.toUpperCase()}${c.peer.note.slice(1)}.`);
   return parts.length ? parts.join(' ') : undefined;
 }
@@ -63,7 +66,11 @@ function toEntry(c: Conversation, evidenceId: string): SourceEndpoint | SourceLo
   const note = notes(c);
   const common = {
     protocol,
+    ...(c.version ? { 'ip-version': c.version } : {}),
     ...(ports ? { ports } : {}),
+    ...(c.sourcePorts ? { 'source-ports': portItems(c.protocol, c.sourcePorts) } : {}),
+    ...(c.icmpType !== undefined ? { 'icmp-type': c.icmpType } : {}),
+    ...(c.icmpCode !== undefined ? { 'icmp-code': c.icmpCode } : {}),
     service: service === 'icmp' && (c.icmpType === 8 || c.icmpType === 128) ? 'ping' : service,
     purpose: PURPOSE_OF_SERVICE[service] ?? 'unknown',
   };
@@ -84,6 +91,12 @@ function toEntry(c: Conversation, evidenceId: string): SourceEndpoint | SourceLo
   return { ...where, ...common, party: 'unknown', needs: { ...needs }, evidence: [evidenceId], ...(note ? { note } : {}) } as SourceEndpoint;
 }
 
+/** The same entry read the other way round: the device opens, and the ports on each side trade places. */
+function turned(c: Conversation): Conversation {
+  const { ports, sourcePorts, ...rest } = c;
+  return { ...rest, opener: 'device', ...(sourcePorts ? { ports: sourcePorts } : {}), ...(ports ? { sourcePorts: ports } : {}) };
+}
+
 /** Scheme-less authority of the MUD URL, which the manufacturer abstraction compares against. */
 export function mudAuthority(url: string): string {
   try { return new URL(url).hostname.toLowerCase(); } catch { return ''; }
@@ -92,6 +105,7 @@ export function mudAuthority(url: string): string {
 export function convertProfile(profile: MudProfile, evidenceId: string): ImportResult {
   const result: ImportResult = { endpoints: [], local: [], skipped: [...profile.refused], collapsed: [], normalized: [] };
   const seen = new Map<string, string>();
+  const entries = new Map<string, SourceEndpoint | SourceLocalFlow>();
   const authority = mudAuthority(profile.url);
   for (const ace of profile.aces) {
     const got = interpretAce(ace, authority);
@@ -100,7 +114,7 @@ export function convertProfile(profile: MudProfile, evidenceId: string): ImportR
     for (const change of c.normalized) result.normalized.push({ label: ace.label, change });
     // From the internet, an entry that says nothing of direction answers the same entry from the device
     // (the device file cannot express the other reading); on the LAN both directions are kept.
-    const mirror = c.opener === 'peer' && c.openerAssumed && c.peer.kind !== 'local' ? seen.get(describe({ ...c, opener: 'device' })) : undefined;
+    const mirror = c.opener === 'peer' && c.openerAssumed && c.peer.kind !== 'local' ? seen.get(describe(turned(c))) : undefined;
     if (mirror) { result.collapsed.push({ label: ace.label, into: mirror }); continue; }
     if (c.opener === 'peer' && c.peer.kind !== 'local') {
       result.skipped.push({ label: ace.label, reason: `${describe(c)}: a connection opened from the internet, which endpoints: (destinations the device contacts) cannot express` });
@@ -108,9 +122,16 @@ export function convertProfile(profile: MudProfile, evidenceId: string): ImportR
     }
     const key = describe(c);
     const first = seen.get(key);
-    if (first) { result.collapsed.push({ label: ace.label, into: first }); continue; }
+    if (first) {
+      // The same conversation in the other IP version (or in any): the entry allows what both say.
+      const entry = entries.get(key)!;
+      if (entry['ip-version'] !== c.version) delete entry['ip-version'];
+      result.collapsed.push({ label: ace.label, into: first });
+      continue;
+    }
     seen.set(key, ace.label);
     const entry = toEntry(c, evidenceId);
+    entries.set(key, entry);
     if ('from' in entry) result.local.push(entry); else result.endpoints.push(entry);
   }
   return result;

@@ -3,7 +3,7 @@
 // file lists both directions of a conversation; the reply entry reads as the same conversation, so mirrored
 // entries collapse when conversations are deduplicated.
 import ipaddr from 'ipaddr.js';
-import { checkHostname, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
+import { checkHostname, ICMP_REPLY, isFinding, parseAddress, specialRange, type PortRange } from '../../lib/net.js';
 import { isRecord, type Rec } from '../../lib/walk.js';
 import { WELL_KNOWN } from '../../lint/rules/port-service.js';
 import type { MudAce } from './read.js';
@@ -21,8 +21,13 @@ export interface Conversation {
   protocol: ConvProtocol;
   /** The port the answering side listens on; undefined for any port (or no ports, for ICMP). */
   ports?: PortRange;
-  /** ICMP type of the opening message, when the entry names one. */
+  /** The port the opening side sends from, when the entry restricts it. */
+  sourcePorts?: PortRange;
+  /** ICMP type (and code) of the opening message, when the entry names one. */
   icmpType?: number;
+  icmpCode?: number;
+  /** The IP version the entry's match names, where the peer and protocol do not already fix it (names, LAN abstractions). */
+  version?: 4 | 6;
   /** True when nothing in the entry says who opens it (no ports, no direction-initiated, no ICMP type). */
   openerAssumed: boolean;
   /** Spelling changes made on the way (upper-case host, prefix-less network), for the report. */
@@ -34,6 +39,11 @@ export type Interpretation = { ok: true; conversation: Conversation } | { ok: fa
 const skip = (reason: string): Interpretation => ({ ok: false, reason });
 
 const IP_PROTOCOLS: Record<number, ConvProtocol> = { 6: 'tcp', 17: 'udp' };
+/** ICMP reply types and the query each answers. */
+const ICMP_QUERY_OF_REPLY = {
+  icmp: Object.fromEntries(Object.entries(ICMP_REPLY.icmp).map(([q, r]) => [r, Number(q)])),
+  icmpv6: Object.fromEntries(Object.entries(ICMP_REPLY.icmpv6).map(([q, r]) => [r, Number(q)])),
+} as Record<'icmp' | 'icmpv6', Record<number, number>>;
 const PROTOCOL_NAMES: Record<number, string> = { 0: 'IPv6 hop-by-hop options', 2: 'IGMP', 4: 'IP-in-IP', 41: 'IPv6 encapsulation', 43: 'IPv6 routing header', 44: 'IPv6 fragment header', 47: 'GRE', 50: 'ESP', 51: 'AH', 89: 'OSPF', 132: 'SCTP' };
 const ETHERTYPES: Record<number, string> = { 0x0806: 'ARP', 0x888e: 'EAPOL (802.1X)', 0x88cc: 'LLDP', 0x8035: 'RARP' };
 const KNOWN_FIELDS: Record<string, string[]> = {
@@ -226,7 +236,9 @@ export function interpretAce(ace: MudAce, profileAuthority: string): Interpretat
   let opener: 'device' | 'peer' = fromDevice ? 'device' : 'peer';
   let openerAssumed = true;
   let ports: PortRange | undefined;
+  let sourcePorts: PortRange | undefined;
   let icmpType: number | undefined;
+  let icmpCode: number | undefined;
   if (l4) {
     const read = (key: string) => (key in l4 ? readPorts(l4[key], `${transport}/${key}`) : undefined);
     const src = read('source-port');
@@ -244,19 +256,34 @@ export function interpretAce(ace: MudAce, profileAuthority: string): Interpretat
     openerAssumed = initiated === undefined && ((src === undefined && dst === undefined) || (both && !senderAnswers && !senderOpens));
     const openerIsSender = (opener === 'device') === fromDevice;
     ports = openerIsSender ? dst : src;
-    if (openerIsSender && src !== undefined && dst !== undefined) normalized.push(`source port ${src.from}${src.to !== src.from ? `-${src.to}` : ''} of the opening side not recorded`);
+    sourcePorts = openerIsSender ? src : dst;
   } else if (transport === 'icmp') {
     const icmp = m.icmp as Rec;
-    const type = icmp.type;
-    if (type !== undefined && (typeof type !== 'number' || !Number.isInteger(type))) return skip(`ICMP type ${JSON.stringify(type)} is not a number`);
-    // Echo replies (0 and, for ICMPv6, 129) answer the echo request the other side sent.
-    const reply = type === 0 || (protocol === 'icmpv6' && type === 129);
-    if (reply) opener = fromDevice ? 'peer' : 'device';
+    const byte = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255);
+    if (!byte(icmp.type)) return skip(`ICMP type ${JSON.stringify(icmp.type)} is not a number from 0 to 255`);
+    if (!byte(icmp.code)) return skip(`ICMP code ${JSON.stringify(icmp.code)} is not a number from 0 to 255`);
+    const type = icmp.type as number | undefined;
+    if (type === undefined && icmp.code !== undefined) return skip('names an ICMP code without a type');
+    // A query's reply (echo, timestamp, information, address mask; ICMPv6 echo) answers the query the other side sent.
+    const query = type === undefined ? undefined : ICMP_QUERY_OF_REPLY[protocol === 'icmpv6' ? 'icmpv6' : 'icmp'][type];
+    if (query !== undefined) opener = fromDevice ? 'peer' : 'device';
     openerAssumed = type === undefined;
-    icmpType = reply ? (protocol === 'icmpv6' ? 128 : 8) : (type as number | undefined);
+    icmpType = query ?? type;
+    icmpCode = icmp.code as number | undefined;
   }
   if (peer.kind === 'local' && opener === 'peer' && (peer.party === 'multicast' || peer.party === 'broadcast')) {
     return skip(`traffic from a ${peer.party} source cannot be written as a local flow`);
   }
-  return { ok: true, conversation: { opener, openerAssumed, peer, protocol, ...(ports ? { ports } : {}), ...(icmpType !== undefined ? { icmpType } : {}), normalized } };
+  // The version the match names matters where nothing else fixes it: a name, or a LAN abstraction (not a broadcast).
+  const versionFree = peer.kind === 'host' || (peer.kind === 'local' && peer.party !== 'multicast' && peer.party !== 'broadcast');
+  const version = family && versionFree && (protocol === 'tcp' || protocol === 'udp' || protocol === 'any') ? (family === 'ipv4' ? 4 : 6) : undefined;
+  return {
+    ok: true,
+    conversation: {
+      opener, openerAssumed, peer, protocol, normalized,
+      ...(ports ? { ports } : {}), ...(sourcePorts ? { sourcePorts } : {}),
+      ...(icmpType !== undefined ? { icmpType } : {}), ...(icmpCode !== undefined ? { icmpCode } : {}),
+      ...(version ? { version } : {}),
+    },
+  };
 }

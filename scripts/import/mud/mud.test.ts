@@ -125,7 +125,7 @@ describe('converting entries', () => {
   });
 
   it('accounts for every entry exactly once', () => {
-    for (const name of ['rfc-shape.json', 'pre-rfc-shape.json']) {
+    for (const name of ['rfc-shape.json', 'pre-rfc-shape.json', 'ip-version.json', 'icmp-types.json', 'source-ports.json', 'no-dns-ntp-controller.json']) {
       const p = fixture(name);
       const r = convertProfile(p, 'x');
       expect(r.endpoints.length + r.local.length + r.collapsed.length + r.skipped.length).toBe(p.aces.length + p.refused.length);
@@ -207,6 +207,29 @@ describe('issue 13, finding 6: MUD files are imported as they are written', () =
     expect(r.endpoints.map((e) => `${e.host} ${e.protocol} ${e.ports}`)).toEqual(['video.cam-cloud.net tcp 443', 'stun.cam-cloud.net udp 3478']);
     expect(r.skipped).toEqual([]);
     expect(r.collapsed.map((c) => c.label).sort()).toEqual(['cam-to/cloud-to', 'cam-to/stun-to']);
+  });
+
+  it('keeps what narrows an entry: the IP version of names and LAN abstractions, the opener\'s source port, the ICMP type and code', () => {
+    const version = convertProfile(fixture('ip-version.json'), 'x');
+    expect(version.endpoints.map((e) => `${e.host} ${e.ports} v${e['ip-version'] ?? 'any'}`)).toEqual(['api.plug-cloud.net 443 v4', 'both.plug-cloud.net 8883 vany', 'push6.plug-cloud.net 5223 v6']);
+    expect(version.local.map((f) => `${f.from}>${f.to} ${f.ports} v${f['ip-version'] ?? 'any'}`)).toEqual(['device>lan 5683 v4']);
+    // The IPv6 entry for both.plug-cloud.net is the IPv4 one in the other version: one entry, allowed in both.
+    expect(version.collapsed.map((c) => c.label)).toContain('plug-v6fr/both-v6');
+
+    const icmp = convertProfile(fixture('icmp-types.json'), 'x');
+    expect(icmp.endpoints).toEqual([expect.objectContaining({ host: 'ping.sensor-cloud.net', protocol: 'icmp', 'icmp-type': 8, 'icmp-code': 0, service: 'ping' })]);
+    expect(icmp.local).toEqual([expect.objectContaining({ from: 'device', to: 'lan', protocol: 'icmpv6', 'icmp-type': 135, 'icmp-code': 0 })]);
+    expect(icmp.collapsed.map((c) => c.label)).toEqual(['sensor-v4to/echo-reply']);
+
+    const source = convertProfile(fixture('source-ports.json'), 'x');
+    expect(source.endpoints.map((e) => `${e.host} ${e.protocol} ${e.ports} from ${e['source-ports']}`)).toEqual(['time.hub-cloud.net udp 123 from 123', 'api.hub-cloud.net tcp 443 from 40000-40100']);
+    expect(source.local).toEqual([expect.objectContaining({ from: 'controller', to: 'device', ports: [80], 'source-ports': [55000] })]);
+    expect(source.normalized).toEqual([]);
+    expect(source.skipped).toEqual([]);
+
+    const dir = tempDevices();
+    for (const [i, name] of ['ip-version.json', 'icmp-types.json', 'source-ports.json'].entries()) importMud(fixture(name), dir, { id: `fixture/narrow-${i}`, name: name, category: 'other', source: 'https://example.net/narrow.json', vendor: { name: 'Fixture' } });
+    expect(errorsOf(dir)).toEqual([]);
   });
 
   it('a file with mfg-name but no model-name is told that model-name is missing', () => {

@@ -92,6 +92,28 @@ describe('destination', () => {
     expect(b.problems[0]!.message).toBe('group: applies only to flows with to: multicast');
   });
 
+  it('accepts what narrows an entry where it applies: ip-version on a name, source-ports on TCP/UDP, icmp-type and icmp-code on ICMP', () => {
+    expect(lintDevice(withEndpoint({ 'ip-version': 6, 'source-ports': ['40000-40100'] })).problems).toEqual([]);
+    expect(lintDevice(withEndpoint({ protocol: 'icmp', service: 'ping', 'icmp-type': 8, 'icmp-code': 0 }, ['ports'])).problems).toEqual([]);
+    expect(lintDevice(withFlow({ to: 'lan', 'ip-version': 4, 'source-ports': [5353] })).problems).toEqual([]);
+  });
+
+  it('catches what narrows an entry where it cannot apply, at its key', () => {
+    const cases: [Record<string, unknown>, string[], string, string][] = [
+      [{ protocol: 'icmp', service: 'ping', 'source-ports': [5000] }, ['ports'], 'source-ports:', 'icmp has no source ports'],
+      [{ 'icmp-type': 8 }, [], 'icmp-type:', 'icmp-type applies only to icmp and icmpv6 entries'],
+      [{ protocol: 'icmp', service: 'ping', 'icmp-code': 3 }, ['ports'], 'icmp-code:', 'icmp-code without icmp-type'],
+      [{ address: '9.9.9.9', 'ip-version': 6 }, ['host'], 'ip-version:', 'ip-version 6 contradicts the IPv4 address'],
+      [{ address: '9.9.9.9', 'ip-version': 4 }, ['host'], 'ip-version:', 'ip-version 4 repeats what the address says'],
+      [{ protocol: 'icmpv6', service: 'ping', 'ip-version': 4 }, ['ports'], 'ip-version:', 'ip-version 4 contradicts the IPv6 protocol'],
+    ];
+    for (const [patch, drop, line, message] of cases) {
+      const { text, problems } = lintDevice(withEndpoint(patch, drop));
+      expect(brief(problems), message).toEqual([err('destination', lineOf(text, line))]);
+      expect(problems[0]!.message).toBe(message);
+    }
+  });
+
   it('checks vendor group endpoints too', () => {
     const vendor = baseVendor();
     const group = (vendor.groups as Record<string, unknown>[])[0]!;

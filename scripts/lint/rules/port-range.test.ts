@@ -40,4 +40,11 @@ describe('port-range', () => {
     expect(lintDevice(withPorts(['2000-1000'])).problems[0]!.hint).toBe('write "1000-2000"');
     expect(lintDevice(withPorts(['443-443'])).problems[0]!.hint).toBe('write 443');
   });
+
+  it('checks source ports as it checks ports', () => {
+    const device = { ...baseDevice(), endpoints: [{ ...baseEndpoint(), service: 'tuya', ports: [443], 'source-ports': ['2000-1000'] }] };
+    const { text, problems } = lintDevice(device);
+    expect(brief(problems)).toEqual([err('port-range', lineOf(text, 'source-ports:'))]);
+    expect(problems[0]!.message).toBe('port range "2000-1000" runs high to low');
+  });
 });

@@ -1,9 +1,11 @@
 // RFC 8520 Manufacturer Usage Description: one file per device allowing exactly the policy's destinations, as
 // ietf-acldns names, networks, and the MUD classes (my-controller, local-networks, dns/ntp); never more than
-// the data says, so flows MUD cannot name as narrowly (same-manufacturer) are left out.
-import type { PortRange } from '../../lib/net.js';
+// the data says, so flows MUD cannot name as narrowly (same-manufacturer, wildcards) are left out, NTP goes to
+// the time servers the data names (not to any), and DNS and NTP to the network's own servers only where the
+// data has that flow. A MUD profile imported and exported again is equal or narrower (scripts/import/mud).
+import { ICMP_REPLY, type PortRange } from '../../lib/net.js';
 import { SITE_URL } from '../../lib/project.js';
-import type { DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
+import type { Destinations, DevicePlan, LocalRule, Policy, Profile, Service } from '../plan.js';
 import type { Format } from './format.js';
 
 type Version = 4 | 6;
@@ -26,11 +28,14 @@ export function mudPath(id: string, profile: Profile): string {
   return profile === 'both' ? `mud/${id}.json` : `mud/${id}/${profile}.json`;
 }
 
-const versionsOf = (s: Service): Version[] => (s.protocol === 'icmp' ? [4] : s.protocol === 'icmpv6' ? [6] : [4, 6]);
+const versionsOf = (s: Service): Version[] => (s.protocol === 'icmp' ? [4] : s.protocol === 'icmpv6' ? [6] : s.version ? [s.version] : [4, 6]);
 
 function port(r: PortRange): Record<string, unknown> {
   return r.from === r.to ? { operator: 'eq', port: r.from } : { 'lower-port': r.from, 'upper-port': r.to };
 }
+
+/** An ICMP flow of one named type that is not a query has no reply direction to allow. */
+const oneWayIcmp = (s: Service) => (s.protocol === 'icmp' || s.protocol === 'icmpv6') && s.icmp !== undefined && ICMP_REPLY[s.protocol][s.icmp.type] === undefined;
 
 /** The ACEs one flow needs in one ACL: one per port range, since an ACE matches a single range. */
 function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
@@ -44,35 +49,52 @@ function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
   else if ('controller' in peer) extra['ietf-mud:mud'] = { controller: peer.controller };
   if (service.protocol !== 'any') ip.protocol = PROTOCOL[service.protocol];
   const base = { ...extra, ...(Object.keys(ip).length ? { [`ipv${v}`]: ip } : {}) };
+  // This ACL's direction is the opening one: the device opens and this is from-device, or the peer opens and this is to-device.
+  const opening = (spec.initiated === 'from-device') === (dir === 'fr');
+  if (service.protocol === 'icmp' || service.protocol === 'icmpv6') {
+    if (!service.icmp) return [base];
+    const type = opening ? service.icmp.type : ICMP_REPLY[service.protocol][service.icmp.type]!;
+    return [{ ...base, icmp: { type, ...(service.icmp.code !== undefined ? { code: service.icmp.code } : {}) } }];
+  }
   if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base];
-  // The port is the responder's: the peer's when the device opens the flow, the device's when the peer does.
-  const portSide = (spec.initiated === 'from-device') === (dir === 'fr') ? 'destination-port' : 'source-port';
-  return service.ports.map((r) => ({
+  // The port is the responder's: the peer's when the device opens the flow, the device's when the peer does; the
+  // opener's own ports, when the data restricts them, sit on the other side.
+  const [portSide, openerSide] = opening ? ['destination-port', 'source-port'] : ['source-port', 'destination-port'];
+  const openerPorts: (PortRange | undefined)[] = service.sourcePorts ?? [undefined];
+  return service.ports.flatMap((r) => openerPorts.map((o) => ({
     ...base,
     [service.protocol]: {
       ...(service.protocol === 'tcp' ? { 'ietf-mud:direction-initiated': spec.initiated } : {}),
+      ...(o ? { [openerSide]: port(o) } : {}),
       [portSide]: port(r),
     },
-  }));
+  })));
+}
+
+/** The MUD peer of a destination list: one per name and network; `any` for the data's any destination. */
+function peersOf(to: Destinations): Peer[] {
+  return [
+    ...to.hosts.map((h) => ({ dnsname: h })),
+    ...to.v4.map((n) => ({ network: n.includes('/') ? n : `${n}/32` })),
+    ...to.v6.map((n) => ({ network: n.includes('/') ? n : `${n}/128` })),
+    ...(to.any ? [{ any: true } as const] : []),
+  ];
 }
 
 function specs(policy: Policy, d: DevicePlan): AceSpec[] {
   const out: AceSpec[] = [];
-  const fromDevice = (peer: Peer, service: Service) => out.push({ peer, service, initiated: 'from-device' });
-  if (d.allow.some((a) => a.to.hosts.length)) {
-    for (const protocol of ['udp', 'tcp'] as const) fromDevice({ controller: 'urn:ietf:params:mud:dns' }, { protocol, ports: [{ from: 53, to: 53 }] });
-  }
-  if (d.services.includes('ntp')) fromDevice({ controller: 'urn:ietf:params:mud:ntp' }, { protocol: 'udp', ports: [{ from: 123, to: 123 }] });
+  const fromDevice = (peer: Peer, service: Service) => out.push({ peer, service, initiated: 'from-device', ...(oneWayIcmp(service) ? { oneWay: true } : {}) });
+  const ntpToAny = (s: Service) => s.protocol === 'udp' && !s.version && !s.sourcePorts && s.ports.length === 1 && s.ports[0]!.from === 123 && s.ports[0]!.to === 123;
   for (const a of d.allow) {
-    for (const h of a.to.hosts) fromDevice({ dnsname: h }, a.service);
-    for (const n of a.to.v4) fromDevice({ network: n.includes('/') ? n : `${n}/32` }, a.service);
-    for (const n of a.to.v6) fromDevice({ network: n.includes('/') ? n : `${n}/128` }, a.service);
-    // NTP to any server is the ntp controller's job in MUD (added above).
-    if (a.to.any && !(a.service.protocol === 'udp' && a.service.ports.length === 1 && a.service.ports[0]!.from === 123 && a.service.ports[0]!.to === 123)) fromDevice({ any: true }, a.service);
+    // The policy's NTP to any time server protects the device's clock; the file describes the device, so it names
+    // the time servers the data gives instead (below).
+    for (const peer of peersOf(a.to)) if (!('any' in peer && ntpToAny(a.service))) fromDevice(peer, a.service);
   }
+  // NTP as the data gives it; NTP to any address is narrowed to the network's own time server.
+  for (const n of d.ntp) for (const peer of peersOf(n.to)) fromDevice('any' in peer ? { controller: 'urn:ietf:params:mud:ntp' } : peer, n.service);
   for (const l of d.local) {
     const peer = localPeer(l);
-    if (peer) out.push({ peer, service: l.service, initiated: l.initiator === 'device' ? 'from-device' : 'to-device', ...(l.peer === 'multicast' ? { oneWay: true } : {}) });
+    if (peer) out.push({ peer, service: l.service, initiated: l.initiator === 'device' ? 'from-device' : 'to-device', ...(l.peer === 'multicast' || oneWayIcmp(l.service) ? { oneWay: true } : {}) });
   }
   return out;
 }
@@ -119,7 +141,8 @@ export function mudFile(policy: Policy, d: DevicePlan): Record<string, unknown> 
         if (!versionsOf(spec.service).includes(v)) continue;
         const pv = peerVersion(spec.peer);
         if (pv !== null && pv !== v) continue;
-        if (spec.oneWay && dir === 'to') continue;
+        // One-way traffic has no reply: only the opener's direction is allowed.
+        if (spec.oneWay && (dir === 'fr') !== (spec.initiated === 'from-device')) continue;
         for (const matches of aces(spec, v, dir)) list.push({ name: `ace${list.length}-${dir}dev`, matches, actions: { forwarding: 'accept' } });
       }
       const name = `netneeds-v${v}${dir}`;
@@ -147,7 +170,7 @@ export function mudFile(policy: Policy, d: DevicePlan): Record<string, unknown> 
 
 export const mudFormat: Format = {
   name: 'mud',
-  summary: 'RFC 8520 MUD files, one per device, allowing exactly the selected destinations (wildcards cannot be expressed; ports the data gives no destination for are allowed to any address)',
+  summary: 'RFC 8520 MUD files, one per device, allowing exactly the selected destinations (wildcards cannot be expressed; ports the data gives no destination for are allowed to any address; DNS and NTP to the network\'s servers only where the data has those flows)',
   render(policy) {
     return policy.devices.map((d) => ({
       name: policy.devices.length === 1 ? 'mud.json' : `${d.id.replace('/', '.')}.mud.json`,
