@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from '../lib/project.js';
-import { standaloneValidators, validatorsKey } from '../lib/schemas.js';
+import { standaloneValidators, validatorsKey } from '../lib/validators.js';
 
 const LIB = join(ROOT, 'lib');
 rmSync(LIB, { recursive: true, force: true });
