@@ -32,6 +32,8 @@ export async function compiledCli() {
   try {
     const state = { newest: 0, count: 0 };
     for (const s of SOURCES) sourceState(join(ROOT, s), state);
+    // This file's own settings shape the bundle too.
+    state.newest = Math.max(state.newest, statSync(fileURLToPath(import.meta.url)).mtimeMs);
     // npm rewrites this file on every install: a changed dependency rebuilds the bundle that holds it.
     state.newest = Math.max(state.newest, statSync(join(ROOT, 'node_modules/.package-lock.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
     const name = `cli-${Math.floor(state.newest)}-${state.count}`;
@@ -44,6 +46,8 @@ export async function compiledCli() {
         entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts'), 'build-worker': join(ROOT, 'scripts/build/worker.ts') },
         outdir: tmp, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
         target: 'node20', logLevel: 'silent',
+        // esbuild finds its native binary from its own package folder, and the site build imports it by name.
+        external: ['esbuild'],
         // Bundled CommonJS code calls require for Node's own modules.
         banner: { js: `import { createRequire as __nnRequire } from 'node:module'; const require = __nnRequire(${JSON.stringify(pathToFileURL(join(ROOT, 'package.json')).href)});` },
       });
