@@ -3,6 +3,7 @@
 import type { Element } from 'hast';
 import { h } from 'hastscript';
 import type { Dataset } from '../scripts/build/types.js';
+import { UserError } from '../scripts/lib/errors.js';
 import { REPO_URL, ROOT, SITE_URL } from '../scripts/lib/project.js';
 import { FORMATS } from '../scripts/policy/formats/index.js';
 import { page } from './layout.js';
@@ -113,7 +114,9 @@ export function policyPage(ds: Dataset, options: string[]): string {
  * and dataset handling use (node:fs, node:path, the build) by stubs that throw if ever called.
  */
 export async function builderScript(): Promise<string> {
-  const { build } = await import('esbuild');
+  const esbuild = await import('esbuild').catch(() => null);
+  if (!esbuild) throw new UserError('the site needs esbuild to bundle the policy builder, and it is not installed here', 1, 'build the site from a clone, after npm ci');
+  const { build } = esbuild;
   const result = await build({
     entryPoints: [ROOT + 'site/builder/main.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020',
     minify: true, legalComments: 'none', charset: 'utf8', logLevel: 'silent', absWorkingDir: ROOT,

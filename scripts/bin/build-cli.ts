@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from '../lib/project.js';
-import { standaloneValidators, validatorsKey } from '../lib/schemas.js';
+import { standaloneValidators, validatorsKey } from '../lib/validators.js';
 
 const LIB = join(ROOT, 'lib');
 rmSync(LIB, { recursive: true, force: true });
@@ -15,6 +15,8 @@ const cli = await build({
   entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts') },
   outdir: LIB, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
   target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none',
+  // esbuild needs its native binary: only a clone's site build uses it, from the clone's own node_modules.
+  external: ['esbuild'],
   // Bundled CommonJS code (ajv, …) calls require for Node's own modules.
   banner: { js: "import { createRequire as __nnRequire } from 'node:module'; const require = __nnRequire(import.meta.url);" },
 });

@@ -2,6 +2,10 @@
 // costs more than a whole single-file validation. esbuild writes the CLI as code-split chunks, so a command
 // loads only what it uses. The output folder is named after the sources' state and rebuilt whenever a source
 // changes, so it never runs stale code; if it cannot be written (a read-only install), the caller uses tsx.
+// Packages are bundled in, as in the packed lib/: Node imports a CommonJS package from ESM only after lexing its
+// source for exports and resolving each of its files, which cost `draft` more than half of its start-up.
+// Bundled, a dynamic import() of a CommonJS package gives its default export only: import packages statically,
+// and make a module that needs one lazy instead.
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +32,10 @@ export async function compiledCli() {
   try {
     const state = { newest: 0, count: 0 };
     for (const s of SOURCES) sourceState(join(ROOT, s), state);
+    // This file's own settings shape the bundle too.
+    state.newest = Math.max(state.newest, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+    // npm rewrites this file on every install: a changed dependency rebuilds the bundle that holds it.
+    state.newest = Math.max(state.newest, statSync(join(ROOT, 'node_modules/.package-lock.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0);
     const name = `cli-${Math.floor(state.newest)}-${state.count}`;
     const outdir = join(CACHE, name);
     const entry = join(outdir, 'cli.mjs');
@@ -37,8 +45,10 @@ export async function compiledCli() {
       await build({
         entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts'), 'build-worker': join(ROOT, 'scripts/build/worker.ts') },
         outdir: tmp, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
-        target: 'node20', packages: 'external', logLevel: 'silent',
-        // Packages stay external and resolve from the project; some CommonJS code in them calls require.
+        target: 'node20', logLevel: 'silent',
+        // esbuild finds its native binary from its own package folder, and the site build imports it by name.
+        external: ['esbuild'],
+        // Bundled CommonJS code calls require for Node's own modules.
         banner: { js: `import { createRequire as __nnRequire } from 'node:module'; const require = __nnRequire(${JSON.stringify(pathToFileURL(join(ROOT, 'package.json')).href)});` },
       });
       mkdirSync(CACHE, { recursive: true });

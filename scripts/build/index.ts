@@ -118,14 +118,22 @@ async function run(devicesDir: string, emitters: readonly Emitter[], outDir: str
   } else {
     emitDevices(dataset.devices, perDevice, context, out);
   }
-  for (const e of emitters) {
-    if (!e.dataset) continue;
-    options.progress?.(`writing ${e.name}`, true);
-    await e.dataset(dataset, out);
+  let fromWorkers: Awaited<typeof fromThreads>;
+  try {
+    for (const e of emitters) {
+      if (!e.dataset) continue;
+      options.progress?.(`writing ${e.name}`, true);
+      await e.dataset(dataset, out);
+    }
+    fromWorkers = await fromThreads;
+  } catch (e) {
+    // A failure here must not race the workers: they still write into the folder the caller is about to remove.
+    await Promise.allSettled([fromThreads, ...threads.map((t) => t.stop())]);
+    throw e;
   }
   const written = [...out.written];
   const files = out instanceof MemoryOutput ? [...out.files] : [];
-  for (const r of await fromThreads) { if (r) { written.push(...r.written); files.push(...r.files); } }
+  for (const r of fromWorkers) { if (r) { written.push(...r.written); files.push(...r.files); } }
   const seen = new Set<string>();
   for (const w of written) { if (seen.has(w.path)) throw new Error(`two emitters wrote ${w.path}`); seen.add(w.path); }
 

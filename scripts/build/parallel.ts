@@ -7,6 +7,8 @@ import type { EmitOrder } from './worker.js';
 export interface SliceWorker {
   checked: Promise<CheckedSlice>;
   emit(order: EmitOrder | null): Promise<{ written: WrittenFile[]; files: OutputFile[] } | null>;
+  /** Ends the thread now: before the staging folder it writes into is removed. */
+  stop(): Promise<void>;
 }
 
 export function startWorker(task: SliceTask): SliceWorker {
@@ -36,5 +38,6 @@ export function startWorker(task: SliceTask): SliceWorker {
       worker.postMessage(order);
       try { return await next(); } finally { void worker.terminate(); }
     },
+    async stop() { await worker.terminate(); },
   };
 }

@@ -4,7 +4,7 @@ import { lint, lintAsync, type LintResult } from '../lint/index.js';
 import { explain } from '../lint/rules/schema.js';
 import type { NameClaim } from '../lint/index.js';
 import type { Problem } from '../lib/problems.js';
-import { validators } from '../lib/schemas.js';
+import { validators } from '../lib/validators.js';
 import type { SourceDevice, SourceVendor } from '../lib/source-types.js';
 import { datasetMeta, deviceModel } from './model.js';
 import type { Dataset, Device } from './types.js';

@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { FORMATS } from '../draft/formats/index.js';
 import { defineCommand, devicesDir, EXIT, JSON_OPTION, UserError } from './args.js';
@@ -30,12 +30,11 @@ export default defineCommand({
   options,
   async run({ values: v, positionals }) {
     const { normalizeIp, normalizeMac } = await import('../draft/events.js');
-    const { collectDraft, describeInput, draftReport, nothingToDraft, progressLine, targetOf } = await import('../draft/command.js');
+    const { collectDraft, describeInput, draftReport, nothingToDraft, progressLine, targetOf, vendorNameOf } = await import('../draft/command.js');
     const { SOURCE_PLACEHOLDER, writeDraft } = await import('../draft/write.js');
     const { dayOf } = await import('../draft/time.js');
     const { enumOf } = await import('../lib/schemas.js');
     const { makeDirs, writeFileAtomic } = await import('../lib/atomic.js');
-    const { parseDocument } = await import('yaml');
     const fail = (message: string, hint?: string): never => { throw new UserError(`draft: ${message}`, EXIT.usage, hint); };
     if (!v.device?.length) fail('give --device <ip|mac>: the device whose traffic to draft');
     const ips: string[] = [];
@@ -112,10 +111,9 @@ export default defineCommand({
       if (!isNew) outcome = writeDraft(run.data, info, { existing: into.existing! });
       else {
         const [vendor, model] = into.id.split('/') as [string, string];
-        const vendorText = statSync(into.vendorFile, { throwIfNoEntry: false })?.isFile() ? readFileSync(into.vendorFile, 'utf8') : null;
-        const vendorName = vendorText !== null ? String((parseDocument(vendorText).toJS() as { name?: unknown } | null)?.name ?? vendor) : vendor;
-        if (target && vendorText === null) process.stderr.write(`note: ${relative(process.cwd(), into.vendorFile)} does not exist yet; npm run new -- --vendor ${vendor} … creates it\n`);
-        outcome = writeDraft(run.data, info, { device: { id: into.id, name: v.name ?? `${vendorName} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
+        const vendorName = vendorNameOf(into);
+        if (target && vendorName === null) process.stderr.write(`note: ${relative(process.cwd(), into.vendorFile)} does not exist yet; npm run new -- --vendor ${vendor} … creates it\n`);
+        outcome = writeDraft(run.data, info, { device: { id: into.id, name: v.name ?? `${vendorName ?? vendor} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
       }
     } catch (e) {
       if (e instanceof UserError) throw e;

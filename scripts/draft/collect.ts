@@ -2,12 +2,11 @@
 // is called according to the inputs themselves. Memory grows with the device's distinct destinations,
 // not with the size of the inputs.
 import ipaddr from 'ipaddr.js';
-import { getDomain } from 'tldts';
 import { checkHostname } from '../lib/net.js';
 import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
 import { isServicePort, purposeOf, scopeOf, serviceSlug, type Scope } from './classify.js';
 import { ConversationTable } from './conversations.js';
-import { NamePrivacy } from './privacy.js';
+import { NamePrivacy, type PrivateReason } from './privacy.js';
 
 export interface Observed { count: number; first: number; last: number }
 
@@ -101,15 +100,16 @@ const MAX_QUERIES = 100_000;
 const MAX_CONVERSATIONS = 200_000;
 const EPHEMERAL = 32768;
 const MAX_COUNTED_HOSTS = 100_000;
+const MAX_NAME_VERDICTS = 1 << 16;
 
-function observe(o: Observed, time: number, count = 1): void {
+export function observe(o: Observed, time: number, count = 1): void {
   o.count += count;
-  if (!Number.isNaN(time)) {
-    if (Number.isNaN(o.first) || time < o.first) o.first = time;
-    if (Number.isNaN(o.last) || time > o.last) o.last = time;
-  }
+  if (Number.isNaN(time)) return;
+  // A comparison with NaN is false: an unset (NaN) first or last takes the time.
+  if (!(time >= o.first)) o.first = time;
+  if (!(time <= o.last)) o.last = time;
 }
-const fresh = (): Observed => ({ count: 0, first: NaN, last: NaN });
+export const fresh = (): Observed => ({ count: 0, first: NaN, last: NaN });
 
 const FIRST = 0;
 const SECOND = 1;
@@ -153,6 +153,7 @@ export class Collector implements Sink {
   private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0, undeterminedOpener: 0, ownAddress: 0, privateNames: {} };
 
   private readonly ownAddresses = new Set<string>();
+  private readonly nameVerdicts = new Map<string, 'ok' | 'invalid' | PrivateReason>();
 
   constructor(
     device: { ips: Iterable<string>; macs: Iterable<string> },
@@ -186,25 +187,43 @@ export class Collector implements Sink {
         if (this.learnOnly) return;
         if (!(e.client !== undefined && this.isDevice(e.client, e.clientMac))) { this.leftOut.otherClientAnswers++; return; }
         const name = e.name.endsWith('.') ? e.name.slice(0, -1) : e.name;
-        if (checkHostname(name) !== null) { this.leftOut.invalidNames++; return; }
-        if (this.privacy.reasonFor(name) === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
-        if (!this.privacy.allows(name)) return;
-        if (!this.names.has(e.address) && this.names.size >= MAX_NAMED_ADDRESSES) return;
-        const byName = this.names.get(e.address) ?? new Map<string, number>();
+        const verdict = this.verdictOf(name);
+        if (verdict === 'invalid') { this.leftOut.invalidNames++; return; }
+        if (verdict === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
+        if (verdict !== 'ok') return;
+        let byName = this.names.get(e.address);
+        if (!byName) {
+          if (this.names.size >= MAX_NAMED_ADDRESSES) return;
+          byName = new Map<string, number>();
+          this.names.set(e.address, byName);
+        }
         byName.set(name, (byName.get(name) ?? 0) + 1);
-        this.names.set(e.address, byName);
         return;
       }
       case 'query': {
         if (this.learnOnly || !this.ips.has(e.client)) return;
-        if (!this.queries.has(e.name) && this.queries.size >= MAX_QUERIES) return;
-        const q = this.queries.get(e.name) ?? fresh();
+        let q = this.queries.get(e.name);
+        if (!q) {
+          if (this.queries.size >= MAX_QUERIES) return;
+          q = fresh();
+          this.queries.set(e.name, q);
+        }
         observe(q, e.time);
-        this.queries.set(e.name, q);
         observe(this.period, e.time, 0);
         return;
       }
     }
+  }
+
+  /** Whether a name from a DNS answer may name a destination, or why not: checked once per distinct name, as answers repeat. */
+  private verdictOf(name: string): 'ok' | 'invalid' | PrivateReason {
+    let verdict = this.nameVerdicts.get(name);
+    if (verdict === undefined) {
+      verdict = checkHostname(name) !== null ? 'invalid' : this.privacy.allows(name) ? 'ok' : this.privacy.reasonFor(name)!;
+      if (this.nameVerdicts.size >= MAX_NAME_VERDICTS) this.nameVerdicts.clear();
+      this.nameVerdicts.set(name, verdict);
+    }
+    return verdict;
   }
 
   private countOther(host: string, n: number): void {
@@ -347,7 +366,7 @@ export class Collector implements Sink {
   }
 
   /** `dnsOnly`: the inputs are DNS logs alone, which show lookups but no connection. */
-  result(dnsOnly = false): DraftData {
+  async result(dnsOnly = false): Promise<DraftData> {
     const sniByRemote = new Map<string, Set<string>>();
     for (const g of this.namedGroups.values()) {
       const k = `${g.remote}|${g.protocol}|${g.port ?? ''}|${g.outbound}`;
@@ -399,7 +418,9 @@ export class Collector implements Sink {
     }
     const queriedOnly = [...this.queries.keys()].filter((n) => !usedNames.has(n) && this.privacy.allows(n) && checkHostname(n) === null).sort();
     this.leftOut.privateNames = this.privacy.counts();
-    const { kept, notes } = aggregate(drafted, Math.max(10, this.maxEntries - local.size));
+    const cap = Math.max(10, this.maxEntries - local.size);
+    // Folding needs the public-suffix list, which is large to load: only a draft over the cap loads it.
+    const { kept, notes } = drafted.length > cap ? (await import('./aggregate.js')).aggregate(drafted, cap) : { kept: drafted, notes: [] };
     if (this.coarseGroups.size > 0) notes.unshift(`After the first ${MAX_ADDRESSES} destinations, further addresses were counted by /24 and /16 (IPv6: /48 and /32) only, to keep memory bounded.`);
     if (this.uncounted.size > 0) notes.push(`Beyond those, events were only counted: ${[...this.uncounted].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}.`);
     return {
@@ -415,70 +436,4 @@ export class Collector implements Sink {
       busiestOtherHosts: busiest,
     };
   }
-}
-
-function merged(into: DraftEndpoint | undefined, e: DraftEndpoint, make: () => DraftEndpoint): DraftEndpoint {
-  const m = into ?? make();
-  observe(m, e.first, e.count);
-  observe(m, e.last, 0);
-  return m;
-}
-
-/** The /24 (IPv4) or /48 (IPv6) an address lies in. */
-function prefixOf(address: string): string {
-  if (!address.includes(':')) return `${address.slice(0, address.lastIndexOf('.'))}.0/24`;
-  const bytes = ipaddr.IPv6.parse(address).toByteArray().slice(0, 6).concat(Array<number>(10).fill(0));
-  return `${ipaddr.fromByteArray(bytes).toString()}/48`;
-}
-
-/**
- * Keeps a draft readable and under the size limit: over `cap` entries, names are folded into their registered
- * domain (`*.example.com`) and bare addresses into their /24 or /48, each per protocol and port; what is still
- * over the cap is left out, the most-seen destinations kept, and a sentence per service says how many went.
- */
-export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: DraftEndpoint[]; notes: string[] } {
-  if (endpoints.length <= cap) return { kept: endpoints, notes: [] };
-  const total = endpoints.length;
-  const groups = new Map<string, { members: DraftEndpoint[]; kind: 'domain' | 'prefix'; dest: string }>();
-  for (const e of endpoints) {
-    const domain = e.host ? getDomain(e.host.replace(/^\*\./, '')) : null;
-    const dest = e.host ? (domain ?? e.host) : e.address!.includes('/') ? e.address! : prefixOf(e.address!);
-    const key = `${e.host ? 'h' : 'a'}|${dest}|${e.protocol}|${e.port ?? ''}`;
-    const g = groups.get(key) ?? groups.set(key, { members: [], kind: e.host ? 'domain' : 'prefix', dest }).get(key)!;
-    g.members.push(e);
-  }
-  let folded = 0;
-  let foldedInto = 0;
-  let kept: DraftEndpoint[] = [];
-  for (const g of groups.values()) {
-    const first = g.members[0]!;
-    if (g.members.length === 1) { kept.push(first); continue; }
-    folded += g.members.length;
-    foldedInto++;
-    const members = g.members.reduce((n, e) => n + (e.aggregated ? e.aggregated.members : 1), 0);
-    let m: DraftEndpoint | undefined;
-    for (const e of g.members) {
-      m = merged(m, e, () => ({
-        ...fresh(), ...(g.kind === 'domain' ? { host: `*.${g.dest}` } : { address: g.dest }), protocol: first.protocol,
-        ...(first.port !== undefined ? { port: first.port } : {}), service: first.service, purpose: first.purpose,
-        aggregated: { kind: g.kind, members, examples: g.members.filter((x) => !x.aggregated).slice(0, 5).map((x) => x.host ?? x.address!) },
-      }));
-    }
-    kept.push(m!);
-  }
-  const notes = [`The inputs gave ${total} destination entries, more than the ${cap} a readable draft lists: ${folded ? `${folded} of them were folded into ${foldedInto} entries by registered domain (*.domain) or by /24 (/48 for IPv6), per protocol and port` : 'none shared a registered domain or a /24 with another'}. An aggregated entry allows more than was seen: narrow it before relying on it.`];
-  if (kept.length > cap) {
-    const label = (e: DraftEndpoint) => e.host ?? e.address!;
-    kept.sort((a, b) => b.count - a.count || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
-    const dropped = kept.slice(cap);
-    kept = kept.slice(0, cap);
-    const byService = new Map<string, number>();
-    for (const e of dropped) {
-      const k = `${e.protocol}${e.port !== undefined ? `/${e.port}` : ''}${e.service !== 'unknown' ? ` (${e.service})` : ''}`;
-      byService.set(k, (byService.get(k) ?? 0) + (e.aggregated?.members ?? 1));
-    }
-    const list = [...byService].sort((a, b) => b[1] - a[1]);
-    notes.push(`Still over the cap, the ${cap} most-seen entries were kept; not listed: ${list.slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}${list.length > 20 ? ` and ${list.length - 20} more services` : ''}.`);
-  }
-  return { kept, notes };
 }

@@ -48,7 +48,7 @@ export async function collectDraft(paths: string[], device: { ips: string[]; mac
   const filter: DeviceFilter = { needles: needles && needles.length > 0 ? needles : null, ips, macs: new Set(device.macs) };
   for (const [n, input] of inputs.entries()) input.stats = await input.format.read(input.path, collector, { filter, ...(opts.year ? { year: opts.year } : {}), ...progressFor(n) });
   const evidenceType = TYPE_RANK.find((t) => inputs.some((i) => i.format.evidenceType === t)) ?? 'packet-capture';
-  return { data: collector.result(inputs.every((i) => i.format.evidenceType === 'dns-log')), inputs, evidenceType };
+  return { data: await collector.result(inputs.every((i) => i.format.evidenceType === 'dns-log')), inputs, evidenceType };
 }
 
 /** What the evidence note says of an input: its format and size, never its file name (which may name the contributor). */
@@ -112,6 +112,13 @@ export function targetOf(into: string | undefined, devicesDir: string): Target |
     if (doc.errors.length > 0) return `${into}: the existing file is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it first, then draft into it`;
   }
   return { path, existing, id: `${m[1]}/${m[2]}`, vendorFile: resolve(devicesDir, m[1]!, '_vendor.yaml') };
+}
+
+/** The name in the vendor's _vendor.yaml (its id when the file has none), or null when that file does not exist yet. */
+export function vendorNameOf(target: Target): string | null {
+  if (!statSync(target.vendorFile, { throwIfNoEntry: false })?.isFile()) return null;
+  const doc = parseDocument(readFileSync(target.vendorFile, 'utf8')).toJS() as { name?: unknown } | null;
+  return String(doc?.name ?? target.id.split('/')[0]);
 }
 
 /** A progress line on stderr when it is a terminal: the input, how far, and how fast. */

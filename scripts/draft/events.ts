@@ -114,17 +114,45 @@ function isDottedQuad(text: string): boolean {
   return octets === 4;
 }
 
+/**
+ * IPv6 texts already normalised, and their canonical form: parsing one with ipaddr.js costs more than the rest of
+ * a log line, and logs repeat their addresses. Cleared when full, so memory stays bounded.
+ */
+const V6_SEEN = new Map<string, string | null>();
+const MAX_V6_SEEN = 1 << 14;
+
 /** Canonical text of an IP address (dotted quad, RFC 5952), or null when the text is not one. */
 export function normalizeIp(text: string): string | null {
   if (text.indexOf(':') < 0) return isDottedQuad(text) ? text : null;
+  let canonical = V6_SEEN.get(text);
+  if (canonical === undefined) {
+    canonical = normalizeV6(text);
+    if (V6_SEEN.size >= MAX_V6_SEEN) V6_SEEN.clear();
+    V6_SEEN.set(text, canonical);
+  }
+  return canonical;
+}
+
+function normalizeV6(text: string): string | null {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   if (!ipaddr.IPv6.isValid(bare) || bare.includes('%')) return null;
   const v6 = ipaddr.IPv6.parse(bare);
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
 }
 
+/** Whether text is a MAC address in lower-case colon form already, as firewall logs write them: checked without allocating. */
+function isColonMac(text: string): boolean {
+  if (text.length !== 17) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = text.charCodeAt(i);
+    if (i % 3 === 2 ? c !== 58 : !((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 /** Lower-case colon form of a MAC address, or null. */
 export function normalizeMac(text: string): string | null {
+  if (isColonMac(text)) return text;
   const hex = text.toLowerCase().replace(/[-:.]/g, '');
   return /^[0-9a-f]{12}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
 }

@@ -1,4 +1,5 @@
-import { isMap, isNode, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { schemaDocuments } from './schemas.js';
 import type { FileKind } from './load.js';
 
@@ -238,4 +239,9 @@ export function isCanonicalAsIs(doc: Document.Parsed, kind: FileKind, text: stri
     at += line.length + 1;
   }
   return at === text.length;
+}
+
+/** Whether two YAML texts hold the same data: canonical form may change how a file reads, never what it says. */
+export function sameData(a: string, b: string): boolean {
+  return isDeepStrictEqual(parseDocument(a, { version: '1.2' }).toJS(), parseDocument(b, { version: '1.2' }).toJS());
 }

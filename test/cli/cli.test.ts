@@ -1,7 +1,8 @@
 // The command-line layer, run as a user runs it (the bin, a child process): help on stdout, errors on stderr
 // as `netneeds: …` without a stack, the documented exit codes, unknown and valueless options refused.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { baseDevice, baseVendor, tree, yamlOf } from '../lint/helpers.js';
@@ -149,4 +150,19 @@ describe('netneeds command line', () => {
     expect(code).toBe(130);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('builds everything from a clone through the bin, the site and its bundled policy builder included', () => {
+    // The bin runs the compiled CLI; a package it bundles wrongly shows only here, not in the in-process tests.
+    const out = mkdtempSync(join(tmpdir(), 'netneeds-cli-build-'));
+    try {
+      const r = run(['build', '--out', join(out, 'dist')]);
+      expect(r.stderr).not.toMatch(STACK);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(out, 'dist/site/assets/builder.js'), 'utf8').length).toBeGreaterThan(10_000);
+      expect(readdirSync(out)).toEqual(['dist']); // no staging folder or lock left beside it
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -233,6 +233,38 @@ describe('captures: TLS server names split across segments, and DNS over TCP', (
     const named = Object.fromEntries(run.data.endpoints.map((e) => [`${e.port}`, `${e.host}/${e.nameSource}`]));
     expect(named).toEqual({ '443': 'split.cloud-fixture.net/sni', '8883': 'tcp-dns.cloud-fixture.net/dns' });
   });
+
+  it('DNS over TCP is reassembled across segments: a split length, a split message, two messages in a row', async () => {
+    const dir = tree();
+    const cap = join(dir, 'dns-tcp.pcap');
+    const t = Date.UTC(2024, 2, 3, 10);
+    const PLUG = '02:00:00:00:00:50';
+    const GW = '02:00:00:00:00:01';
+    // The device's lookups: one query whose two-byte length is itself split, then a query in the same segment as the
+    // start of the next one.
+    const queries = Buffer.concat([overTcp(dnsQuery('split-query.cloud-fixture.net')), overTcp(dnsQuery('second-query.cloud-fixture.net'))]);
+    // The resolver's answers: the first split inside its message, the second starting in the segment that ends the first.
+    const answers = Buffer.concat([overTcp(dnsResponse('split-answer.cloud-fixture.net', '52.28.0.81')), overTcp(dnsResponse('second-answer.cloud-fixture.net', '52.28.0.82'))]);
+    const q = (seq: number, from: number, to?: number) => ethernet(PLUG, GW, tcp('192.168.1.50', '192.168.1.1', 40300, 53, 0x18, queries.subarray(from, to), seq));
+    const a = (seq: number, from: number, to?: number) => ethernet(GW, PLUG, tcp('192.168.1.1', '192.168.1.50', 53, 40300, 0x18, answers.subarray(from, to), seq));
+    const cut = 20;
+    writeFileSync(cap, pcapFile([
+      { time: t, frame: q(5000, 0, 1) },
+      { time: t + 1, frame: q(5001, 1, 40) },
+      { time: t + 2, frame: q(5001, 1, 40) }, // a retransmission changes nothing
+      { time: t + 3, frame: q(5040, 40) },
+      { time: t + 4, frame: a(9000, 0, cut) },
+      { time: t + 5, frame: a(9000 + cut, cut, answers.length - 10) },
+      { time: t + 6, frame: a(9000 + answers.length - 10, answers.length - 10) },
+      { time: t + 10, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.81', 40301, 8883, 0x02)) },
+      { time: t + 11, frame: ethernet(PLUG, GW, tcp('192.168.1.50', '52.28.0.82', 40302, 443, 0x02)) },
+    ]));
+    const run = await collectDraft([cap], { ips: ['192.168.1.50'], macs: [] });
+    expect(Object.fromEntries(run.data.endpoints.map((e) => [`${e.port}`, `${e.host}/${e.nameSource}`]))).toEqual({
+      '8883': 'split-answer.cloud-fixture.net/dns', '443': 'second-answer.cloud-fixture.net/dns',
+    });
+    expect(run.data.queriedOnly).toEqual(['second-query.cloud-fixture.net', 'split-query.cloud-fixture.net']);
+  });
 });
 
 describe('finding 2 for IPFIX files: one record per direction, paired', () => {

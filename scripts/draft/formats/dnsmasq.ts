@@ -2,7 +2,7 @@
 // the answers, CNAME steps first. Answers dnsmasq made up itself (`config` = address=/…/ rules such as a
 // captive portal's, /etc/hosts, DHCP names, Pi-hole's `gravity blocked`) are not what the name resolves to, so they are never used.
 import { normalizeIp, normalizeMac, type Format } from '../events.js';
-import { lineShare, readLines } from './text.js';
+import { lineShare, readLines, wordsFrom } from './text.js';
 
 const MAX_PENDING = 4096;
 
@@ -24,7 +24,7 @@ export const dnsmasq: Format = {
       const answer = !query && (line.startsWith('reply ', at) || line.startsWith('cached ', at) || line.startsWith('cached-stale ', at));
       const ack = !query && !answer && line.startsWith('DHCPACK(', at);
       if (!query && !answer && !ack) return 'other';
-      const words = line.slice(at).split(' ', 4);
+      const words = wordsFrom(line, at, 4);
       const time = clock.syslog(line);
       if (query) {
         const name = words[1]?.toLowerCase();
@@ -40,12 +40,13 @@ export const dnsmasq: Format = {
         const name = words[1]?.toLowerCase();
         const value = words[3];
         if (!name || words[2] !== 'is' || value === undefined) return 'answer line without name';
-        if (askedBy.has(name)) chainHead = name;
+        const asker = askedBy.get(name);
+        if (asker !== undefined) chainHead = name;
         const address = normalizeIp(value);
         if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
-        const head = askedBy.has(name) ? name : chainHead ?? name;
-        const client = askedBy.get(head);
-        sink.emit({ kind: 'dns', time, name: head, address, ...(client ? { client } : {}) });
+        const head = asker !== undefined ? name : chainHead ?? name;
+        const client = asker ?? askedBy.get(head);
+        sink.emit({ kind: 'dns', time, client, name: head, address });
         return 'ok';
       }
       const ip = normalizeIp(words[1] ?? '');

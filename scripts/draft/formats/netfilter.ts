@@ -36,9 +36,8 @@ export const netfilter: Format = {
     const macField = valueAfter(line, ' MAC=');
     const srcMac = macField && macField.length >= 35 ? normalizeMac(macField.slice(18, 35)) ?? undefined : undefined;
     const dstMac = macField && macField.length >= 17 ? normalizeMac(macField.slice(0, 17)) ?? undefined : undefined;
-    const macs = { ...(srcMac ? { srcMac } : {}), ...(dstMac ? { dstMac } : {}) };
     if (protocol === 'icmp' || protocol === 'icmpv6') {
-      sink.emit({ kind: 'flow', time, src, dst, protocol, role: 'packet', ...macs });
+      sink.emit({ kind: 'flow', time, src, dst, protocol, role: 'packet', srcMac, dstMac });
       return 'ok';
     }
     const sport = portNumber(valueAfter(line, ' SPT=', at));
@@ -46,7 +45,7 @@ export const netfilter: Format = {
     if (sport === undefined || dport === undefined) return 'no SPT= or DPT=';
     const syn = protocol === 'tcp' && line.includes(' SYN ');
     const ack = line.includes(' ACK ');
-    sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: syn ? (ack ? 'synack' : 'syn') : 'packet', ...macs });
+    sink.emit({ kind: 'flow', time, src, dst, protocol, sport, dport, role: syn ? (ack ? 'synack' : 'syn') : 'packet', srcMac, dstMac });
     return 'ok';
   }),
 };

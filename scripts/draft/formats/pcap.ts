@@ -12,6 +12,8 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 /** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
 const MAX_HELLO = 16 * 1024 + 5;
 const MAX_PENDING_HELLOS = 1024;
+/** How many connections may have part of a DNS message pending (each at most 64 KiB, the largest message). */
+const MAX_PENDING_DNS = 256;
 
 function macText(b: Buffer, at: number): string {
   let s = '';
@@ -61,10 +63,52 @@ export function clientHelloSni(b: Buffer, at: number, end: number): string | und
   return undefined;
 }
 
+/** One direction of a TCP connection. */
+function streamKey(src: string, sport: number, dst: string, dport: number): string {
+  return `${src}|${sport}|${dst}|${dport}`;
+}
+
+/**
+ * Bytes a parser could not finish in one TCP segment, kept per connection direction until the next segment in
+ * order arrives. At most `connections` are kept: a new one makes the oldest be forgotten.
+ */
+class PendingStreams {
+  private readonly kept = new Map<string, { bytes: Buffer; nextSeq: number }>();
+
+  constructor(private readonly connections: number) {}
+
+  get size(): number {
+    return this.kept.size;
+  }
+
+  has(key: string): boolean {
+    return this.kept.has(key);
+  }
+
+  /** Keeps a copy of b[at, end); `nextSeq` is the sequence number of the byte that follows them. */
+  keep(key: string, b: Buffer, at: number, end: number, nextSeq: number): void {
+    if (!this.kept.has(key) && this.kept.size >= this.connections) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, { bytes: Buffer.from(b.subarray(at, end)), nextSeq });
+  }
+
+  /**
+   * The kept bytes followed by b[at, end) when that segment is the next in order, and no longer kept; null when
+   * nothing is kept, or for a retransmission or a segment after a gap (the kept bytes then wait).
+   */
+  continued(key: string, seq: number, b: Buffer, at: number, end: number): Buffer | null {
+    const pending = this.kept.get(key);
+    if (!pending || seq !== pending.nextSeq) return null;
+    this.kept.delete(key);
+    return Buffer.concat([pending.bytes, b.subarray(at, end)]);
+  }
+}
+
 /** Distinct IPv4 addresses whose text is kept for reuse: no new string per packet, and Set lookups hash each once. */
 const MAX_V4_NAMES = 1 << 16;
 
 class PacketDecoder {
+  /** The device's IPv4 addresses, and the texts of addresses seen, keyed by the address read as a signed 32-bit
+   * integer: a small integer, which Set and Map hash without allocating a heap number as an unsigned one needs. */
   private readonly v4 = new Set<number>();
   private readonly v4Names = new Map<number, string>();
   /** The one flow event this decoder emits, refilled for every packet (the sink copies what it keeps). */
@@ -79,7 +123,7 @@ class PacketDecoder {
       if (ip.includes(':')) {
         const bytes = v6Bytes(ip);
         if (bytes) this.v6.push(bytes);
-      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
+      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) | 0);
     }
     this.macs = new Set(filter.macs);
     this.all = filter.ips.size === 0 && filter.macs.size === 0;
@@ -125,7 +169,7 @@ class PacketDecoder {
       if (end - p < 20 || (b[p]! >> 4) !== 4) return this.bad(where, 'truncated or invalid IPv4 header');
       const ihl = (b[p]! & 15) * 4;
       proto = b[p + 9]!;
-      const hit = macHit || this.all || this.v4.has(b.readUInt32BE(p + 12)) || this.v4.has(b.readUInt32BE(p + 16));
+      const hit = macHit || this.all || this.v4.has(b.readInt32BE(p + 12)) || this.v4.has(b.readInt32BE(p + 16));
       const udpPort = proto === 17 && end - p >= ihl + 4 ? b.readUInt16BE(p + ihl) : 0;
       // DHCP always counts: it teaches which address a MAC had.
       if (!hit && udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
@@ -159,7 +203,7 @@ class PacketDecoder {
       if (payload < end) {
         sni = this.pendingHellos.size > 0 ? this.continueHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end) : undefined;
         sni ??= clientHelloSni(b, payload, end) ?? this.startHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end);
-        if (sport === 53 || dport === 53) this.dnsOverTcp(b, payload, end, time, sport === 53 ? dst : src, sport === 53 ? dstMac : undefined, sport === 53);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end, time, sport === 53 ? dstMac : undefined);
       }
       return this.flow(time, src, dst, 'tcp', sport, dport, flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet', srcMac, dstMac, sni);
     }
@@ -178,7 +222,7 @@ class PacketDecoder {
   }
 
   private v4Name(b: Buffer, at: number): string {
-    const n = b.readUInt32BE(at);
+    const n = b.readInt32BE(at);
     let text = this.v4Names.get(n);
     if (text === undefined) {
       if (this.v4Names.size >= MAX_V4_NAMES) this.v4Names.clear();
@@ -190,43 +234,57 @@ class PacketDecoder {
 
   /**
    * A ClientHello that does not fit its first segment (post-quantum key shares make them ~1.8 KB): its bytes are
-   * kept per connection until the TLS record is whole, for a bounded number of connections.
+   * kept per connection until the TLS record is whole.
    */
-  private readonly pendingHellos = new Map<string, { bytes: Buffer; have: number; nextSeq: number }>();
+  private readonly pendingHellos = new PendingStreams(MAX_PENDING_HELLOS);
+  /** DNS over TCP: a message, or its two-byte length, cut by the end of a segment waits for the rest. */
+  private readonly pendingDns = new PendingStreams(MAX_PENDING_DNS);
 
   private startHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): undefined {
     if (end - at < 9 || b[at] !== 0x16 || b[at + 1] !== 0x03 || b[at + 5] !== 0x01) return undefined;
     const need = 5 + b.readUInt16BE(at + 3);
     if (need <= end - at || need > MAX_HELLO) return undefined;
-    if (this.pendingHellos.size >= MAX_PENDING_HELLOS) this.pendingHellos.delete(this.pendingHellos.keys().next().value!);
-    const bytes = Buffer.allocUnsafe(need);
-    b.copy(bytes, 0, at, end);
-    this.pendingHellos.set(`${src}|${sport}|${dst}|${dport}`, { bytes, have: end - at, nextSeq: (seq + end - at) >>> 0 });
+    this.pendingHellos.keep(streamKey(src, sport, dst, dport), b, at, end, (seq + end - at) >>> 0);
     return undefined;
   }
 
   private continueHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): string | undefined {
-    const key = `${src}|${sport}|${dst}|${dport}`;
-    const hello = this.pendingHellos.get(key);
-    if (!hello || seq !== hello.nextSeq) return undefined; // a retransmission or a gap: wait for the next in-order segment
-    const n = Math.min(end - at, hello.bytes.length - hello.have);
-    b.copy(hello.bytes, hello.have, at, at + n);
-    hello.have += n;
-    hello.nextSeq = (seq + n) >>> 0;
-    if (hello.have < hello.bytes.length) return undefined;
-    this.pendingHellos.delete(key);
-    return clientHelloSni(hello.bytes, 0, hello.bytes.length);
+    const key = streamKey(src, sport, dst, dport);
+    const bytes = this.pendingHellos.continued(key, seq, b, at, end);
+    if (!bytes) return undefined;
+    const need = 5 + bytes.readUInt16BE(3);
+    if (bytes.length >= need) return clientHelloSni(bytes, 0, need);
+    this.pendingHellos.keep(key, bytes, 0, bytes.length, (seq + end - at) >>> 0);
+    return undefined;
   }
 
-  /** DNS over TCP: each message has a two-byte length before it; messages whole in this segment are read. */
-  private dnsOverTcp(b: Buffer, at: number, end: number, time: number, client: string, clientMac: string | undefined, response: boolean): void {
-    for (let p = at; p + 2 <= end; ) {
-      const len = b.readUInt16BE(p);
-      if (len < 12 || p + 2 + len > end) return;
-      if (response) this.dns(b, p + 2, p + 2 + len, time, client, clientMac);
-      else this.dnsQuery(b, p + 2, p + 2 + len, time, client);
+  /**
+   * DNS over TCP (RFC 7766): each message has a two-byte length before it. A segment may hold several messages,
+   * and a message may go on in the connection's next segments: the unfinished tail is kept until they come in order.
+   */
+  private dnsOverTcp(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number, time: number, clientMac: string | undefined): void {
+    const response = sport === 53;
+    const client = response ? dst : src;
+    const key = streamKey(src, sport, dst, dport);
+    let bytes = b;
+    let p = at;
+    let stop = end;
+    if (this.pendingDns.has(key)) {
+      const joined = this.pendingDns.continued(key, seq, b, at, end);
+      if (!joined) return; // a retransmission, or a gap: the kept tail waits for the next segment in order
+      bytes = joined;
+      p = 0;
+      stop = joined.length;
+    }
+    while (stop - p >= 2) {
+      const len = bytes.readUInt16BE(p);
+      if (len < 12) return; // no DNS message is that short: not DNS, or not at a message boundary
+      if (p + 2 + len > stop) break;
+      if (response) this.dns(bytes, p + 2, p + 2 + len, time, client, clientMac);
+      else this.dnsQuery(bytes, p + 2, p + 2 + len, time, client);
       p += 2 + len;
     }
+    if (p < stop) this.pendingDns.keep(key, bytes, p, stop, (seq + end - at) >>> 0);
   }
 
   private isDeviceV6(b: Buffer, at: number): boolean {
@@ -239,7 +297,7 @@ class PacketDecoder {
     if (!msg?.response || !msg.question) return;
     for (const text of msg.addresses) {
       const address = normalizeIp(text);
-      if (address) this.sink.emit({ kind: 'dns', time, client, ...(clientMac ? { clientMac } : {}), name: msg.question, address });
+      if (address) this.sink.emit({ kind: 'dns', time, client, clientMac, name: msg.question, address });
     }
   }
 

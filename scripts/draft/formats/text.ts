@@ -29,3 +29,18 @@ export function valueAfter(line: string, key: string, from = 0): string | undefi
   const end = line.indexOf(' ', start);
   return line.slice(start, end < 0 ? undefined : end);
 }
+
+/**
+ * `line.slice(from).split(' ', limit)` without its cost: String.prototype.split with a limit costs several times
+ * what a few indexOf calls do, and a DNS log has a line to split per lookup and per answer.
+ */
+export function wordsFrom(line: string, from: number, limit: number): string[] {
+  const words: string[] = [];
+  for (let p = from; words.length < limit; ) {
+    const space = line.indexOf(' ', p);
+    if (space < 0) { words.push(line.slice(p)); break; }
+    words.push(line.slice(p, space));
+    p = space + 1;
+  }
+  return words;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorObject } from 'ajv';
-import { validators } from '../../lib/schemas.js';
+import { validators } from '../../lib/validators.js';
 import { explain } from './schema.js';
 import { baseDevice, baseEndpoint, baseVendor, brief, err, lineOf, lintDevice, lintVendor } from '../../../test/lint/helpers.js';
 

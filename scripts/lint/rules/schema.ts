@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Rule } from '../rule.js';
 import type { PathSegment } from '../../lib/load.js';
-import { validators } from '../../lib/schemas.js';
+import { validators } from '../../lib/validators.js';
 import { editDistance } from '../../lib/edit-distance.js';
 
 const FRIENDLY_PATTERNS: Record<string, string> = {
