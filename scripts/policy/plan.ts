@@ -2,6 +2,7 @@
 // of devices may use, which names are wants to block by DNS, and how to refuse the rest.
 import { checkHostname, formatPortRange, isFinding, parseAddress, type PortRange } from '../lib/net.js';
 import { UserError } from '../lib/errors.js';
+import { oncePer } from '../lib/memo.js';
 import { claimBasis, trusted, type TrustLevel } from '../lib/verdict-basis.js';
 import type { Dataset, Device, Endpoint, Evidence, LocalFlow, NeedFunction, Needs, Verdict, VerdictWord } from '../build/types.js';
 
@@ -433,19 +434,13 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
   };
 }
 
-const indexes = new WeakMap<Dataset, Map<string, Device>>();
-
 /** Devices by id and by former id (alias), built once per dataset. */
-function deviceIndex(dataset: Dataset): Map<string, Device> {
-  let index = indexes.get(dataset);
-  if (!index) {
-    index = new Map();
-    for (const d of dataset.devices) for (const alias of d.aliases ?? []) if (!index.has(alias)) index.set(alias, d);
-    for (const d of dataset.devices) index.set(d.id, d);
-    indexes.set(dataset, index);
-  }
+const deviceIndex = oncePer((dataset: Dataset): Map<string, Device> => {
+  const index = new Map<string, Device>();
+  for (const d of dataset.devices) for (const alias of d.aliases ?? []) if (!index.has(alias)) index.set(alias, d);
+  for (const d of dataset.devices) index.set(d.id, d);
   return index;
-}
+});
 
 /** Finds a device by id or former id (alias). */
 export function findDevice(dataset: Dataset, id: string): Device | undefined {

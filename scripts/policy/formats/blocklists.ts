@@ -3,21 +3,14 @@
 // hit a name the policy allows, and where the blocker can scope a rule to a client (AdGuard Home's $client, Pi-hole
 // groups) the rules are scoped to the devices' addresses.
 import { parents, type DevicePlan, type Policy } from '../plan.js';
+import { oncePer } from '../../lib/memo.js';
 import { isShared } from '../../lib/shared-infrastructure.js';
 import { header, type Format } from './format.js';
 
 export interface Blocklist { hosts: string[]; domains: string[] }
 
-/**
- * The names to block for some devices: their wants, minus shared infrastructure and anything an allowed name would
- * lose. Linear in the names and their labels: each allowed name marks itself and its parents once.
- */
-const indexes = new WeakMap<Policy, (name: string, asDomain: boolean) => boolean>();
-
 /** Whether a want may be blocked: built once per policy, each allowed name marking itself and its parents. */
-function blockable(policy: Policy): (name: string, asDomain: boolean) => boolean {
-  const cached = indexes.get(policy);
-  if (cached) return cached;
+const blockable = oncePer((policy: Policy): ((name: string, asDomain: boolean) => boolean) => {
   // Blocking a name blocks everything below it: a want that is an allowed name or above one must stay resolvable,
   // and so must a want below an allowed wildcard domain.
   const atOrAboveAllowed = new Set<string>();
@@ -33,10 +26,8 @@ function blockable(policy: Policy): (name: string, asDomain: boolean) => boolean
     }
   }
   const belowAllowedDomain = (name: string) => allowedDomains.has(name) || parents(name).some((p) => allowedDomains.has(p));
-  const keep = (name: string, asDomain: boolean) => !atOrAboveAllowed.has(name) && !belowAllowedDomain(name) && !isShared(name, asDomain);
-  indexes.set(policy, keep);
-  return keep;
-}
+  return (name: string, asDomain: boolean) => !atOrAboveAllowed.has(name) && !belowAllowedDomain(name) && !isShared(name, asDomain);
+});
 
 /**
  * The names to block for some devices: their wants, minus shared infrastructure and anything an allowed name would

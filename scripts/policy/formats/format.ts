@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { DevicePlan, Policy } from '../plan.js';
 import { PolicyError, safeId } from '../plan.js';
+import { oncePer } from '../../lib/memo.js';
 
 /** One generated file; `name` is a suffix the caller puts after its own base name (`<base>.<name>`). */
 export interface PolicyFile { name: string; content: string }
@@ -60,10 +61,7 @@ export const logPrefix = (d: DevicePlan) => `netneeds ${d.tag} refused: `;
  * The last step of every guide: conversations opened before the rules were loaded keep flowing until their
  * conntrack entries go, so a test of the block would mislead.
  */
-const flushes = new WeakMap<Policy, string[]>();
-export function conntrackFlush(policy: Policy): string[] {
-  const cached = flushes.get(policy);
-  if (cached) return cached;
+export const conntrackFlush = oncePer((policy: Policy): string[] => {
   const lines = ['Last, end the conversations the devices opened before these rules (they would keep flowing):'];
   for (const d of policy.devices) {
     const addresses = [...d.sources.v4, ...d.sources.v6];
@@ -77,6 +75,5 @@ export function conntrackFlush(policy: Policy): string[] {
       lines.push(`  conntrack -D -s ${ip} --mask-src ${mask}; conntrack -D -d ${ip} --mask-dst ${mask}`);
     }
   }
-  flushes.set(policy, lines);
   return lines;
-}
+});

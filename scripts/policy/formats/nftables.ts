@@ -5,6 +5,7 @@
 // the same whatever their order: both devices' chains run. Loading again keeps the sets dnsmasq filled (`flush table`
 // empties chains, not sets), because dnsmasq does not refill them from its cache.
 import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { oncePer } from '../../lib/memo.js';
 import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
 
 export const TABLE = { family: 'inet', name: 'netneeds' } as const;
@@ -32,12 +33,7 @@ export function nameSet(name: string, v: 4 | 6): string {
 }
 const addressSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_a${v}`;
 /** Sets the router fills by itself (learned MACs and addresses) are named after the device and its addresses. */
-const learnKeys = new WeakMap<DevicePlan, string>();
-export function learnKey(d: DevicePlan): string {
-  let key = learnKeys.get(d);
-  if (key === undefined) { key = shortHash(JSON.stringify([d.id, d.sources]), 8); learnKeys.set(d, key); }
-  return key;
-}
+export const learnKey = oncePer((d: DevicePlan): string => shortHash(JSON.stringify([d.id, d.sources]), 8));
 
 function l4(s: Service, version: 4 | 6): string | null {
   if (s.protocol === 'icmp') return version === 4 ? 'meta l4proto icmp' : null;
@@ -85,14 +81,8 @@ const sourceMatches = (d: DevicePlan, dir: 'saddr' | 'daddr') => [
   `ip ${dir} @${d.tag}_src4`, `ip6 ${dir} @${d.tag}_src6`,
 ];
 
-const scripts = new WeakMap<Policy, string>();
-
 /** The complete nft script: idempotent declarations, `flush table`, then the static elements and the rules. */
-export function nftScript(policy: Policy): string {
-  let script = scripts.get(policy);
-  if (script === undefined) { script = buildNftScript(policy); scripts.set(policy, script); }
-  return script;
-}
+export const nftScript = oncePer(buildNftScript);
 
 function buildNftScript(policy: Policy): string {
   const sets: SetDef[] = [];
@@ -226,12 +216,7 @@ function buildNftScript(policy: Policy): string {
 }
 
 /** dnsmasq lines that put the addresses of allowed names into the policy's sets as dnsmasq resolves them. */
-const nftsets = new WeakMap<Policy, string>();
-export function dnsmasqNftset(policy: Policy): string {
-  let text = nftsets.get(policy);
-  if (text === undefined) { text = buildDnsmasqNftset(policy); nftsets.set(policy, text); }
-  return text;
-}
+export const dnsmasqNftset = oncePer(buildDnsmasqNftset);
 
 function buildDnsmasqNftset(policy: Policy): string {
   const hosts = new Set<string>();
