@@ -490,31 +490,28 @@ export const LAN = {
   v6: ['fc00::/7', 'fe80::/10'],
 };
 
-/** One dnsmasq set line: a name (dnsmasq matches it and every name below it) and the sets its addresses go into. */
-export interface NameSets { name: string; sets: string[] }
+/**
+ * An allowed name and the allowed names whose sets its addresses go into: itself, then the allowed wildcard domains
+ * above it (dnsmasq uses only the longest matching domain line, so a host below an allowed wildcard also carries the
+ * wildcard's sets).
+ */
+export interface AllowedName { name: string; carriers: string[] }
 
 /**
- * Maps each name to the sets its addresses go into. dnsmasq uses only the longest matching domain line, so a host
- * below an allowed wildcard also carries the wildcard's sets. Linear in the names and their labels.
+ * Every name the policy allows, sorted, with its carriers: what each dnsmasq set line lists. Once per policy, shared
+ * by the nftables, OpenWrt and iptables formats. Linear in the names and their labels.
  */
-export function nameSets(entries: { to: Pick<Destinations, 'hosts' | 'domains'>; sets: string[] }[]): NameSets[] {
-  const own = new Map<string, Set<string>>();
-  const wildcard = new Map<string, Set<string>>();
-  const add = (map: Map<string, Set<string>>, name: string, sets: string[]) => {
-    const s = map.get(name) ?? new Set<string>();
-    for (const set of sets) s.add(set);
-    map.set(name, s);
-  };
-  for (const { to, sets } of entries) {
-    for (const h of to.hosts) add(own, h, sets);
-    for (const d of to.domains) { add(own, d, sets); add(wildcard, d, sets); }
+export const allowedNames = oncePer((policy: Policy): AllowedName[] => {
+  const names = new Set<string>();
+  const domains = new Set<string>();
+  for (const d of policy.devices) {
+    for (const a of d.allow) {
+      for (const h of a.to.hosts) names.add(h);
+      for (const w of a.to.domains) { names.add(w); domains.add(w); }
+    }
   }
-  return [...own.keys()].sort().map((name) => {
-    const sets = new Set(own.get(name));
-    for (const parent of parents(name)) for (const x of wildcard.get(parent) ?? []) sets.add(x);
-    return { name, sets: [...sets].sort() };
-  });
-}
+  return [...names].sort().map((name) => ({ name, carriers: domains.size ? [name, ...parents(name).filter((p) => domains.has(p))] : [name] }));
+});
 
 /** The names above a name: a.b.example.com → b.example.com, example.com, com. */
 export function parents(name: string): string[] {

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../../scripts/policy/index.js';
-import { nameSets, plan, PolicyError } from '../../scripts/policy/plan.js';
+import { allowedNames, plan, PolicyError, type Policy } from '../../scripts/policy/plan.js';
 import { generate } from '../../scripts/policy/index.js';
 import { FORMATS } from '../../scripts/policy/formats/index.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,14 +54,13 @@ describe('policy plan', () => {
   });
 
   it('gives names below an allowed wildcard the wildcard sets too, since dnsmasq uses only the longest match', () => {
-    expect(nameSets([
-      { to: { hosts: ['api.example.com', 'example.com'], domains: [] }, sets: ['a'] },
-      { to: { hosts: [], domains: ['example.com'] }, sets: ['w'] },
-      { to: { hosts: ['other.example.net'], domains: [] }, sets: ['b'] },
-    ])).toEqual([
-      { name: 'api.example.com', sets: ['a', 'w'] },
-      { name: 'example.com', sets: ['a', 'w'] },
-      { name: 'other.example.net', sets: ['b'] },
+    const allow = (hosts: string[], domains: string[]) => ({ to: { hosts, domains, v4: [], v6: [], any: false } });
+    const policy = { devices: [{ allow: [allow(['api.example.com', 'example.com'], [])] }, { allow: [allow([], ['example.com']), allow(['other.example.net', 'a.b.example.com'], [])] }] } as unknown as Policy;
+    expect(allowedNames(policy)).toEqual([
+      { name: 'a.b.example.com', carriers: ['a.b.example.com', 'example.com'] },
+      { name: 'api.example.com', carriers: ['api.example.com', 'example.com'] },
+      { name: 'example.com', carriers: ['example.com'] },
+      { name: 'other.example.net', carriers: ['other.example.net'] },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { DevicePlan, Policy } from '../plan.js';
-import { PolicyError, safeId } from '../plan.js';
+import { allowedNames, PolicyError, safeId } from '../plan.js';
 import { oncePer } from '../../lib/memo.js';
 
 /** One generated file; `name` is a suffix the caller puts after its own base name (`<base>.<name>`). */
@@ -43,15 +43,61 @@ export function header(policy: Policy, comment: string, usage: string[], devices
   return commented(settings) + devices + commented(usage);
 }
 
+/**
+ * Text written line by line, each line ending in a newline. A policy of 10,000 devices writes files of hundreds of
+ * thousands of lines: kept apart until the end, every line would outlive a young-generation collection and be copied;
+ * joined a few thousand at a time, they die young, and only the joined chunks live on.
+ */
+export class Lines {
+  private readonly chunks: string[] = [];
+  private pending: string[] = [];
+  /** Lines written so far. */
+  count = 0;
+
+  add(line: string): void {
+    this.pending.push(line);
+    this.count++;
+    if (this.pending.length === 2048) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.pending.push('');
+    this.chunks.push(this.pending.join('\n'));
+    this.pending = [];
+  }
+
+  /** Everything written, each line followed by a newline. */
+  text(): string {
+    this.flush();
+    return this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
+  }
+}
+
 export const portList = (ports: { from: number; to: number }[], rangeSep = '-') =>
   ports.map((r) => (r.from === r.to ? String(r.from) : `${r.from}${rangeSep}${r.to}`));
 
 /** dnsmasq reads configuration lines of at most 1024 bytes, and only the first line for a name counts. */
-export function dnsmasqLine(line: string): string {
+function dnsmasqLine(line: string): string {
   if (line.length > 1024) {
     throw new PolicyError(`a dnsmasq line for ${line.split('/')[1]} would be ${line.length} bytes (dnsmasq reads 1024): too many devices share this name; generate fewer devices per policy`);
   }
-  return line + '\n';
+  return line;
+}
+
+/**
+ * The dnsmasq lines that put the addresses of every allowed name into its sets (`<option>=/<name>/<set>,<set>`), the
+ * sets of its carriers sorted. `setsOf` gives the sets of one name.
+ */
+export function dnsmasqSetLines(policy: Policy, option: string, setsOf: (name: string) => string[]): string {
+  const out = new Lines();
+  for (const { name, carriers } of allowedNames(policy)) {
+    let sets = setsOf(name);
+    if (carriers.length > 1) sets = [...new Set(carriers.flatMap(setsOf))];
+    if (sets.length > 1) sets = sets.length === 2 ? (sets[0]! < sets[1]! ? sets : sets[0] === sets[1] ? [sets[0]!] : [sets[1]!, sets[0]!]) : [...new Set(sets)].sort();
+    out.add(dnsmasqLine(`${option}=/${name}/${sets.join(',')}`));
+  }
+  return out.text();
 }
 
 /** The log prefix of refusals in log-only mode; `netneeds draft` reads the lines that follow it. */

@@ -1,9 +1,9 @@
 // iptables-restore (IPv4 and IPv6) with ipset sets, and the dnsmasq ipset lines that fill them. The same rules as
 // the nftables table: device chains only return or refuse, so both devices of a LAN conversation are asked.
 // Names: ipset names are at most 31 characters and iptables chains 28, so both use the short device tags.
-import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { learnKey } from './nftables.js';
-import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
+import { conntrackFlush, dnsmasqSetLines, header, Lines, logPrefix, portList, type Format } from './format.js';
 
 const IPSET_MAX = 31;
 const CHAIN_MAX = 28;
@@ -73,54 +73,71 @@ function refuse(policy: Policy, d: DevicePlan, chain: string, v: 4 | 6): string[
 }
 
 function restoreFile(policy: Policy, v: 4 | 6): string {
-  const chains = ['NETNEEDS_FWD'];
-  const rules = ['-I FORWARD 1 -j NETNEEDS_FWD'];
-  const learn = ['-I PREROUTING 1 -j NETNEEDS_LEARN'];
-  const dns = ['-I PREROUTING 1 -j NETNEEDS_DNS'];
+  const chains = new Lines();
+  const rules = new Lines();
+  const learn = new Lines();
+  const dns = new Lines();
+  chains.add(':NETNEEDS_FWD - [0:0]');
+  rules.add('-I FORWARD 1 -j NETNEEDS_FWD');
+  learn.add('-I PREROUTING 1 -j NETNEEDS_LEARN');
+  dns.add('-I PREROUTING 1 -j NETNEEDS_DNS');
+  // Each table lists a rule once. A device's filter rules name its own chains, so they can repeat only within the
+  // device; a DNS redirect of a MAC may repeat for another device given the same MAC.
+  const redirects = new Set<string>();
   for (const d of policy.devices) {
     const comment = `-m comment --comment "netneeds ${d.tag}"`;
     const [out, inward, peer, peerReply] = [chainName(d, 'OUT'), chainName(d, 'IN'), chainName(d, 'PEER'), chainName(d, 'PEERR')];
-    chains.push(out, inward, peer, peerReply);
+    for (const c of [out, inward, peer, peerReply]) chains.add(`:${c} - [0:0]`);
+    const deviceRules = new Set<string>();
     const rpf = '-m rpfilter';
     const macs = d.sources.macs.map((m) => `-m mac --mac-source ${m}`);
     // A MAC-given device's addresses are learned on the way in (reverse-path checked). ipset's hash:mac is missing
     // from many kernels, so a device given by IPv4 only cannot have its MAC learned here: its IPv6 stays open to
     // whatever else the router allows unless its MAC or IPv6 addresses are given (the nftables format closes it).
-    for (const m of macs) learn.push(rule('-A NETNEEDS_LEARN', m, v === 4 ? '! -s 0.0.0.0' : '! -s fe80::/10', rpf, '-j SET --add-set', seenSet(d, v), 'src --exist'));
+    for (const m of new Set(macs)) learn.add(rule('-A NETNEEDS_LEARN', m, v === 4 ? '! -s 0.0.0.0' : '! -s fe80::/10', rpf, '-j SET --add-set', seenSet(d, v), 'src --exist'));
     const fromDevice = [`-m set --match-set ${srcSet(d, v)} src`, ...macs];
     const toDevice = [`-m set --match-set ${srcSet(d, v)} dst`, ...(macs.length ? [`-m set --match-set ${seenSet(d, v)} dst`] : [])];
-    for (const m of fromDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', out));
-    for (const m of toDevice) rules.push(rule('-A NETNEEDS_FWD', m, '-j', inward));
+    for (const m of fromDevice) deviceRules.add(rule('-A NETNEEDS_FWD', m, '-j', out));
+    for (const m of toDevice) deviceRules.add(rule('-A NETNEEDS_FWD', m, '-j', inward));
     if (policy.mode === 'enforce' && !(v === 6 && d.ipv6 === 'closed')) {
-      for (const m of fromDevice) for (const p of ['udp', 'tcp']) dns.push(rule('-A NETNEEDS_DNS', m, `-p ${p} --dport 53 -j REDIRECT`));
+      for (const m of fromDevice) {
+        for (const p of ['udp', 'tcp']) {
+          const line = rule('-A NETNEEDS_DNS', m, `-p ${p} --dport 53 -j REDIRECT`);
+          if (redirects.has(line)) continue;
+          redirects.add(line);
+          dns.add(line);
+        }
+      }
     }
-    rules.push(rule('-A', out, '-m conntrack --ctdir REPLY -g', peerReply));
-    rules.push(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
-    rules.push(rule('-A', inward, '-m conntrack --ctdir REPLY -j RETURN'), rule('-A', inward, '-g', peer));
-    d.allow.forEach((a) => {
+    deviceRules.add(rule('-A', out, '-m conntrack --ctdir REPLY -g', peerReply));
+    deviceRules.add(rule('-A', out, '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN'));
+    deviceRules.add(rule('-A', inward, '-m conntrack --ctdir REPLY -j RETURN'));
+    deviceRules.add(rule('-A', inward, '-g', peer));
+    for (const a of d.allow) {
       const matches = l4(a.service, v) ?? [];
-      if (!matches.length) return;
+      if (!matches.length) continue;
       const staticSet = (v === 4 ? a.to.v4 : a.to.v6).length ? ipsetName(d, a.key, v) : undefined;
       const named = [...a.to.hosts, ...a.to.domains].map((name) => nameIpset(name, v));
       for (const match of matches) {
-        if (staticSet) rules.push(rule('-A', out, match, '-m set --match-set', staticSet, 'dst', comment, '-j RETURN'));
-        for (const set of named) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
+        if (staticSet) deviceRules.add(rule('-A', out, match, '-m set --match-set', staticSet, 'dst', comment, '-j RETURN'));
+        for (const set of named) deviceRules.add(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
         // The data names no destination: any internet address, but not the home network.
-        if (a.to.any) rules.push(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment, '-j RETURN'));
+        if (a.to.any) deviceRules.add(rule('-A', out, match, '-m set ! --match-set', `nn_lan${v}`, 'dst', comment, '-j RETURN'));
       }
-    });
+    }
     for (const l of d.local) {
       const set = peerSet(l, v);
       if (!set) continue;
       if (l.initiator === 'device') {
-        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
+        for (const match of l4(l.service, v) ?? []) deviceRules.add(rule('-A', out, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
       } else {
         // The peer's opening packets, and the device's packets back in that conversation.
-        for (const match of l4(l.service, v) ?? []) rules.push(rule('-A', peer, match, '-m set --match-set', set, 'src', comment, '-j RETURN'));
-        for (const match of l4(l.service, v, 'sport') ?? []) rules.push(rule('-A', peerReply, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
+        for (const match of l4(l.service, v) ?? []) deviceRules.add(rule('-A', peer, match, '-m set --match-set', set, 'src', comment, '-j RETURN'));
+        for (const match of l4(l.service, v, 'sport') ?? []) deviceRules.add(rule('-A', peerReply, match, '-m set --match-set', set, 'dst', comment, '-j RETURN'));
       }
     }
-    rules.push(...refuse(policy, d, out, v), ...refuse(policy, d, peer, v), ...refuse(policy, d, peerReply, v));
+    for (const chain of [out, peer, peerReply]) for (const r of refuse(policy, d, chain, v)) deviceRules.add(r);
+    for (const r of deviceRules) rules.add(r);
   }
   const usage = [
     '',
@@ -131,34 +148,34 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     ...policy.devices.filter((d) => d.ipv6 === 'closed').map((d) => `IPv6 of ${d.tag}: given by IPv4 only, so these rules cannot see its IPv6 traffic; give its MAC (then IPv6 follows the policy) or use the nftables format, which closes it.`),
     ...conntrackFlush(policy),
   ];
-  const table = (name: string, own: string[], lines: string[]) => `*${name}\n${own.map((c) => `:${c} - [0:0]`).join('\n')}\n${[...new Set(lines)].join('\n')}\nCOMMIT\n`;
+  const table = (name: string, own: string, lines: Lines) => `*${name}\n${own}${lines.text()}COMMIT\n`;
   return header(policy, '#', usage)
-    + table('mangle', ['NETNEEDS_LEARN'], learn)
-    + (v === 4 || policy.mode === 'enforce' ? table('nat', ['NETNEEDS_DNS'], dns) : '')
-    + table('filter', chains, rules);
+    + table('mangle', ':NETNEEDS_LEARN - [0:0]\n', learn)
+    + (v === 4 || policy.mode === 'enforce' ? table('nat', ':NETNEEDS_DNS - [0:0]\n', dns) : '')
+    + table('filter', chains.text(), rules);
 }
 
 function ipsetFile(policy: Policy): string {
-  const lines: string[] = [];
+  const lines = new Lines();
   const named = new Set<string>();
   const create = (name: string, type: 'hash:ip' | 'hash:net', v: 4 | 6, members: string[], flush = true) => {
-    lines.push(`create ${name} ${type} family ${v === 4 ? 'inet' : 'inet6'} -exist`);
-    if (flush) lines.push(`flush ${name}`);
-    for (const m of members) lines.push(`add ${name} ${m} -exist`);
+    lines.add(`create ${name} ${type} family ${v === 4 ? 'inet' : 'inet6'} -exist`);
+    if (flush) lines.add(`flush ${name}`);
+    for (const m of members) lines.add(`add ${name} ${m} -exist`);
+  };
+  // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
+  const createNamed = (name: string, v: 4 | 6) => {
+    const set = nameIpset(name, v);
+    if (!named.has(set)) { named.add(set); create(set, 'hash:ip', v, [], false); }
   };
   if (policy.devices.some(usesHomeAssistant)) for (const v of [4, 6] as const) create(`nn_ha${v}`, 'hash:net', v, v === 4 ? policy.homeAssistant.v4 : policy.homeAssistant.v6);
   if (policy.devices.some(usesController)) for (const v of [4, 6] as const) create(`nn_ctl${v}`, 'hash:net', v, v === 4 ? policy.controllers.v4 : policy.controllers.v6);
   if (policy.devices.some(usesLan)) for (const v of [4, 6] as const) create(`nn_lan${v}`, 'hash:net', v, v === 4 ? policy.lan.v4 : policy.lan.v6);
   for (const d of policy.devices) {
     for (const v of [4, 6] as const) create(srcSet(d, v), 'hash:net', v, v === 4 ? d.sources.v4 : d.sources.v6);
-    if (d.sources.macs.length) for (const v of [4, 6] as const) lines.push(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
-    d.allow.forEach((a) => {
+    if (d.sources.macs.length) for (const v of [4, 6] as const) lines.add(`create ${seenSet(d, v)} hash:ip family ${v === 4 ? 'inet' : 'inet6'} timeout ${LEARN_TIMEOUT} -exist`);
+    for (const a of d.allow) {
       const names = [...a.to.hosts, ...a.to.domains];
-      // Not flushed: dnsmasq does not refill a set from its cache, so a reload would cut the devices off.
-      const createNamed = (name: string, v: 4 | 6) => {
-        const set = nameIpset(name, v);
-        if (!named.has(set)) { named.add(set); create(set, 'hash:ip', v, [], false); }
-      };
       for (const v of [4, 6] as const) {
         if (l4(a.service, v) === null) continue;
         const statics = v === 4 ? a.to.v4 : a.to.v6;
@@ -167,23 +184,15 @@ function ipsetFile(policy: Policy): string {
       }
       // dnsmasq adds to both families' sets of every name.
       for (const name of names) for (const v of [4, 6] as const) createNamed(name, v);
-    });
+    }
   }
   const usage = ['', 'Load first: ipset restore < <this file>; then the iptables and ip6tables files.'];
-  return `${header(policy, '#', usage)}${lines.join('\n')}\n`;
+  return header(policy, '#', usage) + lines.text();
 }
 
 export function dnsmasqIpset(policy: Policy): string {
-  const hosts = new Set<string>();
-  const domains = new Set<string>();
-  for (const d of policy.devices) for (const a of d.allow) { for (const h of a.to.hosts) hosts.add(h); for (const w of a.to.domains) domains.add(w); }
-  const sets = (name: string) => ([4, 6] as const).map((v) => nameIpset(name, v));
-  const entries = [
-    ...[...hosts].map((h) => ({ to: { hosts: [h], domains: [] }, sets: sets(h) })),
-    ...[...domains].map((w) => ({ to: { hosts: [], domains: [w] }, sets: sets(w) })),
-  ];
   const usage = ['', 'dnsmasq snippet for the ipset sets above: put it into /etc/dnsmasq.d/ and restart dnsmasq.'];
-  return header(policy, '#', usage) + nameSets(entries).map(({ name, sets: s }) => dnsmasqLine(`ipset=/${name}/${s.join(',')}`)).join('');
+  return header(policy, '#', usage) + dnsmasqSetLines(policy, 'ipset', (name) => [nameIpset(name, 4), nameIpset(name, 6)]);
 }
 
 export const iptablesFormat: Format = {

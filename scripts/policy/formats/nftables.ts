@@ -4,9 +4,9 @@
 // Every device chain only returns (no objection) or refuses, so the verdict for traffic between two listed devices is
 // the same whatever their order: both devices' chains run. Loading again keeps the sets dnsmasq filled (`flush table`
 // empties chains, not sets), because dnsmasq does not refill them from its cache.
-import { nameSets, shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
+import { shortHash, usesController, usesHomeAssistant, usesLan, type DevicePlan, type LocalRule, type Policy, type Service } from '../plan.js';
 import { oncePer } from '../../lib/memo.js';
-import { conntrackFlush, dnsmasqLine, header, logPrefix, portList, type Format } from './format.js';
+import { conntrackFlush, dnsmasqSetLines, header, Lines, logPrefix, portList, type Format } from './format.js';
 
 export const TABLE = { family: 'inet', name: 'netneeds' } as const;
 const T = `${TABLE.family} ${TABLE.name}`;
@@ -31,7 +31,6 @@ export function nameSet(name: string, v: 4 | 6): string {
   }
   return set;
 }
-const addressSet = (d: DevicePlan, key: string, v: 4 | 6) => `${d.tag}_${key}_a${v}`;
 /** Sets the router fills by itself (learned MACs and addresses) are named after the device and its addresses. */
 export const learnKey = oncePer((d: DevicePlan): string => shortHash(JSON.stringify([d.id, d.sources]), 8));
 
@@ -52,17 +51,6 @@ function l4Original(s: Service, version: 4 | 6): string | null {
   return `meta l4proto ${s.protocol} ct original proto-dst ${ports.length === 1 ? ports[0] : `{ ${ports.join(', ')} }`}`;
 }
 
-interface SetDef { name: string; type: string; flags: string[]; elements?: string[]; comment?: string; timeout?: string }
-
-function declare(s: SetDef, withElements: boolean): string {
-  const body = [`type ${s.type}`];
-  if (s.flags.length) body.push(`flags ${s.flags.join(', ')}`);
-  if (s.timeout) body.push(`timeout ${s.timeout}`);
-  if (s.comment) body.push(`comment "${s.comment}"`);
-  if (withElements && s.elements?.length) body.push(`elements = { ${s.elements.join(', ')} }`);
-  return `  set ${s.name} {\n${body.map((b) => `    ${b}`).join('\n')}\n  }`;
-}
-
 function peerSet(l: LocalRule): Record<4 | 6, string> | null {
   if (l.peer === 'home-assistant') return { 4: 'ha4', 6: 'ha6' };
   if (l.peer === 'controller') return { 4: 'ctl4', 6: 'ctl6' };
@@ -81,33 +69,57 @@ const sourceMatches = (d: DevicePlan, dir: 'saddr' | 'daddr') => [
   `ip ${dir} @${d.tag}_src4`, `ip6 ${dir} @${d.tag}_src6`,
 ];
 
+const addressType = (v: 4 | 6) => (v === 4 ? 'ipv4_addr' : 'ipv6_addr');
+const chainBody = (name: string, rules: string) => `  chain ${name} {\n${rules}  }`;
+
 /** The complete nft script: idempotent declarations, `flush table`, then the static elements and the rules. */
 export const nftScript = oncePer(buildNftScript);
 
+/**
+ * Written part by part as the devices come (each part in script order), then put together: the declarations of every
+ * set, counter and chain; a flush of every static set; the static sets' elements; the shared chains; the devices' chains.
+ */
 function buildNftScript(policy: Policy): string {
-  const sets: SetDef[] = [];
-  const counters: string[] = [];
-  const chains = new Map<string, { hook?: string; rules: string[] }>();
-  const chain = (name: string, hook?: string) => { const c = { ...(hook ? { hook } : {}), rules: [] as string[] }; chains.set(name, c); return c.rules; };
-  const staticSet = (name: string, v: 4 | 6, elements: string[], comment?: string) =>
-    sets.push({ name, type: v === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: ['interval'], elements, ...(comment ? { comment } : {}) });
+  const setDeclarations = new Lines();
+  const counters = new Lines();
+  const chainDeclarations = new Lines();
+  const flushes = new Lines();
+  const elements = new Lines();
+  const deviceChains = new Lines();
+  /** A set with static elements (none is still static: it is flushed on every load). */
+  const staticSet = (name: string, type: string, flags: string, members: string[], comment?: string) => {
+    const head = `  set ${name} {\n    type ${type}\n${flags ? `    flags ${flags}\n` : ''}`;
+    setDeclarations.add(`${head}${comment ? `    comment "${comment}"\n` : ''}  }`);
+    flushes.add(`flush set ${T} ${name}`);
+    if (members.length) elements.add(`${head}    elements = { ${members.join(', ')} }\n  }`);
+  };
+  const addressSet = (name: string, v: 4 | 6, members: string[], comment?: string) => staticSet(name, addressType(v), 'interval', members, comment);
+  const dynamic = (name: string, type: string) => setDeclarations.add(`  set ${name} {\n    type ${type}\n    flags dynamic, timeout\n    timeout 1d\n  }`);
+  const deviceChain = (name: string, rules: Iterable<string>) => {
+    chainDeclarations.add(`  chain ${name} {\n  }`);
+    let text = '';
+    for (const r of rules) text += `    ${r}\n`;
+    deviceChains.add(chainBody(name, text));
+  };
 
   const declared = new Set<string>();
-  const pre = chain('learn', 'type filter hook prerouting priority filter - 1; policy accept;');
-  const nat = chain('dns', 'type nat hook prerouting priority dstnat; policy accept;');
-  const forward = chain('forward', 'type filter hook forward priority filter - 1; policy accept;');
+  const shared = { learn: 'type filter hook prerouting priority filter - 1; policy accept;', dns: 'type nat hook prerouting priority dstnat; policy accept;', forward: 'type filter hook forward priority filter - 1; policy accept;' };
+  for (const [name, hook] of Object.entries(shared)) chainDeclarations.add(`  chain ${name} {\n    ${hook}\n  }`);
+  const pre = new Lines();
+  const nat = new Lines();
+  const forward = new Lines();
 
   if (policy.devices.some(usesHomeAssistant)) {
-    staticSet('ha4', 4, policy.homeAssistant.v4, 'Home Assistant (IPv4)');
-    staticSet('ha6', 6, policy.homeAssistant.v6, 'Home Assistant (IPv6)');
+    addressSet('ha4', 4, policy.homeAssistant.v4, 'Home Assistant (IPv4)');
+    addressSet('ha6', 6, policy.homeAssistant.v6, 'Home Assistant (IPv6)');
   }
   if (policy.devices.some(usesController)) {
-    staticSet('ctl4', 4, policy.controllers.v4, 'MUD controller (IPv4)');
-    staticSet('ctl6', 6, policy.controllers.v6, 'MUD controller (IPv6)');
+    addressSet('ctl4', 4, policy.controllers.v4, 'MUD controller (IPv4)');
+    addressSet('ctl6', 6, policy.controllers.v6, 'MUD controller (IPv6)');
   }
   if (policy.devices.some(usesLan)) {
-    staticSet('lan4', 4, policy.lan.v4, 'home network (IPv4)');
-    staticSet('lan6', 6, policy.lan.v6, 'home network (IPv6)');
+    addressSet('lan4', 4, policy.lan.v4, 'home network (IPv4)');
+    addressSet('lan6', 6, policy.lan.v6, 'home network (IPv6)');
   }
   for (const d of policy.devices) {
     const allowed = `${d.tag}_allowed`;
@@ -116,118 +128,104 @@ function buildNftScript(policy: Policy): string {
     const inward = `${d.tag}_in`;
     const peer = `${d.tag}_peer`;
     const learned = learnKey(d);
-    counters.push(allowed, refused);
-    staticSet(`${d.tag}_src4`, 4, d.sources.v4, `${d.tag} addresses (IPv4)`);
-    staticSet(`${d.tag}_src6`, 6, d.sources.v6, `${d.tag} addresses (IPv6)`);
+    counters.add(`  counter ${allowed} {\n  }`);
+    counters.add(`  counter ${refused} {\n  }`);
+    addressSet(`${d.tag}_src4`, 4, d.sources.v4, `${d.tag} addresses (IPv4)`);
+    addressSet(`${d.tag}_src6`, 6, d.sources.v6, `${d.tag} addresses (IPv6)`);
     const seen = { 4: `${d.tag}_${learned}_seen4`, 6: `${d.tag}_${learned}_seen6` } as const;
-    const dynamic = (name: string, type: string) => sets.push({ name, type, flags: ['dynamic', 'timeout'], timeout: '1d' });
     const rpf = 'fib saddr . iif oif exists';
     // A device's other addresses are learned from its MAC on the way in (reverse-path checked, so a spoofed packet
     // from elsewhere teaches nothing): the MAC from its IPv4 traffic when only IPv4 was given.
     let mac: string | undefined;
     if (d.sources.macs.length) {
       mac = `${d.tag}_mac`;
-      sets.push({ name: mac, type: 'ether_addr', flags: [], elements: d.sources.macs, comment: `${d.tag} MAC addresses` });
+      staticSet(mac, 'ether_addr', '', d.sources.macs, `${d.tag} MAC addresses`);
       dynamic(seen[4], 'ipv4_addr');
-      pre.push(`ether saddr @${mac} ip saddr != 0.0.0.0 ${rpf} update @${seen[4]} { ip saddr }`);
+      pre.add(`    ether saddr @${mac} ip saddr != 0.0.0.0 ${rpf} update @${seen[4]} { ip saddr }`);
     } else {
       mac = `${d.tag}_${learned}_macl`;
       dynamic(mac, 'ether_addr');
-      pre.push(`ip saddr @${d.tag}_src4 ${rpf} update @${mac} { ether saddr }`);
+      pre.add(`    ip saddr @${d.tag}_src4 ${rpf} update @${mac} { ether saddr }`);
     }
     dynamic(seen[6], 'ipv6_addr');
-    pre.push(`ether saddr @${mac} ip6 saddr != { ::, fe80::/10 } ${rpf} update @${seen[6]} { ip6 saddr }`);
+    pre.add(`    ether saddr @${mac} ip6 saddr != { ::, fe80::/10 } ${rpf} update @${seen[6]} { ip6 saddr }`);
 
     if (d.ipv6 === 'closed') {
       // Given by IPv4 only: every IPv6 packet from the device's MAC, or to its IPv6 addresses, is refused, replies too.
       const closed = `${d.tag}_v6closed`;
-      chain(closed).push(...refuseRules(policy, d, refused));
-      forward.push(`ether saddr @${mac} meta nfproto ipv6 jump ${closed}`, `ip6 daddr @${seen[6]} jump ${closed}`);
+      deviceChain(closed, refuseRules(policy, d, refused));
+      forward.add(`    ether saddr @${mac} meta nfproto ipv6 jump ${closed}`);
+      forward.add(`    ip6 daddr @${seen[6]} jump ${closed}`);
     }
     const fromDevice = [...sourceMatches(d, 'saddr'), ...(d.sources.macs.length ? [`ether saddr @${mac}`] : [])];
     const toDevice = [...sourceMatches(d, 'daddr'), ...(d.sources.macs.length ? [`ip daddr @${seen[4]}`] : []), ...(d.ipv6 === 'open' ? [`ip6 daddr @${seen[6]}`] : [])];
-    for (const m of fromDevice) forward.push(`${m} jump ${out}`);
-    for (const m of toDevice) forward.push(`${m} jump ${inward}`);
+    for (const m of fromDevice) forward.add(`    ${m} jump ${out}`);
+    for (const m of toDevice) forward.add(`    ${m} jump ${inward}`);
     // DNS goes to the router's resolver, whatever server the device asks (not in log mode, which changes nothing).
     if (policy.mode === 'enforce') {
-      for (const m of fromDevice.filter((x) => !(d.ipv6 === 'closed' && x.startsWith('ip6')))) nat.push(`${m} meta l4proto { tcp, udp } th dport 53 redirect`);
+      for (const m of fromDevice) if (!(d.ipv6 === 'closed' && m.startsWith('ip6'))) nat.add(`    ${m} meta l4proto { tcp, udp } th dport 53 redirect`);
     }
 
     // A packet the device sends in a conversation a peer opened is judged by the rules for that peer.
-    const outRules = [`ct direction reply goto ${peer}`, 'ct state established,related return'];
+    const outRules = new Set([`ct direction reply goto ${peer}`, 'ct state established,related return']);
     for (const rule of d.allow) {
       for (const v of [4, 6] as const) {
         const match = l4(rule.service, v);
         if (match === null) continue;
         const statics = v === 4 ? rule.to.v4 : rule.to.v6;
+        const tail = `counter name ${allowed} return`;
         if (statics.length) {
-          const name = addressSet(d, rule.key, v);
-          staticSet(name, v, statics);
-          outRules.push(join(`${family(v)} daddr @${name}`, match, `counter name ${allowed} return`));
+          const name = `${d.tag}_${rule.key}_a${v}`;
+          addressSet(name, v, statics);
+          outRules.add(join(`${family(v)} daddr @${name}`, match, tail));
         }
-        for (const host of [...rule.to.hosts, ...rule.to.domains]) {
-          const name = nameSet(host, v);
-          if (!declared.has(host)) {
-            declared.add(host);
-            for (const w of [4, 6] as const) sets.push({ name: nameSet(host, w), type: w === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: [] });
+        for (const names of [rule.to.hosts, rule.to.domains]) {
+          for (const host of names) {
+            if (!declared.has(host)) {
+              declared.add(host);
+              setDeclarations.add(`  set ${nameSet(host, 4)} {\n    type ipv4_addr\n  }`);
+              setDeclarations.add(`  set ${nameSet(host, 6)} {\n    type ipv6_addr\n  }`);
+            }
+            outRules.add(join(`${family(v)} daddr @${nameSet(host, v)}`, match, tail));
           }
-          outRules.push(join(`${family(v)} daddr @${name}`, match, `counter name ${allowed} return`));
         }
         // The data names no destination: any internet address, but not the home network.
-        if (rule.to.any) outRules.push(join(`${family(v)} daddr != @lan${v}`, match, `counter name ${allowed} return`));
+        if (rule.to.any) outRules.add(join(`${family(v)} daddr != @lan${v}`, match, tail));
       }
     }
-    const peerRules: string[] = [];
+    const peerRules = new Set<string>();
     for (const l of d.local) {
       const set = peerSet(l);
       if (!set) continue;
       for (const v of [4, 6] as const) {
         if (l.initiator === 'device') {
           const match = l4(l.service, v);
-          if (match !== null) outRules.push(join(`${family(v)} daddr @${set[v]}`, match, `counter name ${allowed} return`));
+          if (match !== null) outRules.add(join(`${family(v)} daddr @${set[v]}`, match, `counter name ${allowed} return`));
         } else {
           const match = l4Original(l.service, v);
-          if (match !== null) peerRules.push(join(`ct original ${family(v)} saddr @${set[v]}`, match, `counter name ${allowed} return`));
+          if (match !== null) peerRules.add(join(`ct original ${family(v)} saddr @${set[v]}`, match, `counter name ${allowed} return`));
         }
       }
     }
-    chain(out).push(...new Set(outRules), ...refuseRules(policy, d, refused));
+    const refusal = refuseRules(policy, d, refused);
+    deviceChain(out, [...outRules, ...refusal]);
     // Replies to conversations the device opened passed its own rules when they opened.
-    chain(inward).push(`ct direction reply return`, `goto ${peer}`);
-    chain(peer).push(...new Set(peerRules), ...refuseRules(policy, d, refused));
+    deviceChain(inward, ['ct direction reply return', `goto ${peer}`]);
+    deviceChain(peer, [...peerRules, ...refusal]);
   }
 
-  const declarations = [
-    ...sets.map((s) => declare(s, false)),
-    ...counters.map((c) => `  counter ${c} {\n  }`),
-    ...[...chains.entries()].map(([name, c]) => `  chain ${name} {${c.hook ? `\n    ${c.hook}` : ''}\n  }`),
-  ];
-  const statics = sets.filter((s) => s.elements);
-  const body = [
-    ...statics.filter((s) => s.elements!.length).map((s) => `  set ${s.name} {\n    type ${s.type}\n${s.flags.length ? `    flags ${s.flags.join(', ')}\n` : ''}    elements = { ${s.elements!.join(', ')} }\n  }`),
-    ...[...chains.entries()].filter(([, c]) => c.rules.length).map(([name, c]) => `  chain ${name} {\n${c.rules.map((r) => `    ${r}`).join('\n')}\n  }`),
-  ];
-  return [
-    `table ${T} {\n${declarations.join('\n')}\n}`,
-    `flush table ${T}`,
-    ...statics.map((s) => `flush set ${T} ${s.name}`),
-    `table ${T} {\n${body.join('\n')}\n}`,
-  ].join('\n') + '\n';
+  const sharedChains = [['learn', pre], ['dns', nat], ['forward', forward]] as const;
+  const body = elements.text() + sharedChains.filter(([, rules]) => rules.count).map(([name, rules]) => `${chainBody(name, rules.text())}\n`).join('') + deviceChains.text();
+  return `table ${T} {\n${setDeclarations.text()}${counters.text()}${chainDeclarations.text()}}\n`
+    + `flush table ${T}\n${flushes.text()}`
+    + `table ${T} {\n${body || '\n'}}\n`;
 }
 
 /** dnsmasq lines that put the addresses of allowed names into the policy's sets as dnsmasq resolves them. */
 export const dnsmasqNftset = oncePer(buildDnsmasqNftset);
 
 function buildDnsmasqNftset(policy: Policy): string {
-  const hosts = new Set<string>();
-  const domains = new Set<string>();
-  for (const d of policy.devices) for (const rule of d.allow) { for (const h of rule.to.hosts) hosts.add(h); for (const w of rule.to.domains) domains.add(w); }
-  const sets = (name: string) => ([4, 6] as const).map((v) => `${v}#${TABLE.family}#${TABLE.name}#${nameSet(name, v)}`);
-  const entries = [
-    ...[...hosts].map((h) => ({ to: { hosts: [h], domains: [] }, sets: sets(h) })),
-    ...[...domains].map((w) => ({ to: { hosts: [], domains: [w] }, sets: sets(w) })),
-  ];
-  return nameSets(entries).map(({ name, sets: s }) => dnsmasqLine(`nftset=/${name}/${s.join(',')}`)).join('');
+  return dnsmasqSetLines(policy, 'nftset', (name) => [`4#${TABLE.family}#${TABLE.name}#${nameSet(name, 4)}`, `6#${TABLE.family}#${TABLE.name}#${nameSet(name, 6)}`]);
 }
 
 /** What the instructions say about addresses and the steps after loading, shared with the OpenWrt variant. */
