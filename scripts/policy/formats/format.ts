@@ -30,10 +30,17 @@ function deviceComments(policy: Policy, comment: string): string {
   return text;
 }
 
+/** Lines as comments, each ending in a newline; an empty line is the comment marker alone. */
+export function commentLines(comment: string, lines: string[]): string {
+  const out = new Lines();
+  for (const l of lines) out.add(l ? `${comment} ${l}` : comment);
+  return out.text();
+}
+
 export function header(policy: Policy, comment: string, usage: string[], devicesLine?: string): string {
   // One line per device: dnsmasq refuses configuration lines (comments included) longer than about 1000 bytes.
   // A list that names no device by tag may say which devices it covers in one line instead.
-  const commented = (lines: string[]) => lines.map((l) => (l ? `${comment} ${l}\n` : `${comment}\n`)).join('');
+  const commented = (lines: string[]) => commentLines(comment, lines);
   const settings = [
     'NetNeeds allow-list policy (generated; do not edit, regenerate instead)',
     `keeps working: ${policy.functions.join(' + ')}; destinations of unknown need: ${policy.unknown === 'allow' ? 'allowed' : 'refused'}; not-required verdicts acted on: ${policy.trust === 'tested' ? 'tested only' : policy.trust === 'documented' ? 'tested or documented' : 'tested, documented or community-listed'}`,
