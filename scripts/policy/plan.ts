@@ -160,10 +160,16 @@ export function canonicalMac(text: string): string {
   return mac;
 }
 
+/** Names that passed safeHost: the devices of one maker repeat them. */
+const safeNames = new Set<string>();
+
 /** Refuses any name that is not a strict DNS name: the formats write names verbatim. */
 function safeHost(name: string): string {
+  if (safeNames.has(name)) return name;
   const finding = checkHostname(name);
   if (finding) throw new PolicyError(`host ${JSON.stringify(name)} cannot go into a rule: ${finding.message}`);
+  if (safeNames.size > 1_000_000) safeNames.clear();
+  safeNames.add(name);
   return name;
 }
 
@@ -176,11 +182,12 @@ function safePorts(ports: PortRange[]): PortRange[] {
   return [...ports].sort((a, b) => a.from - b.from);
 }
 
-type Traffic = Pick<Endpoint, 'protocol' | 'ports' | 'sourcePorts' | 'icmpType' | 'icmpCode'> & { version?: 4 | 6 };
+type Traffic = Pick<Endpoint, 'protocol' | 'ports' | 'sourcePorts' | 'icmpType' | 'icmpCode'>;
 
-function services(t: Traffic): Service[] {
+/** The transport matches of a flow; `ipVersion` only when the data gives one for a name, a LAN peer or any destination. */
+function services(t: Traffic, ipVersion: 4 | 6 | undefined): Service[] {
   const p = safePorts(t.ports);
-  const version = t.version ? { version: t.version } : {};
+  const version = ipVersion ? { version: ipVersion } : {};
   const source = t.sourcePorts?.length ? { sourcePorts: safePorts(t.sourcePorts) } : {};
   switch (t.protocol) {
     case 'tcp+udp': return [{ protocol: 'tcp', ports: p, ...version, ...source }, { protocol: 'udp', ports: p, ...version, ...source }];
@@ -191,7 +198,7 @@ function services(t: Traffic): Service[] {
 }
 
 /** An address carries its own version: only names, LAN peers and any destination take one from the data. */
-const endpointTraffic = (e: Endpoint): Traffic => ({ ...e, version: e.kind === 'ip' || e.kind === 'cidr' ? undefined : e.ipVersion });
+const endpointVersion = (e: Endpoint) => (e.kind === 'ip' || e.kind === 'cidr' ? undefined : e.ipVersion);
 
 export const serviceKey = (s: Service) => `${s.protocol}:${s.ports.map(formatPortRange).join(',')}`
   + (s.version ? `:v${s.version}` : '')
@@ -252,7 +259,7 @@ function checkAny(e: Endpoint): void {
   }
 }
 
-const sortUnique = (xs: string[]) => [...new Set(xs)].sort();
+const sortUnique = (xs: string[]) => (xs.length < 2 ? xs.slice() : [...new Set(xs)].sort());
 
 /** The router answers DNS, NTP, DHCP and ping itself: a MUD controller flow for these means the router. */
 const ROUTER_SERVICES = new Set(['dns', 'ntp', 'dhcp', 'dhcpv6', 'ping', 'icmp']);
@@ -274,7 +281,7 @@ function peerOf(flow: LocalFlow): Peer | null {
 
 function localRules(flow: LocalFlow, peer: Peer): LocalRule[] {
   const group = flow.group ? canonicalAddress(flow.group, 'multicast group') : undefined;
-  return services({ ...flow, version: flow.ipVersion }).map((service) => ({
+  return services(flow, flow.ipVersion).map((service) => ({
     initiator: flow.from === 'device' ? 'device' : 'peer', peer, service, name: flow.service,
     ...(group ? { group: { address: group.text, version: group.version } } : {}),
   }));
@@ -282,8 +289,9 @@ function localRules(flow: LocalFlow, peer: Peer): LocalRule[] {
 
 const describeFlow = (protocol: string, ports: PortRange[]) => `${protocol}${ports.length ? ` ${ports.map(formatPortRange).join(',')}` : ''}`;
 
-function ruleKey(service: Service, to: Destinations): string {
-  return shortHash(JSON.stringify([serviceKey(service), to.hosts, to.domains, to.v4, to.v6, to.any]), 8);
+/** `serviceText` is serviceKey(service). */
+function ruleKey(serviceText: string, to: Destinations): string {
+  return shortHash(JSON.stringify([serviceText, to.hosts, to.domains, to.v4, to.v6, to.any]), 8);
 }
 
 const hashes = new Map<string, string>();
@@ -310,13 +318,23 @@ export function shortHash(text: string, length = 12): string {
   return out;
 }
 
+const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => (needs[f].claims ?? []).flatMap((c) => c.evidence))];
+const neededBy = (needs: Needs) => NEED_FUNCTIONS.filter((f) => needs[f].verdict === 'required' || needs[f].verdict === 'setup-only');
+const describeEndpoint = (e: Endpoint) => `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`;
+
+/** The destinations of the rule for a service, made on first use: one rule per service. */
+function ruleFor(byService: Map<string, { service: Service; to: Destinations }>, service: Service): Destinations {
+  const key = serviceKey(service);
+  let rule = byService.get(key);
+  if (!rule) { rule = { service, to: emptyDestinations() }; byService.set(key, rule); }
+  return rule.to;
+}
+
 function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Selection, functions: NeedFunction[]): DevicePlan {
   const trust = sel.trust ?? 'documented';
   const evidence = new Map((device.evidence ?? []).map((e) => [e.id, e]));
   const typeOf = (id: string) => evidence.get(id)?.type;
   const cite = (ids: string[]) => sortUnique(ids).map((id) => ({ id, type: evidence.get(id)?.type ?? 'unknown', source: evidence.get(id)?.source ?? '' }));
-  const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => (needs[f].claims ?? []).flatMap((c) => c.evidence))];
-  const neededBy = (needs: Needs) => NEED_FUNCTIONS.filter((f) => needs[f].verdict === 'required' || needs[f].verdict === 'setup-only');
 
   const byService = new Map<string, { service: Service; to: Destinations }>();
   const wants = emptyDestinations();
@@ -325,27 +343,16 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
   const appServices: string[] = [];
   let ntp = false;
   const ntpAsGiven: DevicePlan['ntp'] = [];
-  const allowService = (service: Service, add: (to: Destinations) => void) => {
-    const key = serviceKey(service);
-    const rule = byService.get(key) ?? { service, to: emptyDestinations() };
-    add(rule.to);
-    byService.set(key, rule);
-  };
   for (const e of device.endpoints) {
     checkAny(e);
     const decision = decide(e.needs, functions, typeOf, trust);
-    const what = `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`;
     const isNtp = e.service === 'ntp' || (e.protocol === 'udp' && e.ports.some((r) => r.from <= 123 && r.to >= 123));
     // A blocklist holds names: a want with no destination has nothing to block (the default refusal covers it).
     if (decision === 'want') { counts.wants++; if (e.kind !== 'any') addDestination(wants, e); continue; }
-    const needed = neededBy(e.needs);
-    const refuse = (kind: Refusal['kind'], why: string) => {
-      refused.push({ what, why: needed.length && kind !== 'needed' ? `${why}; the data says ${needed.join(' and ')} needs it` : why, kind: needed.length ? 'needed' : kind, evidence: cite(claimIds(e.needs, e.evidence)) });
-    };
     if (isNtp) {
       // Devices that lose the time fail TLS and stall: NTP is allowed to any time server unless trusted as not required.
       ntp = true;
-      for (const service of services(endpointTraffic(e))) {
+      for (const service of services(e, endpointVersion(e))) {
         const to = emptyDestinations();
         addDestination(to, e);
         ntpAsGiven.push({ service, to });
@@ -354,37 +361,36 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
       appServices.push('ntp');
       continue;
     }
-    if (decision === 'unknown' && sel.unknown === 'deny') {
+    const refusal = decision === 'unknown' && sel.unknown === 'deny' ? { kind: 'unknown' as const, why: 'nobody has tested whether it is needed (--unknown deny)' }
+      : e.kind === 'any' && (sel.anyDestination ?? 'refuse') === 'refuse' ? { kind: 'any-destination' as const, why: 'the data names no destination, only ports; --any-destination allow opens them (never DNS, DoT or DoH)' }
+        : null;
+    if (refusal) {
       counts.unknownDenied++;
-      refuse('unknown', 'nobody has tested whether it is needed (--unknown deny)');
-      continue;
-    }
-    if (e.kind === 'any' && (sel.anyDestination ?? 'refuse') === 'refuse') {
-      counts.unknownDenied++;
-      refuse('any-destination', 'the data names no destination, only ports; --any-destination allow opens them (never DNS, DoT or DoH)');
+      const needed = neededBy(e.needs);
+      refused.push({ what: describeEndpoint(e), why: needed.length ? `${refusal.why}; the data says ${needed.join(' and ')} needs it` : refusal.why, kind: needed.length ? 'needed' : refusal.kind, evidence: cite(claimIds(e.needs, e.evidence)) });
       continue;
     }
     if (decision === 'unknown') counts.unknownAllowed++;
     else if (functions.some((f) => e.needs[f].verdict === 'required')) counts.required++;
     else counts.setupOnly++;
     appServices.push(e.service);
-    for (const service of services(endpointTraffic(e))) {
+    for (const service of services(e, endpointVersion(e))) {
       if (e.kind === 'any' && (service.protocol === 'tcp' || service.protocol === 'udp')) {
         const ports = withoutPorts(service.ports, RESOLVER_PORTS[service.protocol]);
         if (ports.length < service.ports.length || ports.some((p, i) => p.from !== service.ports[i]?.from || p.to !== service.ports[i]?.to)) {
           refused.push({ what: `any internet address ${service.protocol} ${RESOLVER_PORTS[service.protocol].join(',')}`, why: 'DNS, DoT and DoH go through the router\'s resolver only', kind: 'any-destination', evidence: cite(e.evidence) });
         }
         if (ports.length === 0) continue;
-        allowService({ ...service, ports }, (to) => { to.any = true; });
+        ruleFor(byService, { ...service, ports }).any = true;
       } else {
-        allowService(service, (to) => addDestination(to, e));
+        addDestination(ruleFor(byService, service), e);
       }
     }
   }
-  if (ntp) allowService({ protocol: 'udp', ports: [{ from: 123, to: 123 }] }, (to) => { to.any = true; });
-  const allow = [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => {
+  if (ntp) ruleFor(byService, { protocol: 'udp', ports: [{ from: 123, to: 123 }] }).any = true;
+  const allow = [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, r]) => {
     const to = { hosts: sortUnique(r.to.hosts), domains: sortUnique(r.to.domains), v4: sortUnique(r.to.v4), v6: sortUnique(r.to.v6), any: r.to.any };
-    return { service: r.service, to, key: ruleKey(r.service, to) };
+    return { service: r.service, to, key: ruleKey(key, to) };
   });
 
   const local: LocalRule[] = [];
@@ -411,7 +417,7 @@ function planDevice(device: Device, choice: DeviceChoice, tag: string, sel: Sele
   for (const e of device.endpoints) {
     if (decide(e.needs, functions, typeOf, trust) !== 'want') continue;
     const needed = neededBy(e.needs);
-    if (needed.length) refused.push({ what: `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`, why: `the data says ${needed.join(' and ')} needs it, which you did not keep (--for)`, kind: 'needed', evidence: cite(claimIds(e.needs, e.evidence)) });
+    if (needed.length) refused.push({ what: describeEndpoint(e), why: `the data says ${needed.join(' and ')} needs it, which you did not keep (--for)`, kind: 'needed', evidence: cite(claimIds(e.needs, e.evidence)) });
   }
 
   const sources = { v4: [] as string[], v6: [] as string[], macs: [] as string[] };

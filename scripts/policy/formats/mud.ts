@@ -22,13 +22,15 @@ type Peer =
 interface AceSpec { peer: Peer; service: Service; initiated: 'from-device' | 'to-device'; oneWay?: boolean }
 
 const PROTOCOL = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 } as const;
+/** Every ACE's action: one object, written once per ACE. */
+const ACCEPT = Object.freeze({ forwarding: 'accept' });
 
 /** Where a device's published MUD file lives; the file names the same URL as its mud-url. */
 export function mudPath(id: string, profile: Profile): string {
   return profile === 'both' ? `mud/${id}.json` : `mud/${id}/${profile}.json`;
 }
 
-const versionsOf = (s: Service): Version[] => (s.protocol === 'icmp' ? [4] : s.protocol === 'icmpv6' ? [6] : s.version ? [s.version] : [4, 6]);
+const hasVersion = (s: Service, v: Version): boolean => (s.protocol === 'icmp' ? v === 4 : s.protocol === 'icmpv6' ? v === 6 : !s.version || s.version === v);
 
 function port(r: PortRange): Record<string, unknown> {
   return r.from === r.to ? { operator: 'eq', port: r.from } : { 'lower-port': r.from, 'upper-port': r.to };
@@ -36,6 +38,17 @@ function port(r: PortRange): Record<string, unknown> {
 
 /** An ICMP flow of one named type that is not a query has no reply direction to allow. */
 const oneWayIcmp = (s: Service) => (s.protocol === 'icmp' || s.protocol === 'icmpv6') && s.icmp !== undefined && ICMP_REPLY[s.protocol][s.icmp.type] === undefined;
+
+/**
+ * The peer's part of an ACE's matches, a new object for each ACE. Built by assignment, not spread, and outside
+ * aces(): a policy of 10,000 devices makes hundreds of thousands of these.
+ */
+function peerMatches(mud: Record<string, unknown> | undefined, ip: Record<string, unknown> | undefined, v: Version): Record<string, unknown> {
+  const m: Record<string, unknown> = {};
+  if (mud) m['ietf-mud:mud'] = mud;
+  if (ip) m[`ipv${v}`] = ip;
+  return m;
+}
 
 /** The ACEs one flow needs in one ACL: one per port range, since an ACE matches a single range. */
 function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
@@ -48,18 +61,11 @@ function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
   else if ('mud' in peer) mud = { [peer.mud]: [null] };
   else if ('controller' in peer) mud = { controller: peer.controller };
   if (service.protocol !== 'any') ip.protocol = PROTOCOL[service.protocol];
-  const hasIp = Object.keys(ip).length > 0;
-  // Built by assignment, not spread: a policy of 10,000 devices makes hundreds of thousands of these.
-  const base = () => {
-    const m: Record<string, unknown> = {};
-    if (mud) m['ietf-mud:mud'] = mud;
-    if (hasIp) m[`ipv${v}`] = ip;
-    return m;
-  };
+  const ipMatch = Object.keys(ip).length > 0 ? ip : undefined;
   // This ACL's direction is the opening one: the device opens and this is from-device, or the peer opens and this is to-device.
   const opening = (spec.initiated === 'from-device') === (dir === 'fr');
   if (service.protocol === 'icmp' || service.protocol === 'icmpv6') {
-    const m = base();
+    const m = peerMatches(mud, ipMatch, v);
     if (service.icmp) {
       const icmp: Record<string, unknown> = { type: opening ? service.icmp.type : ICMP_REPLY[service.protocol][service.icmp.type]! };
       if (service.icmp.code !== undefined) icmp.code = service.icmp.code;
@@ -67,7 +73,7 @@ function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
     }
     return [m];
   }
-  if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [base()];
+  if (service.protocol !== 'tcp' && service.protocol !== 'udp') return [peerMatches(mud, ipMatch, v)];
   // The port is the responder's: the peer's when the device opens the flow, the device's when the peer does; the
   // opener's own ports, when the data restricts them, sit on the other side.
   const [portSide, openerSide] = opening ? ['destination-port', 'source-port'] : ['source-port', 'destination-port'];
@@ -79,7 +85,7 @@ function aces(spec: AceSpec, v: Version, dir: Dir): Record<string, unknown>[] {
       if (service.protocol === 'tcp') transport['ietf-mud:direction-initiated'] = spec.initiated;
       if (o) transport[openerSide] = port(o);
       transport[portSide] = port(r);
-      const m = base();
+      const m = peerMatches(mud, ipMatch, v);
       m[service.protocol] = transport;
       out.push(m);
     }
@@ -154,12 +160,12 @@ export function mudFile(policy: Policy, d: DevicePlan): Record<string, unknown> 
     for (const dir of ['fr', 'to'] as const) {
       const list: Record<string, unknown>[] = [];
       for (const spec of all) {
-        if (!versionsOf(spec.service).includes(v)) continue;
+        if (!hasVersion(spec.service, v)) continue;
         const pv = peerVersion(spec.peer);
         if (pv !== null && pv !== v) continue;
         // One-way traffic has no reply: only the opener's direction is allowed.
         if (spec.oneWay && (dir === 'fr') !== (spec.initiated === 'from-device')) continue;
-        for (const matches of aces(spec, v, dir)) list.push({ name: `ace${list.length}-${dir}dev`, matches, actions: { forwarding: 'accept' } });
+        for (const matches of aces(spec, v, dir)) list.push({ name: `ace${list.length}-${dir}dev`, matches, actions: ACCEPT });
       }
       const name = `netneeds-v${v}${dir}`;
       names[dir].push(name);
