@@ -52,19 +52,22 @@ export function header(policy: Policy, comment: string, usage: string[], devices
 
 /**
  * Text written line by line, each line ending in a newline. A policy of 10,000 devices writes files of hundreds of
- * thousands of lines: kept apart until the end, every line would outlive a young-generation collection and be copied;
- * joined a few thousand at a time, they die young, and only the joined chunks live on.
+ * thousands of lines: kept apart until the end, every line would outlive young-generation collections and be copied
+ * by each; joined as they come into chunks large enough for V8 to allocate outside the young generation (over 128 KiB),
+ * they die young, and the chunks are never copied.
  */
 export class Lines {
   private readonly chunks: string[] = [];
   private pending: string[] = [];
+  private pendingSize = 0;
   /** Lines written so far. */
   count = 0;
 
   add(line: string): void {
     this.pending.push(line);
     this.count++;
-    if (this.pending.length === 2048) this.flush();
+    this.pendingSize += line.length + 1;
+    if (this.pendingSize > CHUNK_SIZE) this.flush();
   }
 
   private flush(): void {
@@ -72,6 +75,7 @@ export class Lines {
     this.pending.push('');
     this.chunks.push(this.pending.join('\n'));
     this.pending = [];
+    this.pendingSize = 0;
   }
 
   /** Everything written, each line followed by a newline. */
@@ -80,6 +84,8 @@ export class Lines {
     return this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
   }
 }
+
+const CHUNK_SIZE = 160 * 1024;
 
 export const portList = (ports: { from: number; to: number }[], rangeSep = '-') =>
   ports.map((r) => (r.from === r.to ? String(r.from) : `${r.from}${rangeSep}${r.to}`));
