@@ -5,7 +5,7 @@
 import { parents, type DevicePlan, type Policy } from '../plan.js';
 import { oncePer } from '../../lib/memo.js';
 import { isShared } from '../../lib/shared-infrastructure.js';
-import { header, type Format } from './format.js';
+import { header, Lines, type Format } from './format.js';
 
 export interface Blocklist { hosts: string[]; domains: string[] }
 
@@ -82,27 +82,29 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * deny entries, taken out of the Default group so that other clients are not affected.
  */
 function piholeSql(policy: Policy): string {
-  const out = ['BEGIN TRANSACTION;'];
+  const out = new Lines();
+  out.add('BEGIN TRANSACTION;');
   for (const d of policy.devices) {
     const group = `netneeds_${d.tag}`;
     const list = blocklist(policy, [d]);
     const comment = sqlText(`NetNeeds ${d.tag}`);
-    out.push(`INSERT OR IGNORE INTO "group" (enabled, name, description) VALUES (1, ${sqlText(group)}, ${comment});`);
+    out.add(`INSERT OR IGNORE INTO "group" (enabled, name, description) VALUES (1, ${sqlText(group)}, ${comment});`);
     for (const c of clientsOf(d)) {
-      out.push(`INSERT OR IGNORE INTO client (ip, comment) VALUES (${sqlText(c)}, ${comment});`);
-      out.push(`INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM client c, "group" g WHERE c.ip = ${sqlText(c)} AND g.name = ${sqlText(group)};`);
+      out.add(`INSERT OR IGNORE INTO client (ip, comment) VALUES (${sqlText(c)}, ${comment});`);
+      out.add(`INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM client c, "group" g WHERE c.ip = ${sqlText(c)} AND g.name = ${sqlText(group)};`);
     }
     const entries: [number, string][] = [
       ...list.hosts.map((h): [number, string] => [1, h]),
       ...list.domains.map((w): [number, string] => [3, `(^|\\.)${w.replace(/\./g, '\\.')}$`]),
     ];
     for (const [type, domain] of entries) {
-      out.push(`INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (${type}, ${sqlText(domain)}, 1, ${comment});`);
-      out.push(`INSERT OR IGNORE INTO domainlist_by_group (domainlist_id, group_id) SELECT d.id, g.id FROM domainlist d, "group" g WHERE d.type = ${type} AND d.domain = ${sqlText(domain)} AND g.name = ${sqlText(group)};`);
+      out.add(`INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (${type}, ${sqlText(domain)}, 1, ${comment});`);
+      out.add(`INSERT OR IGNORE INTO domainlist_by_group (domainlist_id, group_id) SELECT d.id, g.id FROM domainlist d, "group" g WHERE d.type = ${type} AND d.domain = ${sqlText(domain)} AND g.name = ${sqlText(group)};`);
     }
   }
-  out.push(`DELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');`, 'COMMIT;');
-  return out.join('\n') + '\n';
+  out.add(`DELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');`);
+  out.add('COMMIT;');
+  return out.text();
 }
 
 /**
@@ -119,7 +121,9 @@ export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(pol
       'This list applies to every client of the resolver. Shared infrastructure (push, CDNs, cloud storage, video) is',
       'never listed; prefer the per-client AdGuard Home list or the Pi-hole groups when you can.',
     ];
-    return { name, content: header(policy, syntax.comment, usage, devicesLine) + names.map((n) => syntax.line(n) + '\n').join('') };
+    const lines = new Lines();
+    for (const n of names) lines.add(syntax.line(n));
+    return { name, content: header(policy, syntax.comment, usage, devicesLine) + lines.text() };
   });
   const adguardUsage = ['', 'AdGuard Home custom filtering rules, scoped with $client to the devices\' addresses (rules of devices', 'given without an address apply to every client). Shared infrastructure is never listed.'];
   const piholeUsage = ['', 'Pi-hole groups: sqlite3 /etc/pihole/gravity.db < <this file>, then pihole reloadlists (v6) or', 'pihole restartdns reload-lists (v5). Each device gets a group netneeds_<tag> with its addresses and its entries.'];

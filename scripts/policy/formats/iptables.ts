@@ -81,9 +81,9 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
   rules.add('-I FORWARD 1 -j NETNEEDS_FWD');
   learn.add('-I PREROUTING 1 -j NETNEEDS_LEARN');
   dns.add('-I PREROUTING 1 -j NETNEEDS_DNS');
-  // Each table lists a rule once. A device's filter rules name its own chains, so they can repeat only within the
-  // device; a DNS redirect of a MAC may repeat for another device given the same MAC.
-  const redirects = new Set<string>();
+  // Each table lists a rule once. A device's rules name its own chains or sets, so they can repeat only within the
+  // device; but a DNS redirect by MAC repeats for every device given that MAC.
+  const macRedirects = new Set<string>();
   for (const d of policy.devices) {
     const comment = `-m comment --comment "netneeds ${d.tag}"`;
     const [out, inward, peer, peerReply] = [chainName(d, 'OUT'), chainName(d, 'IN'), chainName(d, 'PEER'), chainName(d, 'PEERR')];
@@ -100,12 +100,11 @@ function restoreFile(policy: Policy, v: 4 | 6): string {
     for (const m of fromDevice) deviceRules.add(rule('-A NETNEEDS_FWD', m, '-j', out));
     for (const m of toDevice) deviceRules.add(rule('-A NETNEEDS_FWD', m, '-j', inward));
     if (policy.mode === 'enforce' && !(v === 6 && d.ipv6 === 'closed')) {
-      for (const m of fromDevice) {
+      for (const p of ['udp', 'tcp']) dns.add(rule('-A NETNEEDS_DNS', fromDevice[0]!, `-p ${p} --dport 53 -j REDIRECT`));
+      for (const m of macs) {
         for (const p of ['udp', 'tcp']) {
           const line = rule('-A NETNEEDS_DNS', m, `-p ${p} --dport 53 -j REDIRECT`);
-          if (redirects.has(line)) continue;
-          redirects.add(line);
-          dns.add(line);
+          if (!macRedirects.has(line)) { macRedirects.add(line); dns.add(line); }
         }
       }
     }
