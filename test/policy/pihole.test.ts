@@ -15,7 +15,7 @@ import { GRAVITY_SCHEMA } from './checkers.js';
 const QUERY = [
   `SELECT 'entry', g.name, d.type, d.domain FROM domainlist_by_group m JOIN domainlist d ON d.id = m.domainlist_id JOIN "group" g ON g.id = m.group_id ORDER BY 2, 3, 4;`,
   `SELECT 'client', g.name, c.ip FROM client_by_group m JOIN client c ON c.id = m.client_id JOIN "group" g ON g.id = m.group_id ORDER BY 2, 3;`,
-  `SELECT 'group', name FROM "group" WHERE id <> 0 ORDER BY name;`,
+  `SELECT 'group', name, description FROM "group" WHERE id <> 0 ORDER BY name;`,
 ].join('\n');
 
 function gravityAfter(sql: string, times: number): string[] {
@@ -44,7 +44,7 @@ describe('Pi-hole groups', () => {
       for (const w of list.domains) expected.push(`entry|netneeds_${d.tag}|3|(^|\\.)${w.replace(/\./g, '\\.')}$`);
     }
     const clients = policy.devices.flatMap((d) => [...d.sources.v4, ...d.sources.v6].map((ip) => `client|netneeds_${d.tag}|${ip}`));
-    const groups = policy.devices.map((d) => `group|netneeds_${d.tag}`);
+    const groups = policy.devices.map((d) => `group|netneeds_${d.tag}|NetNeeds ${d.tag}: ${d.id}`);
     const sorted = (xs: string[]) => [...xs].sort();
 
     expect(expected.length).toBeGreaterThan(30);

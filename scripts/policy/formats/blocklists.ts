@@ -91,16 +91,17 @@ function insertRows(table: string, columns: string, rows: string[]): string[] {
 
 /**
  * Pi-hole v5/v6 gravity database statements: one group per device holding its addresses as clients and its wants as
- * deny entries, taken out of the Default group so that other clients are not affected. The devices, clients and
- * entries are listed once, as rows of temporary tables, and copied into the gravity tables by a few set-based
- * statements: a list for thousands of devices stays a fraction of the size of one statement pair per entry.
+ * deny entries, taken out of the Default group so that other clients are not affected; the group's description,
+ * which Pi-hole's group page shows, names the device. Devices, clients and entries are listed once, as rows of
+ * temporary tables, and copied into the gravity tables by a few set-based statements: a list for thousands of devices
+ * stays a fraction of the size of one statement pair per entry.
  */
 function piholeSql(policy: Policy): string {
   const devices: string[] = [];
   const clients: string[] = [];
   const entries: string[] = [];
   for (const d of policy.devices) {
-    devices.push(`(${sqlText(d.tag)})`);
+    devices.push(`(${sqlText(d.tag)}, ${sqlText(d.id)})`);
     for (const c of clientsOf(d)) clients.push(`(${sqlText(d.tag)}, ${sqlText(c)})`);
     const list = blocklist(policy, [d]);
     for (const h of list.hosts) entries.push(`(${sqlText(d.tag)}, 1, ${sqlText(h)})`);
@@ -108,14 +109,14 @@ function piholeSql(policy: Policy): string {
   }
   return [
     'BEGIN TRANSACTION;',
-    'CREATE TEMP TABLE netneeds_device (tag TEXT NOT NULL);',
+    'CREATE TEMP TABLE netneeds_device (tag TEXT NOT NULL, device TEXT NOT NULL);',
     'CREATE TEMP TABLE netneeds_client (tag TEXT NOT NULL, ip TEXT NOT NULL);',
     'CREATE TEMP TABLE netneeds_entry (tag TEXT NOT NULL, type INTEGER NOT NULL, domain TEXT NOT NULL);',
-    ...insertRows('temp.netneeds_device', 'tag', devices),
+    ...insertRows('temp.netneeds_device', 'tag, device', devices),
     ...insertRows('temp.netneeds_client', 'tag, ip', clients),
     ...insertRows('temp.netneeds_entry', 'tag, type, domain', entries),
     // Row order decides which device's comment an entry shared by several devices keeps: the first, as listed.
-    `INSERT OR IGNORE INTO "group" (enabled, name, description) SELECT 1, 'netneeds_' || tag, 'NetNeeds ' || tag FROM temp.netneeds_device ORDER BY rowid;`,
+    `INSERT OR IGNORE INTO "group" (enabled, name, description) SELECT 1, 'netneeds_' || tag, 'NetNeeds ' || tag || ': ' || device FROM temp.netneeds_device ORDER BY rowid;`,
     `INSERT OR IGNORE INTO client (ip, comment) SELECT ip, 'NetNeeds ' || tag FROM temp.netneeds_client ORDER BY rowid;`,
     `INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM temp.netneeds_client n JOIN client c ON c.ip = n.ip JOIN "group" g ON g.name = 'netneeds_' || n.tag ORDER BY n.rowid;`,
     `INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) SELECT type, domain, 1, 'NetNeeds ' || tag FROM temp.netneeds_entry ORDER BY rowid;`,
@@ -129,8 +130,8 @@ function piholeSql(policy: Policy): string {
 }
 
 /**
- * `devicesLine` replaces the header's line per device in the lists that name no device by tag (all but the Pi-hole
- * groups): a household list over the whole dataset says which devices it covers in one line.
+ * `devicesLine` replaces the header's line per device: a household list over the whole dataset says which devices it
+ * covers in one line (each Pi-hole group's description names its device).
  */
 export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(policy), devicesLine?: string) {
   const plain = Object.entries(BLOCKLIST_SYNTAX).map(([name, syntax]) => {
@@ -149,7 +150,7 @@ export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(pol
   return [
     ...plain,
     { name: 'blocklist.adguard-clients.txt', content: header(policy, '!', adguardUsage, devicesLine) + adguardLines(policy).map((l) => l + '\n').join('') },
-    { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage) + piholeSql(policy) },
+    { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage, devicesLine) + piholeSql(policy) },
   ];
 }
 
