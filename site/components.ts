@@ -142,7 +142,8 @@ export function stackLabelsCss(): string {
  * screen. The first column heads its row.
  */
 export function stackTable(kind: StackTable, caption: string, rows: CellInput[][], rowIds?: string[]): Element {
-  const headers = STACK_TABLES[kind];
+  // A table whose rows all cite the same sources leaves out its last column, Evidence: the caller says so once below.
+  const headers = STACK_TABLES[kind].slice(0, rows[0]?.length ?? STACK_TABLES[kind].length);
   return scrollTable(caption, h(`table.stack.${kind}`, [
     h('caption.visually-hidden', caption),
     h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),

@@ -47,13 +47,19 @@ function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string 
   return `${v.definite} of ${v.total} verdicts settled (${parts.join(', ')}); the rest are unknown.`;
 }
 
-export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
+/** The sources a destination's row cites: its own and those of every claim about it. */
+const rowSources = (e: Endpoint) => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])];
+
+export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element[] {
   const anchors = destinationAnchors(endpoints);
-  return stackTable('endpoints', caption,
+  const sources = endpoints.map(rowSources);
+  // When every row cites the same sources, one sentence says so instead of a column repeating them on every row.
+  const shared = endpoints.length > 1 && sources.every((s) => s.length && s.join('\n') === sources[0]!.join('\n')) ? sources[0]! : undefined;
+  const table = stackTable('endpoints', caption,
     endpoints.map((e, i) => [
       [
         // The destination itself links to its row: the permalink a reader copies.
-        h('a.permalink', { href: `#${anchors[i]}` }, e.kind === 'any' ? 'Any internet address' : h('code', e.destination)),
+        h('a', { href: `#${anchors[i]}` }, e.kind === 'any' ? 'Any internet address' : h('code', e.destination)),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),
@@ -61,8 +67,9 @@ export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number
       protocolPorts(e.protocol, e.ports),
       e.service, label(e.purpose), PARTY[e.party],
       verdictCell(e.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(e.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
-      evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers),
+      ...(shared ? [] : [evidenceRefs(sources[i]!, numbers)]),
     ]), anchors);
+  return shared ? [table, h('p.sources', [`Every destination above cites `, ...evidenceRefs(shared, numbers), '.'])] : [table];
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
@@ -183,7 +190,7 @@ export function devicePage(ds: PageContext, d: Device): string {
           h('strong', 'Vendor app: '), needsSummary(d, 'vendor-app'), '. ', h('strong', 'Home Assistant: '), needsSummary(d, 'home-assistant'), '. ',
           h('a', { href: rel(depth, 'verdicts/') }, 'What the verdicts mean'), '.',
         ]),
-        d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
+        ...(d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : [h('p', 'No internet destinations are recorded.')]),
       ]),
       h('section', { 'aria-labelledby': 'local' }, [h('h2#local', 'Local traffic and discovery'), ...localSection(d, numbers)]),
       h('section', { 'aria-labelledby': 'blocked' }, [h('h2#blocked', 'When the internet is blocked'), ...blockedSection(d, numbers)]),

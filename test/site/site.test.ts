@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_URL } from '../../scripts/lib/project.js';
+import { devicePage } from '../../site/pages.js';
 import { writeSiteFixture } from './fixtures.js';
 import { axe, buildAndServe, type BuiltSite, launchChromium, recordForeignRequests, screenshot, tempDir } from './harness.js';
 
@@ -266,6 +267,10 @@ describe('device page', () => {
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${base}devices/roborock/s50/`);
       expect(await page.locator('table.endpoints tbody tr').count()).toBe(7);
+      // Every destination of this device cites the same source: one sentence says so instead of a column of [1].
+      await expect(page.locator('table.endpoints thead th').allTextContents()).resolves.not.toContain('Evidence');
+      await expect(page.locator('p.sources').textContent()).resolves.toBe('Every destination above cites [1].');
+      await expect(page.locator('p.sources a').getAttribute('href')).resolves.toBe('#evidence-ha-community-49579');
       const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("script-src 'self'");
@@ -273,6 +278,12 @@ describe('device page', () => {
     });
     const html = readFileSync(join(built.dist, 'site/index.html'), 'utf8');
     expect(html.match(/<script\b[^>]*>[^<]*<\/script>/g)).toEqual(['<script src=./assets/search.js defer></script>']);
+    // Rows that cite different sources keep the Evidence column, each row with its own.
+    const s50 = built.dataset.devices.find((d) => d.id === 'roborock/s50')!;
+    const mixed = { ...s50, endpoints: s50.endpoints.map((e, i) => (i === 1 ? { ...e, evidence: [...e.evidence, 'python-miio-port'] } : e)) };
+    const page = devicePage({ meta: built.dataset.meta, vendors: built.dataset.vendors }, mixed);
+    expect(page).toMatch(/<table class="stack endpoints"><caption[^]*?<th scope=col>Home Assistant<th scope=col>Evidence<tbody>/);
+    expect(page).not.toContain('<p class=sources>');
   });
 });
 
