@@ -1,58 +1,97 @@
 // dnsmasq and Pi-hole query logs. `query[A] name from client` starts a lookup; `reply`/`cached` lines give
 // the answers, CNAME steps first. Answers dnsmasq made up itself (`config` = address=/…/ rules such as a
 // captive portal's, /etc/hosts, DHCP names, Pi-hole's `gravity blocked`) are not what the name resolves to, so they are never used.
-import { normalizeIp, normalizeMac, type Format } from '../events.js';
-import { lineShare, readLines, wordsFrom } from './text.js';
+import { normalizeIp, normalizeMac, type DnsAnswer, type DnsQuery, type Format, type Lease } from '../events.js';
+import { ByteMemo, bytesOf, LineClock, lineShare, readLineBytes, startsWithBytes } from './text.js';
 
 const MAX_PENDING = 4096;
+const SPACE = 32;
+const QUERY = bytesOf('query[');
+const REPLY = bytesOf('reply ');
+const CACHED = bytesOf('cached ');
+const CACHED_STALE = bytesOf('cached-stale ');
+const DHCPACK = bytesOf('DHCPACK(');
+
+/** The first space in buf[from, to), or -1. */
+function spaceIn(buf: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (buf[i] === SPACE) return i;
+  return -1;
+}
+
+/** Where the first "]: " of the line is, or -1: the program's tag ends there. */
+function tagEnd(buf: Buffer, start: number, end: number): number {
+  for (let i = start; i + 2 < end; i++) if (buf[i] === 93 && buf[i + 1] === 58 && buf[i + 2] === SPACE) return i;
+  return -1;
+}
 
 export const dnsmasq: Format = {
   name: 'dnsmasq',
   evidenceType: 'dns-log',
   unit: 'log lines',
   sniff: (_head, text) => lineShare(text, (l) => /dnsmasq(-dhcp)?\[\d+\]: |pihole(-FTL)?\[\d+\]: /.test(l)),
-  read: (path, sink, options) => readLines(path, options, false, (clock) => {
+  read: (path, sink, options) => readLineBytes(path, options, false, (logClock) => {
     // Who asked for a name lately, and the name a CNAME chain started from.
     const askedBy = new Map<string, string>();
     let chainHead: string | undefined;
-    return (line) => {
-      const colon = line.indexOf(']: ');
+    const clock = new LineClock(logClock);
+    const names = new ByteMemo((name) => name.toLowerCase());
+    const addresses = new ByteMemo(normalizeIp);
+    const query: DnsQuery = { kind: 'query', time: NaN, client: '', name: '' };
+    const answer: DnsAnswer = { kind: 'dns', time: NaN, client: undefined, name: '', address: '' };
+    const lease: Lease = { kind: 'lease', time: NaN, ip: '', mac: '' };
+    return (buf, start, end) => {
+      const colon = tagEnd(buf, start, end);
       if (colon < 0) return 'other';
       const at = colon + 3;
-      // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is split.
-      const query = line.startsWith('query[', at);
-      const answer = !query && (line.startsWith('reply ', at) || line.startsWith('cached ', at) || line.startsWith('cached-stale ', at));
-      const ack = !query && !answer && line.startsWith('DHCPACK(', at);
-      if (!query && !answer && !ack) return 'other';
-      const words = wordsFrom(line, at, 4);
-      const time = clock.syslog(line);
-      if (query) {
-        const name = words[1]?.toLowerCase();
-        const client = normalizeIp(words[3] ?? '');
-        if (!name || words[2] !== 'from' || !client) return 'query line without name or client';
+      // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is read.
+      const c = buf[at];
+      const isQuery = c === 113 && startsWithBytes(buf, at, end, QUERY);
+      const isAnswer = (c === 114 && startsWithBytes(buf, at, end, REPLY)) || (c === 99 && (startsWithBytes(buf, at, end, CACHED) || startsWithBytes(buf, at, end, CACHED_STALE)));
+      const isAck = c === 68 && startsWithBytes(buf, at, end, DHCPACK);
+      if (!isQuery && !isAnswer && !isAck) return 'other';
+      // The verb and up to three words after it, each up to the next space (the last one up to the end of the line).
+      const s1 = spaceIn(buf, at, end);
+      const s2 = s1 < 0 ? -1 : spaceIn(buf, s1 + 1, end);
+      const s3 = s2 < 0 ? -1 : spaceIn(buf, s2 + 1, end);
+      const s4 = s3 < 0 ? -1 : spaceIn(buf, s3 + 1, end);
+      const end2 = s3 < 0 ? end : s3;
+      const time = clock.timeOf(buf, start, end);
+      if (isQuery) {
+        if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 5 || buf[s2 + 1] !== 102 || buf[s2 + 2] !== 114 || buf[s2 + 3] !== 111 || buf[s2 + 4] !== 109) return 'query line without name or client';
+        const client = addresses.get(buf, s3 + 1, s4 < 0 ? end : s4);
+        if (!client) return 'query line without name or client';
+        const name = names.get(buf, s1 + 1, s2);
         if (askedBy.size >= MAX_PENDING) askedBy.delete(askedBy.keys().next().value!);
         askedBy.set(name, client);
         chainHead = name;
-        sink.emit({ kind: 'query', time, client, name });
+        query.time = time;
+        query.client = client;
+        query.name = name;
+        sink.emit(query);
         return 'ok';
       }
-      if (answer) {
-        const name = words[1]?.toLowerCase();
-        const value = words[3];
-        if (!name || words[2] !== 'is' || value === undefined) return 'answer line without name';
+      if (isAnswer) {
+        if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 3 || buf[s2 + 1] !== 105 || buf[s2 + 2] !== 115) return 'answer line without name';
+        const name = names.get(buf, s1 + 1, s2);
         const asker = askedBy.get(name);
         if (asker !== undefined) chainHead = name;
-        const address = normalizeIp(value);
+        const address = addresses.get(buf, s3 + 1, s4 < 0 ? end : s4);
         if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
         const head = asker !== undefined ? name : chainHead ?? name;
-        const client = asker ?? askedBy.get(head);
-        sink.emit({ kind: 'dns', time, client, name: head, address });
+        answer.time = time;
+        answer.client = asker ?? askedBy.get(head);
+        answer.name = head;
+        answer.address = address;
+        sink.emit(answer);
         return 'ok';
       }
-      const ip = normalizeIp(words[1] ?? '');
-      const mac = normalizeMac(words[2] ?? '');
+      const ip = s1 < 0 ? null : addresses.get(buf, s1 + 1, s2 < 0 ? end : s2);
+      const mac = s2 < 0 ? null : normalizeMac(buf.toString('latin1', s2 + 1, end2));
       if (!ip || !mac) return 'DHCPACK without address and MAC';
-      sink.emit({ kind: 'lease', time, ip, mac });
+      lease.time = time;
+      lease.ip = ip;
+      lease.mac = mac;
+      sink.emit(lease);
       return 'ok';
     };
   }),
