@@ -2,25 +2,20 @@
 // the answers, CNAME steps first. Answers dnsmasq made up itself (`config` = address=/…/ rules such as a
 // captive portal's, /etc/hosts, DHCP names, Pi-hole's `gravity blocked`) are not what the name resolves to, so they are never used.
 import { normalizeIp, normalizeMac, type DnsAnswer, type DnsQuery, type Format, type Lease } from '../events.js';
-import { ByteMemo, bytesOf, LineClock, lineShare, readLineBytes, startsWithBytes } from './text.js';
+import { ByteMemo, BytePattern, LineClock, lineShare, readLineBytes, WindowBytes } from './text.js';
 
 const MAX_PENDING = 4096;
 const SPACE = 32;
-const QUERY = bytesOf('query[');
-const REPLY = bytesOf('reply ');
-const CACHED = bytesOf('cached ');
-const CACHED_STALE = bytesOf('cached-stale ');
-const DHCPACK = bytesOf('DHCPACK(');
-
-/** The first space in buf[from, to), or -1. */
-function spaceIn(buf: Buffer, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (buf[i] === SPACE) return i;
-  return -1;
-}
+const QUERY = new BytePattern('query[');
+const REPLY = new BytePattern('reply ');
+const CACHED = new BytePattern('cached ');
+const CACHED_STALE = new BytePattern('cached-stale ');
+const DHCPACK = new BytePattern('DHCPACK(');
 
 /** Where the first "]: " of the line is, or -1: the program's tag ends there. */
-function tagEnd(buf: Buffer, start: number, end: number): number {
-  for (let i = start; i + 2 < end; i++) if (buf[i] === 93 && buf[i + 1] === 58 && buf[i + 2] === SPACE) return i;
+function tagEnd(bytes: WindowBytes, start: number, end: number): number {
+  const buf = bytes.buf;
+  for (let i = bytes.indexOf(93, start, end - 2); i >= 0; i = bytes.indexOf(93, i + 1, end - 2)) if (buf[i + 1] === 58 && buf[i + 2] === SPACE) return i;
   return -1;
 }
 
@@ -34,33 +29,35 @@ export const dnsmasq: Format = {
     const askedBy = new Map<string, string>();
     let chainHead: string | undefined;
     const clock = new LineClock(logClock);
+    const bytes = new WindowBytes();
     const names = new ByteMemo((name) => name.toLowerCase());
     const addresses = new ByteMemo(normalizeIp);
     const query: DnsQuery = { kind: 'query', time: NaN, client: '', name: '' };
     const answer: DnsAnswer = { kind: 'dns', time: NaN, client: undefined, name: '', address: '' };
     const lease: Lease = { kind: 'lease', time: NaN, ip: '', mac: '' };
     return (buf, start, end) => {
-      const colon = tagEnd(buf, start, end);
+      bytes.use(buf);
+      const colon = tagEnd(bytes, start, end);
       if (colon < 0) return 'other';
       const at = colon + 3;
       // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is read.
       const c = buf[at];
-      const isQuery = c === 113 && startsWithBytes(buf, at, end, QUERY);
-      const isAnswer = (c === 114 && startsWithBytes(buf, at, end, REPLY)) || (c === 99 && (startsWithBytes(buf, at, end, CACHED) || startsWithBytes(buf, at, end, CACHED_STALE)));
-      const isAck = c === 68 && startsWithBytes(buf, at, end, DHCPACK);
+      const isQuery = c === 113 && bytes.startsWith(at, end, QUERY);
+      const isAnswer = (c === 114 && bytes.startsWith(at, end, REPLY)) || (c === 99 && (bytes.startsWith(at, end, CACHED) || bytes.startsWith(at, end, CACHED_STALE)));
+      const isAck = c === 68 && bytes.startsWith(at, end, DHCPACK);
       if (!isQuery && !isAnswer && !isAck) return 'other';
       // The verb and up to three words after it, each up to the next space (the last one up to the end of the line).
-      const s1 = spaceIn(buf, at, end);
-      const s2 = s1 < 0 ? -1 : spaceIn(buf, s1 + 1, end);
-      const s3 = s2 < 0 ? -1 : spaceIn(buf, s2 + 1, end);
-      const s4 = s3 < 0 ? -1 : spaceIn(buf, s3 + 1, end);
+      const s1 = bytes.indexOf(SPACE, at, end);
+      const s2 = s1 < 0 ? -1 : bytes.indexOf(SPACE, s1 + 1, end);
+      const s3 = s2 < 0 ? -1 : bytes.indexOf(SPACE, s2 + 1, end);
+      const s4 = s3 < 0 ? -1 : bytes.indexOf(SPACE, s3 + 1, end);
       const end2 = s3 < 0 ? end : s3;
-      const time = clock.timeOf(buf, start, end);
+      const time = clock.timeOf(bytes, start, end);
       if (isQuery) {
         if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 5 || buf[s2 + 1] !== 102 || buf[s2 + 2] !== 114 || buf[s2 + 3] !== 111 || buf[s2 + 4] !== 109) return 'query line without name or client';
-        const client = addresses.get(buf, s3 + 1, s4 < 0 ? end : s4);
+        const client = addresses.get(bytes, s3 + 1, s4 < 0 ? end : s4);
         if (!client) return 'query line without name or client';
-        const name = names.get(buf, s1 + 1, s2);
+        const name = names.get(bytes, s1 + 1, s2);
         if (askedBy.size >= MAX_PENDING) askedBy.delete(askedBy.keys().next().value!);
         askedBy.set(name, client);
         chainHead = name;
@@ -72,10 +69,10 @@ export const dnsmasq: Format = {
       }
       if (isAnswer) {
         if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 3 || buf[s2 + 1] !== 105 || buf[s2 + 2] !== 115) return 'answer line without name';
-        const name = names.get(buf, s1 + 1, s2);
+        const name = names.get(bytes, s1 + 1, s2);
         const asker = askedBy.get(name);
         if (asker !== undefined) chainHead = name;
-        const address = addresses.get(buf, s3 + 1, s4 < 0 ? end : s4);
+        const address = addresses.get(bytes, s3 + 1, s4 < 0 ? end : s4);
         if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
         const head = asker !== undefined ? name : chainHead ?? name;
         answer.time = time;
@@ -85,7 +82,7 @@ export const dnsmasq: Format = {
         sink.emit(answer);
         return 'ok';
       }
-      const ip = s1 < 0 ? null : addresses.get(buf, s1 + 1, s2 < 0 ? end : s2);
+      const ip = s1 < 0 ? null : addresses.get(bytes, s1 + 1, s2 < 0 ? end : s2);
       const mac = s2 < 0 ? null : normalizeMac(buf.toString('latin1', s2 + 1, end2));
       if (!ip || !mac) return 'DHCPACK without address and MAC';
       lease.time = time;
