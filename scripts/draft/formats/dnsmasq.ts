@@ -11,6 +11,10 @@ const REPLY = new BytePattern('reply ');
 const CACHED = new BytePattern('cached ');
 const CACHED_STALE = new BytePattern('cached-stale ');
 const DHCPACK = new BytePattern('DHCPACK(');
+const OTHER = 0;
+const LOOKUP = 1;
+const ANSWER = 2;
+const ACK = 3;
 
 /** Where the first "]: " of the line is, or -1: the program's tag ends there. */
 function tagEnd(bytes: WindowBytes, start: number, end: number): number {
@@ -41,21 +45,23 @@ export const dnsmasq: Format = {
       if (colon < 0) return 'other';
       const at = colon + 3;
       // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is read.
+      // s1: the space after the verb (or -1); the words after it each run up to the next space.
       const c = buf[at];
-      const isQuery = c === 113 && bytes.startsWith(at, end, QUERY);
-      const isAnswer = (c === 114 && bytes.startsWith(at, end, REPLY)) || (c === 99 && (bytes.startsWith(at, end, CACHED) || bytes.startsWith(at, end, CACHED_STALE)));
-      const isAck = c === 68 && bytes.startsWith(at, end, DHCPACK);
-      if (!isQuery && !isAnswer && !isAck) return 'other';
-      // The verb and up to three words after it, each up to the next space (the last one up to the end of the line).
-      const s1 = bytes.indexOf(SPACE, at, end);
+      let kind = OTHER;
+      let s1 = -1;
+      if (c === 113 && bytes.startsWith(at, end, QUERY)) { kind = LOOKUP; s1 = bytes.indexOf(SPACE, at + 6, end); }
+      else if (c === 114 && bytes.startsWith(at, end, REPLY)) { kind = ANSWER; s1 = at + 5; }
+      else if (c === 99 && bytes.startsWith(at, end, CACHED)) { kind = ANSWER; s1 = at + 6; }
+      else if (c === 99 && bytes.startsWith(at, end, CACHED_STALE)) { kind = ANSWER; s1 = at + 12; }
+      else if (c === 68 && bytes.startsWith(at, end, DHCPACK)) { kind = ACK; s1 = bytes.indexOf(SPACE, at + 8, end); }
+      if (kind === OTHER) return 'other';
       const s2 = s1 < 0 ? -1 : bytes.indexOf(SPACE, s1 + 1, end);
-      const s3 = s2 < 0 ? -1 : bytes.indexOf(SPACE, s2 + 1, end);
-      const s4 = s3 < 0 ? -1 : bytes.indexOf(SPACE, s3 + 1, end);
-      const end2 = s3 < 0 ? end : s3;
       const time = clock.timeOf(bytes, start, end);
-      if (isQuery) {
-        if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 5 || buf[s2 + 1] !== 102 || buf[s2 + 2] !== 114 || buf[s2 + 3] !== 111 || buf[s2 + 4] !== 109) return 'query line without name or client';
-        const client = addresses.get(bytes, s3 + 1, s4 < 0 ? end : s4);
+      if (kind === LOOKUP) {
+        // `query[A] name from client`: the third word is exactly "from".
+        if (s2 < 0 || s2 === s1 + 1 || s2 + 5 >= end || buf[s2 + 5] !== SPACE || buf[s2 + 1] !== 102 || buf[s2 + 2] !== 114 || buf[s2 + 3] !== 111 || buf[s2 + 4] !== 109) return 'query line without name or client';
+        const s4 = bytes.indexOf(SPACE, s2 + 6, end);
+        const client = addresses.get(bytes, s2 + 6, s4 < 0 ? end : s4);
         if (!client) return 'query line without name or client';
         const name = names.get(bytes, s1 + 1, s2);
         if (askedBy.size >= MAX_PENDING) askedBy.delete(askedBy.keys().next().value!);
@@ -67,12 +73,14 @@ export const dnsmasq: Format = {
         sink.emit(query);
         return 'ok';
       }
-      if (isAnswer) {
-        if (s3 < 0 || s2 === s1 + 1 || end2 - s2 !== 3 || buf[s2 + 1] !== 105 || buf[s2 + 2] !== 115) return 'answer line without name';
+      if (kind === ANSWER) {
+        // `reply name is value`: the third word is exactly "is".
+        if (s2 < 0 || s2 === s1 + 1 || s2 + 3 >= end || buf[s2 + 3] !== SPACE || buf[s2 + 1] !== 105 || buf[s2 + 2] !== 115) return 'answer line without name';
         const name = names.get(bytes, s1 + 1, s2);
         const asker = askedBy.get(name);
         if (asker !== undefined) chainHead = name;
-        const address = addresses.get(bytes, s3 + 1, s4 < 0 ? end : s4);
+        const s4 = bytes.indexOf(SPACE, s2 + 4, end);
+        const address = addresses.get(bytes, s2 + 4, s4 < 0 ? end : s4);
         if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
         const head = asker !== undefined ? name : chainHead ?? name;
         answer.time = time;
@@ -82,8 +90,10 @@ export const dnsmasq: Format = {
         sink.emit(answer);
         return 'ok';
       }
+      // `DHCPACK(interface) ip mac [name]`
+      const s3 = s2 < 0 ? -1 : bytes.indexOf(SPACE, s2 + 1, end);
       const ip = s1 < 0 ? null : addresses.get(bytes, s1 + 1, s2 < 0 ? end : s2);
-      const mac = s2 < 0 ? null : normalizeMac(buf.toString('latin1', s2 + 1, end2));
+      const mac = s2 < 0 ? null : normalizeMac(buf.toString('latin1', s2 + 1, s3 < 0 ? end : s3));
       if (!ip || !mac) return 'DHCPACK without address and MAC';
       lease.time = time;
       lease.ip = ip;

@@ -111,12 +111,15 @@ export class LineClock {
   }
 }
 
-/** An ASCII text to compare with a line's bytes four at a time. */
+/**
+ * An ASCII text to compare with a line's bytes four at a time. `anchor`: the index of its rarest byte, which a
+ * search looks for first (the S of " SRC=" rather than its space).
+ */
 export class BytePattern {
   readonly bytes: Buffer;
   readonly words: Int32Array;
 
-  constructor(text: string) {
+  constructor(text: string, readonly anchor = 0) {
     this.bytes = Buffer.from(text, 'latin1');
     this.words = new Int32Array(this.bytes.length >> 2);
     for (let k = 0; k < this.words.length; k++) this.words[k] = this.bytes.readInt32LE(k * 4);
@@ -149,6 +152,17 @@ export class WindowBytes {
     const buf = this.buf;
     for (let k = words.length * 4; k < n; k++) if (buf[at + k] !== bytes[k]) return false;
     return true;
+  }
+
+  /** Where pattern first occurs in buf[from, to), or -1. */
+  find(pattern: BytePattern, from: number, to: number): number {
+    const anchor = pattern.anchor;
+    const last = to - pattern.bytes.length;
+    const byte = pattern.bytes[anchor]!;
+    for (let i = this.indexOf(byte, from + anchor, last + anchor + 1); i >= 0; i = this.indexOf(byte, i + 1, last + anchor + 1)) {
+      if (this.startsWith(i - anchor, to, pattern)) return i - anchor;
+    }
+    return -1;
   }
 
   /** Where byte first occurs in buf[from, to), or -1. */
