@@ -38,30 +38,6 @@ export function valueAfter(line: string, key: string, from = 0): string | undefi
   return line.slice(start, end < 0 ? undefined : end);
 }
 
-/** The bytes of an ASCII text, to look for in a line. */
-export const bytesOf = (text: string): Buffer => Buffer.from(text, 'latin1');
-
-/** Where pattern first occurs in buf[from, to), or -1: a search that never reads past the line. */
-export function indexIn(buf: Uint8Array, pattern: Uint8Array, from: number, to: number): number {
-  const first = pattern[0]!;
-  const n = pattern.length;
-  for (let i = from, last = to - n; i <= last; i++) {
-    if (buf[i] !== first) continue;
-    let k = 1;
-    while (k < n && buf[i + k] === pattern[k]) k++;
-    if (k === n) return i;
-  }
-  return -1;
-}
-
-/** Whether buf[at, to) starts with pattern. */
-export function startsWithBytes(buf: Uint8Array, at: number, to: number, pattern: Uint8Array): boolean {
-  const n = pattern.length;
-  if (at + n > to) return false;
-  for (let k = 0; k < n; k++) if (buf[at + k] !== pattern[k]) return false;
-  return true;
-}
-
 /** portNumber of the text buf[start, end): decimal digits are read in place. */
 export function portIn(buf: Buffer, start: number, end: number): number | undefined {
   if (end - start < 1 || end - start > 5) return undefined;
