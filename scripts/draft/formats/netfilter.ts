@@ -97,10 +97,9 @@ export const netfilter: Format = {
       const dport = value(DPT, at, end) ? portIn(buf, valueStart, valueEnd) : undefined;
       if (sport === undefined || dport === undefined) return 'no SPT= or DPT=';
       const syn = protocol === 'tcp' && bytes.find(SYN, start, end) >= 0;
-      const ack = bytes.find(ACK, start, end) >= 0;
       flow.sport = sport;
       flow.dport = dport;
-      flow.role = syn ? (ack ? 'synack' : 'syn') : 'packet';
+      flow.role = syn ? (bytes.find(ACK, start, end) >= 0 ? 'synack' : 'syn') : 'packet';
       sink.emit(flow);
       return 'ok';
     };
