@@ -153,7 +153,7 @@ export class Collector implements Sink {
   private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0, undeterminedOpener: 0, ownAddress: 0, privateNames: {} };
 
   private readonly ownAddresses = new Set<string>();
-  /** See Sink.revision: bumped when a device address is learnt or a conversation's opener is stored. */
+  /** See Sink.revision: bumped when a device address is learnt, or a known conversation's opener changes or is forgotten. */
   revision = 0;
   private readonly nameVerdicts = new Map<string, 'ok' | 'invalid' | PrivateReason>();
 
@@ -277,10 +277,8 @@ export class Collector implements Sink {
     let opener = known;
     if (decided !== null) opener = decided ? srcOpener : dstOpener;
     else if (opener < 0) opener = this.calledSideIsSrc(f.protocol, f.sport, f.dport) ? dstOpener : srcOpener;
-    if (opener !== known) {
-      this.conversations.store(opener);
-      this.revision++;
-    }
+    // A new conversation changes how no other flow is counted, unless older ones were forgotten to make room for it.
+    if (opener !== known && (this.conversations.store(opener) || known >= 0)) this.revision++;
     // Both ends the same address and port: whoever opened, it was src.
     return opener === srcOpener || (src === dst && f.sport === f.dport);
   }

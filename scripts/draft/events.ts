@@ -41,8 +41,8 @@ export interface Sink {
   emit(event: DraftEvent): void;
   /**
    * Changes whenever the sink could count a flow differently from an identical one it took before (it learnt a
-   * device address, or who opened a conversation). While it stays the same, a reader may hold back such repeats
-   * and emit them later as one flow with a count, before any other event; undefined: never.
+   * device address; it changed or forgot who opened a conversation). While it stays the same, a reader may hold
+   * back such repeats and emit them later as one flow with a count, before any other event; undefined: never.
    */
   readonly revision?: number;
 }

@@ -41,6 +41,8 @@ export class RepeatFolder {
   /** The slot found by the last call of repeat(): where remember() stores that flow. */
   private slot = 0;
   private readonly enabled: boolean;
+  /** The time of the flow given to repeat() next (a field: see PacketDecoder.time). */
+  time = 0;
 
   /** `event`: the one flow event the reader refills and emits. */
   constructor(private readonly sink: Sink, private readonly event: Flow) {
@@ -51,8 +53,9 @@ export class RepeatFolder {
    * True when this flow repeats one the sink took at its current revision: it is counted here. False when the
    * caller must emit it: first flush(), then emit, then remember().
    */
-  repeat(src: number, dst: number, ports: number, kind: number, time: number): boolean {
+  repeat(src: number, dst: number, ports: number, kind: number): boolean {
     if (!this.enabled) return false;
+    const time = this.time;
     const k = this.keys;
     let i = hash(src, dst, ports, kind);
     for (;;) {

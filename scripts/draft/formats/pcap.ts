@@ -197,7 +197,13 @@ class PacketDecoder {
     this.repeats.flush();
   }
 
-  packet(link: number, b: Buffer, at: number, end: number, time: number, where: () => string): void {
+  /**
+   * The time of the packet given to packet() next, in milliseconds (NaN: none). A field, not an argument: a number
+   * passed to a call that is not inlined is boxed, one allocation per packet.
+   */
+  time = 0;
+
+  packet(link: number, b: Buffer, at: number, end: number, where: () => string): void {
     let p = at;
     let etherType = -1;
     let srcMac: string | undefined;
@@ -265,7 +271,7 @@ class PacketDecoder {
         proto = next;
       }
     } else { this.stats.other++; return; }
-    if (proto === 1 || proto === 58) return this.flow(time, v6, src, dst, proto === 1 ? ICMP : ICMPV6, 0, 0, PACKET, srcMac, dstMac, undefined);
+    if (proto === 1 || proto === 58) return this.flow(v6, src, dst, proto === 1 ? ICMP : ICMPV6, 0, 0, PACKET, srcMac, dstMac, undefined);
     if (proto !== 6 && proto !== 17) { this.stats.other++; return; }
     if (end - p < (proto === 6 ? 20 : 8)) return this.bad(where, 'truncated TCP/UDP header');
     const sport = u16(b, p);
@@ -279,31 +285,34 @@ class PacketDecoder {
         const ports = (sport << 16) | dport;
         sni = this.pendingHellos.mayHave(ports) ? this.continueHello(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end) : undefined;
         sni ??= clientHelloSni(b, payload, end) ?? this.startHello(v6, src, sport, dst, dport, seq, b, payload, end);
-        if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, time, sport === 53 ? dstMac : undefined);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, this.time, sport === 53 ? dstMac : undefined);
       }
-      return this.flow(time, v6, src, dst, TCP, sport, dport, flags & 0x02 ? (flags & 0x10 ? SYNACK : SYN) : PACKET, srcMac, dstMac, sni);
+      return this.flow(v6, src, dst, TCP, sport, dport, flags & 0x02 ? (flags & 0x10 ? SYNACK : SYN) : PACKET, srcMac, dstMac, sni);
     }
     const payload = p + 8;
-    if (sport === 53) this.dns(b, payload, end, time, this.text(v6, dst), dstMac);
-    else if (dport === 53) this.dnsQuery(b, payload, end, time, this.text(v6, src));
-    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
-    this.flow(time, v6, src, dst, UDP, sport, dport, PACKET, srcMac, dstMac, undefined);
+    if (sport === 53) this.dns(b, payload, end, this.time, this.text(v6, dst), dstMac);
+    else if (dport === 53) this.dnsQuery(b, payload, end, this.time, this.text(v6, src));
+    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, this.time);
+    this.flow(v6, src, dst, UDP, sport, dport, PACKET, srcMac, dstMac, undefined);
   }
 
   /**
    * A flow of this packet: a repeat of one the sink took is only counted (see RepeatFolder); flows with a MAC
    * address or a server name are never held back.
    */
-  private flow(time: number, v6: boolean, src: number, dst: number, protocol: number, sport: number, dport: number, role: number, srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
+  private flow(v6: boolean, src: number, dst: number, protocol: number, sport: number, dport: number, role: number, srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
     const kind = protocol | role | (v6 ? V6 : 0);
     const ports = (sport << 16) | dport;
     const plain = srcMac === undefined && dstMac === undefined && sni === undefined;
-    if (plain && this.repeats.repeat(src, dst, ports, kind, time)) return;
+    if (plain) {
+      this.repeats.time = this.time;
+      if (this.repeats.repeat(src, dst, ports, kind)) return;
+    }
     this.repeats.flush();
     const srcText = this.text(v6, src);
     const dstText = this.text(v6, dst);
     const e = this.event;
-    e.time = time; e.src = srcText; e.dst = dstText; e.protocol = PROTOCOL_NAMES[protocol]!;
+    e.time = this.time; e.src = srcText; e.dst = dstText; e.protocol = PROTOCOL_NAMES[protocol]!;
     e.sport = protocol <= UDP ? sport : undefined; e.dport = protocol <= UDP ? dport : undefined;
     e.role = role === SYN ? 'syn' : role === SYNACK ? 'synack' : 'packet';
     e.srcMac = srcMac; e.dstMac = dstMac; e.sni = sni;
@@ -515,9 +524,9 @@ class CaptureReader {
       const incl = this.u32(pos + 8);
       if (incl > 262144 * 4) return this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`);
       if (end - pos - 16 < incl) return;
-      const time = this.u32(pos) * 1000 + this.u32(pos + 4) / perMs;
+      decoder.time = this.u32(pos) * 1000 + this.u32(pos + 4) / perMs;
       this.stats.records++;
-      decoder.packet(link, buf, pos + 16, pos + 16 + incl, time, where);
+      decoder.packet(link, buf, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
     }
   }
@@ -541,7 +550,10 @@ class CaptureReader {
         this.stats.records++;
         const iface = this.interfaces[0];
         if (!iface) noteMalformed(this.stats, this.where(), 'simple packet block before any interface');
-        else this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, NaN, this.where);
+        else {
+          this.decoder.time = NaN;
+          this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, this.where);
+        }
       }
       this.pos = pos + len;
     }
@@ -569,7 +581,10 @@ class CaptureReader {
     const iface = this.interfaces[type === 6 ? this.u32(pos + 8) : this.u16(pos + 8)];
     const cap = this.u32(pos + 20);
     if (!iface || 28 + cap > len) noteMalformed(this.stats, this.where(), 'packet block names no known interface or overruns its block');
-    else this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, (this.u32(pos + 12) * 4294967296 + this.u32(pos + 16)) / iface.unitsPerMs, this.where);
+    else {
+      this.decoder.time = (this.u32(pos + 12) * 4294967296 + this.u32(pos + 16)) / iface.unitsPerMs;
+      this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, this.where);
+    }
   }
 }
 
