@@ -42,7 +42,8 @@ export interface Sink {
   /**
    * Changes whenever the sink could count a flow differently from an identical one it took before (it learnt a
    * device address; it changed or forgot who opened a conversation). While it stays the same, a reader may hold
-   * back such repeats and emit them later as one flow with a count, before any other event; undefined: never.
+   * back such repeats and emit them later as one flow with a count, before any other flow or lease (DNS answers
+   * and queries name destinations whatever the flows were); undefined: never.
    */
   readonly revision?: number;
 }

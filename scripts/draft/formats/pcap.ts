@@ -4,7 +4,7 @@
 // Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
 // and the TLS ClientHello server name.
 import ipaddr from 'ipaddr.js';
-import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type DraftEvent, type Flow, type Format, type ReadStats, type Sink } from '../events.js';
+import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, type Lease, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
 import { ICMP, ICMPV6, PACKET, PROTOCOL_NAMES, RepeatFolder, SYN, SYNACK, TCP, UDP, V6 } from './pcap-repeats.js';
@@ -320,8 +320,8 @@ class PacketDecoder {
     if (plain) this.repeats.remember(src, dst, ports, kind, srcText, dstText);
   }
 
-  /** Any event but a flow: flows held back come first, as they came first in the capture. */
-  private emit(e: DraftEvent): void {
+  /** A lease: flows held back come first, as they came first in the capture (see Sink.revision). */
+  private lease(e: Lease): void {
     this.repeats.flush();
     this.sink.emit(e);
   }
@@ -415,14 +415,14 @@ class PacketDecoder {
     if (!msg?.response || !msg.question) return;
     for (const text of msg.addresses) {
       const address = normalizeIp(text);
-      if (address) this.emit({ kind: 'dns', time, client, clientMac, name: msg.question, address });
+      if (address) this.sink.emit({ kind: 'dns', time, client, clientMac, name: msg.question, address });
     }
   }
 
   /** A lookup the client sent: names looked up without a flow are listed in the draft's notes. */
   private dnsQuery(b: Buffer, at: number, end: number, time: number, client: string): void {
     const msg = parseDnsMessage(b, at, end);
-    if (msg && !msg.response && msg.question) this.emit({ kind: 'query', time, client, name: msg.question });
+    if (msg && !msg.response && msg.question) this.sink.emit({ kind: 'query', time, client, name: msg.question });
   }
 
   private dhcp(b: Buffer, at: number, end: number, time: number): void {
@@ -442,7 +442,7 @@ class PacketDecoder {
     const yiaddr = v4Text(b, at + 16);
     const ciaddr = v4Text(b, at + 12);
     const ip = type === 5 ? yiaddr : type === 3 ? (ciaddr !== '0.0.0.0' ? ciaddr : requested) : undefined;
-    if (ip && ip !== '0.0.0.0') this.emit({ kind: 'lease', time, mac, ip });
+    if (ip && ip !== '0.0.0.0') this.lease({ kind: 'lease', time, mac, ip });
   }
 
   private bad(where: () => string, reason: string): void {
