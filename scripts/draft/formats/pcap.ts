@@ -175,6 +175,8 @@ class PacketDecoder {
   private readonly v6: Buffer[] = [];
   private readonly v6Addresses = new V6Addresses();
   private readonly macs: Set<string>;
+  /** Whether the device is known by a MAC address: only then are frames' MAC texts made. */
+  private readonly byMac: boolean;
   private readonly all: boolean;
   private readonly repeats: RepeatFolder;
 
@@ -188,6 +190,7 @@ class PacketDecoder {
     }
     this.v4 = Int32Array.from(v4);
     this.macs = new Set(filter.macs);
+    this.byMac = this.macs.size > 0;
     this.all = filter.ips.size === 0 && filter.macs.size === 0;
     this.repeats = new RepeatFolder(sink, this.event);
   }
@@ -198,10 +201,20 @@ class PacketDecoder {
   }
 
   /**
-   * The time of the packet given to packet() next, in milliseconds (NaN: none). A field, not an argument: a number
-   * passed to a call that is not inlined is boxed, one allocation per packet.
+   * The time stamp of the packet given to packet() next, as its record has it: two 32-bit words and what divides
+   * them into milliseconds (see timeOf). Fields, not a computed argument: a fractional number passed to a call
+   * that is not inlined is boxed, one allocation per packet, and most packets never need their time.
    */
-  time = 0;
+  timeHigh = 0;
+  timeLow = 0;
+  timeDivisor = 1000;
+  timeForm: 'pcap' | 'pcapng' | 'none' = 'pcap';
+
+  /** Milliseconds since the epoch; NaN when the record has no time stamp. */
+  private timeOf(): number {
+    if (this.timeForm === 'pcap') return this.timeHigh * 1000 + this.timeLow / this.timeDivisor;
+    return this.timeForm === 'pcapng' ? (this.timeHigh * 4294967296 + this.timeLow) / this.timeDivisor : NaN;
+  }
 
   packet(link: number, b: Buffer, at: number, end: number, where: () => string): void {
     let p = at;
@@ -212,7 +225,7 @@ class PacketDecoder {
     switch (link) {
       case 1: { // Ethernet
         if (end - p < 14) return this.bad(where, 'frame shorter than an Ethernet header');
-        if (this.macs.size > 0) {
+        if (this.byMac) {
           srcMac = macText(b, p + 6);
           dstMac = macText(b, p);
           macHit = this.macs.has(srcMac) || this.macs.has(dstMac);
@@ -285,14 +298,14 @@ class PacketDecoder {
         const ports = (sport << 16) | dport;
         sni = this.pendingHellos.mayHave(ports) ? this.continueHello(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end) : undefined;
         sni ??= clientHelloSni(b, payload, end) ?? this.startHello(v6, src, sport, dst, dport, seq, b, payload, end);
-        if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, this.time, sport === 53 ? dstMac : undefined);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, this.timeOf(), sport === 53 ? dstMac : undefined);
       }
       return this.flow(v6, src, dst, TCP, sport, dport, flags & 0x02 ? (flags & 0x10 ? SYNACK : SYN) : PACKET, srcMac, dstMac, sni);
     }
     const payload = p + 8;
-    if (sport === 53) this.dns(b, payload, end, this.time, this.text(v6, dst), dstMac);
-    else if (dport === 53) this.dnsQuery(b, payload, end, this.time, this.text(v6, src));
-    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, this.time);
+    if (sport === 53) this.dns(b, payload, end, this.timeOf(), this.text(v6, dst), dstMac);
+    else if (dport === 53) this.dnsQuery(b, payload, end, this.timeOf(), this.text(v6, src));
+    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, this.timeOf());
     this.flow(v6, src, dst, UDP, sport, dport, PACKET, srcMac, dstMac, undefined);
   }
 
@@ -305,14 +318,14 @@ class PacketDecoder {
     const ports = (sport << 16) | dport;
     const plain = srcMac === undefined && dstMac === undefined && sni === undefined;
     if (plain) {
-      this.repeats.time = this.time;
+      this.repeats.time = this.timeOf();
       if (this.repeats.repeat(src, dst, ports, kind)) return;
     }
     this.repeats.flush();
     const srcText = this.text(v6, src);
     const dstText = this.text(v6, dst);
     const e = this.event;
-    e.time = this.time; e.src = srcText; e.dst = dstText; e.protocol = PROTOCOL_NAMES[protocol]!;
+    e.time = this.timeOf(); e.src = srcText; e.dst = dstText; e.protocol = PROTOCOL_NAMES[protocol]!;
     e.sport = protocol <= UDP ? sport : undefined; e.dport = protocol <= UDP ? dport : undefined;
     e.role = role === SYN ? 'syn' : role === SYNACK ? 'synack' : 'packet';
     e.srcMac = srcMac; e.dstMac = dstMac; e.sni = sni;
@@ -518,13 +531,15 @@ class CaptureReader {
 
   private pcapRecords(): void {
     const { buf, end, link, decoder, where } = this;
-    const perMs = this.nanos ? 1e6 : 1e3;
+    decoder.timeForm = 'pcap';
+    decoder.timeDivisor = this.nanos ? 1e6 : 1e3;
     while (end - this.pos >= 16) {
       const pos = this.pos;
       const incl = this.u32(pos + 8);
       if (incl > 262144 * 4) return this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`);
       if (end - pos - 16 < incl) return;
-      decoder.time = this.u32(pos) * 1000 + this.u32(pos + 4) / perMs;
+      decoder.timeHigh = this.u32(pos);
+      decoder.timeLow = this.u32(pos + 4);
       this.stats.records++;
       decoder.packet(link, buf, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
@@ -551,7 +566,7 @@ class CaptureReader {
         const iface = this.interfaces[0];
         if (!iface) noteMalformed(this.stats, this.where(), 'simple packet block before any interface');
         else {
-          this.decoder.time = NaN;
+          this.decoder.timeForm = 'none';
           this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, this.where);
         }
       }
@@ -582,7 +597,10 @@ class CaptureReader {
     const cap = this.u32(pos + 20);
     if (!iface || 28 + cap > len) noteMalformed(this.stats, this.where(), 'packet block names no known interface or overruns its block');
     else {
-      this.decoder.time = (this.u32(pos + 12) * 4294967296 + this.u32(pos + 16)) / iface.unitsPerMs;
+      this.decoder.timeForm = 'pcapng';
+      this.decoder.timeHigh = this.u32(pos + 12);
+      this.decoder.timeLow = this.u32(pos + 16);
+      this.decoder.timeDivisor = iface.unitsPerMs;
       this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, this.where);
     }
   }
