@@ -9,6 +9,8 @@ export const TCP = 0, UDP = 1, ICMP = 2, ICMPV6 = 3;
 export const PACKET = 0, SYN = 4, SYNACK = 8;
 /** In a kind: the two addresses are ids of IPv6 addresses, not IPv4 addresses. */
 export const V6 = 16;
+/** A kind's bits from here up: the id of the flow's TLS server name (0: none). */
+export const SNI_SHIFT = 5;
 export const PROTOCOL_NAMES: FlowProtocol[] = ['tcp', 'udp', 'icmp', 'icmpv6'];
 const ROLES: Flow['role'][] = ['packet', 'syn', 'synack'];
 
@@ -34,6 +36,7 @@ export class RepeatFolder {
   private readonly lasts = new Float64Array(SLOTS);
   private readonly srcTexts: string[] = new Array<string>(SLOTS).fill('');
   private readonly dstTexts: string[] = new Array<string>(SLOTS).fill('');
+  private readonly sniTexts: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
   /** Slots with repeats not yet handed over, in the order their first repeat came. */
   private readonly waiting = new Int32Array(SLOTS);
   private waitingCount = 0;
@@ -82,8 +85,8 @@ export class RepeatFolder {
     return false;
   }
 
-  /** Stores the flow of the last repeat() call, just emitted, with the texts of its addresses. */
-  remember(src: number, dst: number, ports: number, kind: number, srcText: string, dstText: string): void {
+  /** Stores the flow of the last repeat() call, just emitted, with the texts of its addresses and server name. */
+  remember(src: number, dst: number, ports: number, kind: number, srcText: string, dstText: string, sni: string | undefined): void {
     if (!this.enabled) return;
     let i = this.slot;
     const k = this.keys;
@@ -102,6 +105,7 @@ export class RepeatFolder {
     }
     this.srcTexts[i] = srcText;
     this.dstTexts[i] = dstText;
+    this.sniTexts[i] = sni;
     this.revisions[i] = this.sink.revision!;
   }
 
@@ -122,7 +126,7 @@ export class RepeatFolder {
       e.role = ROLES[(kind >> 2) & 3]!;
       e.srcMac = undefined;
       e.dstMac = undefined;
-      e.sni = undefined;
+      e.sni = this.sniTexts[i];
       const n = this.counts[i]!;
       const first = this.firsts[i]!;
       const last = this.lasts[i]!;

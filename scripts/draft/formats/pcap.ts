@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, type Lease, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
-import { ICMP, ICMPV6, PACKET, PROTOCOL_NAMES, RepeatFolder, SYN, SYNACK, TCP, UDP, V6 } from './pcap-repeats.js';
+import { ICMP, ICMPV6, PACKET, PROTOCOL_NAMES, RepeatFolder, SNI_SHIFT, SYN, SYNACK, TCP, UDP, V6 } from './pcap-repeats.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
 /** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
@@ -125,6 +125,8 @@ const MAX_V4_NAMES = 1 << 16;
 /** Slots for the IPv6 addresses seen (a power of two): each gets an id, and its text is made once. */
 const V6_SLOTS = 1 << 12;
 const MAX_V6 = V6_SLOTS >> 1;
+/** Distinct TLS server names numbered for RepeatFolder before the numbering starts over. */
+const MAX_SNI_IDS = 1 << 16;
 
 const u16 = (b: Buffer, at: number) => (b[at]! << 8) | b[at + 1]!;
 /** Big-endian 32 bits as a signed integer: Maps and Sets hash it without allocating. */
@@ -169,6 +171,7 @@ class PacketDecoder {
   /** The device's IPv4 addresses as signed 32-bit integers, and the texts of addresses seen, keyed the same way. */
   private readonly v4: Int32Array;
   private readonly v4Names = new Map<number, string>();
+  private readonly sniIds = new Map<string, number>();
   /** The one flow event this decoder emits, refilled for every packet (the sink copies what it keeps). */
   private readonly event: Flow = { kind: 'flow', time: 0, src: '', dst: '', protocol: 'tcp', sport: undefined, dport: undefined, role: 'packet', srcMac: undefined, dstMac: undefined, sni: undefined, count: undefined };
   /** The device's IPv6 addresses as bytes, so that other hosts' packets are skipped before any text is made. */
@@ -311,12 +314,12 @@ class PacketDecoder {
 
   /**
    * A flow of this packet: a repeat of one the sink took is only counted (see RepeatFolder); flows with a MAC
-   * address or a server name are never held back.
+   * address are never held back.
    */
   private flow(v6: boolean, src: number, dst: number, protocol: number, sport: number, dport: number, role: number, srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
-    const kind = protocol | role | (v6 ? V6 : 0);
+    const kind = protocol | role | (v6 ? V6 : 0) | (sni === undefined ? 0 : this.sniId(sni) << SNI_SHIFT);
     const ports = (sport << 16) | dport;
-    const plain = srcMac === undefined && dstMac === undefined && sni === undefined;
+    const plain = srcMac === undefined && dstMac === undefined;
     if (plain) {
       this.repeats.time = this.timeOf();
       if (this.repeats.repeat(src, dst, ports, kind)) return;
@@ -330,13 +333,28 @@ class PacketDecoder {
     e.role = role === SYN ? 'syn' : role === SYNACK ? 'synack' : 'packet';
     e.srcMac = srcMac; e.dstMac = dstMac; e.sni = sni;
     this.sink.emit(e);
-    if (plain) this.repeats.remember(src, dst, ports, kind, srcText, dstText);
+    if (plain) this.repeats.remember(src, dst, ports, kind, srcText, dstText, sni);
   }
 
   /** A lease: flows held back come first, as they came first in the capture (see Sink.revision). */
   private lease(e: Lease): void {
     this.repeats.flush();
     this.sink.emit(e);
+  }
+
+  /** A number per server name, for the kind of a flow; from 1. */
+  private sniId(sni: string): number {
+    let id = this.sniIds.get(sni);
+    if (id === undefined) {
+      // Flows held back know server names by id: they are handed over and forgotten before ids are given anew.
+      if (this.sniIds.size >= MAX_SNI_IDS) {
+        this.repeats.clear();
+        this.sniIds.clear();
+      }
+      id = this.sniIds.size + 1;
+      this.sniIds.set(sni, id);
+    }
+    return id;
   }
 
   private text(v6: boolean, address: number): string {
