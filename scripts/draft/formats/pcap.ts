@@ -233,9 +233,9 @@ class PacketDecoder {
           dstMac = macText(b, p);
           macHit = this.macs.has(srcMac) || this.macs.has(dstMac);
         }
-        etherType = u16(b, p + 12);
+        etherType = (b[p + 12]! << 8) | b[p + 13]!;
         p += 14;
-        while ((etherType === 0x8100 || etherType === 0x88a8) && end - p >= 4) { etherType = u16(b, p + 2); p += 4; }
+        while ((etherType === 0x8100 || etherType === 0x88a8) && end - p >= 4) { etherType = (b[p + 2]! << 8) | b[p + 3]!; p += 4; }
         break;
       }
       case 113: if (end - p < 16) return this.bad(where, 'short Linux cooked header'); etherType = u16(b, p + 14); p += 16; break;
@@ -261,14 +261,14 @@ class PacketDecoder {
       if (end - p < 20 || (b[p]! >> 4) !== 4) return this.bad(where, 'truncated or invalid IPv4 header');
       const ihl = (b[p]! & 15) * 4;
       proto = b[p + 9]!;
-      src = i32(b, p + 12);
-      dst = i32(b, p + 16);
+      src = (b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!;
+      dst = (b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!;
       if (!macHit && !this.all && !this.isDeviceV4(src) && !this.isDeviceV4(dst)) {
         const udpPort = proto === 17 && end - p >= ihl + 4 ? u16(b, p + ihl) : 0;
         // DHCP always counts: it teaches which address a MAC had.
         if (udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
       }
-      if ((u16(b, p + 6) & 0x1fff) !== 0) { this.stats.other++; return; } // a later fragment: no ports
+      if (((b[p + 6]! & 0x1f) | b[p + 7]!) !== 0) { this.stats.other++; return; } // a later fragment: no ports
       p += ihl;
     } else if (etherType === 0x86dd) {
       if (end - p < 40) return this.bad(where, 'truncated IPv6 header');
@@ -290,8 +290,8 @@ class PacketDecoder {
     if (proto === 1 || proto === 58) return this.flow(v6, src, dst, proto === 1 ? ICMP : ICMPV6, 0, 0, PACKET, srcMac, dstMac, undefined);
     if (proto !== 6 && proto !== 17) { this.stats.other++; return; }
     if (end - p < (proto === 6 ? 20 : 8)) return this.bad(where, 'truncated TCP/UDP header');
-    const sport = u16(b, p);
-    const dport = u16(b, p + 2);
+    const sport = (b[p]! << 8) | b[p + 1]!;
+    const dport = (b[p + 2]! << 8) | b[p + 3]!;
     if (proto === 6) {
       const flags = b[p + 13]!;
       const payload = p + (b[p + 12]! >> 4) * 4;
@@ -548,20 +548,25 @@ class CaptureReader {
   }
 
   private pcapRecords(): void {
-    const { buf, end, link, decoder, where } = this;
+    const { buf: b, end, link, decoder, where, le } = this;
     decoder.timeForm = 'pcap';
     decoder.timeDivisor = this.nanos ? 1e6 : 1e3;
-    while (end - this.pos >= 16) {
-      const pos = this.pos;
-      const incl = this.u32(pos + 8);
-      if (incl > 262144 * 4) return this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`);
-      if (end - pos - 16 < incl) return;
-      decoder.timeHigh = this.u32(pos);
-      decoder.timeLow = this.u32(pos + 4);
-      this.stats.records++;
-      decoder.packet(link, buf, pos + 16, pos + 16 + incl, where);
+    let records = 0;
+    // The header's words in the file's byte order, read in place: this loop runs once per packet.
+    const word = le
+      ? (at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
+      : (at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    for (let pos = this.pos; end - pos >= 16; pos = this.pos) {
+      const incl = word(pos + 8);
+      if (incl > 262144 * 4) { this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`); break; }
+      if (end - pos - 16 < incl) break;
+      decoder.timeHigh = word(pos);
+      decoder.timeLow = word(pos + 4);
+      records++;
+      decoder.packet(link, b, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
     }
+    this.stats.records += records;
   }
 
   private pcapngBlocks(): void {
