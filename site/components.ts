@@ -23,10 +23,23 @@ const VERDICT: Record<VerdictWord, [mark: string, label: string]> = {
   required: ['●', 'Required'], 'not-required': ['○', 'Not required'], 'setup-only': ['◐', 'Setup only'], unknown: ['?', 'Unknown'],
 };
 
-/** Verdicts differ by word, symbol and border style as well as colour, so they read without colour vision. */
+/**
+ * Verdicts differ by word, symbol and border style as well as colour, so they read without colour vision. The symbol
+ * comes from the stylesheet (one rule per class, silent to screen readers), not from markup on every badge.
+ */
 export function verdictBadge(v: Pick<Verdict, 'verdict' | 'disputed'>): Element {
-  const [mark, label] = VERDICT[v.verdict];
-  return h(`span.badge.v-${v.verdict}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), label, ...(v.disputed ? [h('span.disputed', ' (disputed)')] : [])]);
+  return h(`span.v-${v.verdict}`, [VERDICT[v.verdict][1], ...(v.disputed ? [h('span.disputed', ' (disputed)')] : [])]);
+}
+
+/** The stylesheet rules that draw each badge's symbol: `content: "x" / ""` keeps it out of the accessible name. */
+export function badgeMarksCss(): string {
+  const marks = [
+    ...Object.entries(VERDICT).map(([verdict, [mark]]) => [`v-${verdict}`, mark] as const),
+    ...Object.values(EFFECT).map(([cls, mark]) => [`t-${cls}`, mark] as const),
+    ['t-cloud', '☁'] as const,
+  ];
+  const unique = [...new Map(marks).entries()];
+  return `\n/* Badge symbols (site/components.ts, badgeMarksCss) */\n${unique.map(([cls, mark]) => `.${cls}::before { content: ${JSON.stringify(mark)}; content: ${JSON.stringify(mark)} / ""; margin-right: .3rem; font-size: .9em; }\n`).join('')}`;
 }
 
 export const BASIS_LABEL: Record<Basis, string> = {
@@ -39,9 +52,9 @@ export const BASIS_MEANING: Record<Basis, string> = {
   reported: 'a community report, without a blocking result',
   observed: 'seen in a log, capture or MUD profile, which shows traffic, not need',
 };
-/** The bases a device page's legend explains; only the others carry their meaning on every tag. */
-export const LEGEND_BASES = ['tested', 'documented', 'community-listed'] as const satisfies readonly Basis[];
-export const basisTag = (b: Basis) => h(`span.basis.b-${b}`, { title: (LEGEND_BASES as readonly Basis[]).includes(b) ? undefined : BASIS_MEANING[b] }, BASIS_LABEL[b]);
+/** The common bases are explained once, on the verdicts page; the rare ones carry their meaning on every tag. */
+const EXPLAINED_BASES: readonly Basis[] = ['tested', 'documented', 'community-listed'];
+export const basisTag = (b: Basis) => h(`span.b-${b}`, { title: EXPLAINED_BASES.includes(b) ? undefined : BASIS_MEANING[b] }, BASIS_LABEL[b]);
 
 /**
  * A verdict with what it rests on at a glance; claim notes inline, and every side of a dispute.
@@ -65,18 +78,20 @@ const EFFECT: Record<Effect, [cls: string, mark: string, label: string]> = {
   'keeps-working': ['good', '✓', 'Keeps working'], unknown: ['unknown', '?', 'Unknown'],
 };
 export function effectBadge(e: Effect): Element {
-  const [cls, mark, label] = EFFECT[e];
-  return h(`span.badge.t-${cls}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), label]);
+  const [cls, , label] = EFFECT[e];
+  return h(`span.t-${cls}`, label);
 }
 
-/** A yes/no/unknown fact; `good` says which answer is the good news for the reader. */
-export function tristateBadge(value: Tristate, good: 'yes' | 'no', marks: { yes?: string; no?: string } = {}): Element {
-  const cls = value === 'unknown' ? 'unknown' : value === good ? 'good' : 'bad';
-  const mark = value === 'unknown' ? '?' : (marks[value] ?? (value === good ? '✓' : '✗'));
-  return h(`span.badge.t-${cls}`, [h('span.mark', { 'aria-hidden': 'true' }, mark), value === 'yes' ? 'Yes' : value === 'no' ? 'No' : 'Unknown']);
+/**
+ * A yes/no/unknown fact; `good` says which answer is the good news for the reader. `cloud` draws a cloud instead of a
+ * cross for a bad yes.
+ */
+export function tristateBadge(value: Tristate, good: 'yes' | 'no', cloud = false): Element {
+  const cls = value === 'unknown' ? 'unknown' : value === good ? 'good' : cloud && value === 'yes' ? 'cloud' : 'bad';
+  return h(`span.t-${cls}`, value === 'yes' ? 'Yes' : value === 'no' ? 'No' : 'Unknown');
 }
 export const haOfflineBadge = (v: Tristate) => tristateBadge(v, 'yes');
-export const appCloudBadge = (v: Tristate) => tristateBadge(v, 'no', { yes: '☁' });
+export const appCloudBadge = (v: Tristate) => tristateBadge(v, 'no', true);
 
 export function protocolPorts(protocol: string, ports: PortRange[]): string {
   const proto = protocol === 'unknown' ? 'Protocol unknown' : protocol.toUpperCase();
@@ -127,7 +142,8 @@ export function stackLabelsCss(): string {
  * screen. The first column heads its row.
  */
 export function stackTable(kind: StackTable, caption: string, rows: CellInput[][], rowIds?: string[]): Element {
-  const headers = STACK_TABLES[kind];
+  // A table whose rows all cite the same sources leaves out its last column, Evidence: the caller says so once below.
+  const headers = STACK_TABLES[kind].slice(0, rows[0]?.length ?? STACK_TABLES[kind].length);
   return scrollTable(caption, h(`table.stack.${kind}`, [
     h('caption.visually-hidden', caption),
     h('thead', h('tr', headers.map((c) => h('th', { scope: 'col' }, c)))),
@@ -148,7 +164,7 @@ export const evidenceAnchor = (id: string) => `evidence-${id.replace(/[^a-z0-9-]
 /** Numbered references into the evidence list of the same page. */
 export function evidenceRefs(ids: string[], numbers: Map<string, number>): ElementContent[] {
   const refs = ids.filter((id) => numbers.has(id)).sort((a, b) => numbers.get(a)! - numbers.get(b)!);
-  return refs.map((id) => h('a.ref', { href: `#${evidenceAnchor(id)}`, 'aria-label': `evidence ${numbers.get(id)}` }, `[${numbers.get(id)}]`));
+  return refs.map((id) => h('a', { href: `#${evidenceAnchor(id)}`, 'aria-label': `evidence ${numbers.get(id)}` }, `[${numbers.get(id)}]`));
 }
 
 const shortUrl = (href: string) => { const u = new URL(href); return (u.host + u.pathname).replace(/\/$/, ''); };

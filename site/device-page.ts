@@ -6,7 +6,7 @@ import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
 import {
   appCloudBadge, CATEGORY_LABEL, effectBadge, evidenceList, evidenceRefs, EVIDENCE_TYPE_LABEL, haOfflineBadge, paragraphs,
-  protocolPorts, stackTable, verdictBadge, verdictCell, basisTag, BASIS_LABEL, BASIS_MEANING, LEGEND_BASES,
+  protocolPorts, stackTable, verdictCell, basisTag, BASIS_LABEL,
 } from './components.js';
 import { page, rel } from './layout.js';
 import { builderHref } from './policy-page.js';
@@ -47,22 +47,29 @@ function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string 
   return `${v.definite} of ${v.total} verdicts settled (${parts.join(', ')}); the rest are unknown.`;
 }
 
-export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element {
+/** The sources a destination's row cites: its own and those of every claim about it. */
+const rowSources = (e: Endpoint) => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])];
+
+export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element[] {
   const anchors = destinationAnchors(endpoints);
-  return stackTable('endpoints', caption,
+  const sources = endpoints.map(rowSources);
+  // When every row cites the same sources, one sentence says so instead of a column repeating them on every row.
+  const shared = endpoints.length > 1 && sources.every((s) => s.length && s.join('\n') === sources[0]!.join('\n')) ? sources[0]! : undefined;
+  const table = stackTable('endpoints', caption,
     endpoints.map((e, i) => [
       [
-        e.kind === 'any' ? h('span', 'Any internet address') : h('code', e.destination),
-        h('a.permalink', { href: `#${anchors[i]}`, 'aria-label': `Link to this row (${e.kind === 'any' ? 'any internet address' : e.destination})` }, '#'),
+        // The destination itself links to its row: the permalink a reader copies.
+        h('a', { href: `#${anchors[i]}` }, e.kind === 'any' ? 'Any internet address' : h('code', e.destination)),
         ...(e.reportedName ? [h('span.sub', `reported as ${e.reportedName}`)] : []),
         ...(e.group ? [h('span.sub', `shared group ${e.group}`)] : []),
         ...(e.note ? [h('span.sub.note', e.note)] : []),
       ],
-      { content: protocolPorts(e.protocol, e.ports), className: 'nowrap' },
+      protocolPorts(e.protocol, e.ports),
       e.service, label(e.purpose), PARTY[e.party],
       verdictCell(e.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(e.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
-      { content: evidenceRefs([...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])], numbers), className: 'refs' },
+      ...(shared ? [] : [evidenceRefs(sources[i]!, numbers)]),
     ]), anchors);
+  return shared ? [table, h('p.sources', [`Every destination above cites `, ...evidenceRefs(shared, numbers), '.'])] : [table];
 }
 
 const place = (f: LocalFlow, end: 'from' | 'to') => (end === 'to' && f.to === 'multicast' && f.group ? `Multicast ${f.group}` : PLACE[f[end]] ?? f[end]);
@@ -75,8 +82,8 @@ function haCallsSection(d: Device, numbers: Map<string, number>): ElementContent
     stackTable('ha-calls', 'Internet hosts Home Assistant calls',
       d.homeAssistant.calls.map((c) => [
         [h('code', c.host), ...(c.note ? [h('span.sub.note', c.note)] : [])],
-        { content: protocolPorts(c.protocol, c.ports), className: 'nowrap' }, c.service, label(c.purpose),
-        { content: evidenceRefs(c.evidence, numbers), className: 'refs' },
+        protocolPorts(c.protocol, c.ports), c.service, label(c.purpose),
+        evidenceRefs(c.evidence, numbers),
       ])),
   ];
 }
@@ -93,9 +100,9 @@ function localSection(d: Device, numbers: Map<string, number>): ElementContent[]
       d.local.map((f) => [
         place(f, 'from'),
         [place(f, 'to'), ...(f.note ? [h('span.sub.note', f.note)] : [])],
-        { content: protocolPorts(f.protocol, f.ports), className: 'nowrap' },
+        protocolPorts(f.protocol, f.ports),
         f.service, label(f.purpose), verdictCell(f.needs['vendor-app'], (ids) => evidenceRefs(ids, numbers)), verdictCell(f.needs['home-assistant'], (ids) => evidenceRefs(ids, numbers)),
-        { content: evidenceRefs(f.evidence, numbers), className: 'refs' },
+        evidenceRefs(f.evidence, numbers),
       ])),
     h('h3', 'Discovery across VLANs'),
     reflect,
@@ -110,7 +117,7 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
       d.whenBlocked.internet.map((r) => [
         effectBadge(r.vendorApp), effectBadge(r.homeAssistant),
         [...(r.basis ? [basisTag(r.basis), ' '] : []), r.note ?? ''],
-        { content: evidenceRefs(r.evidence, numbers), className: 'refs' },
+        evidenceRefs(r.evidence, numbers),
       ])));
   } else {
     out.push(h('p', 'Nobody has reported yet what happens when this device\u2019s internet access is blocked.'));
@@ -119,16 +126,6 @@ function blockedSection(d: Device, numbers: Map<string, number>): ElementContent
   const advice = { reject: 'Reject blocked traffic (send a TCP reset or ICMP unreachable) rather than silently dropping it.', either: 'Rejecting and dropping blocked traffic both work.', unknown: 'Unknown whether to reject or drop blocked traffic.' };
   out.push(h('p.advice', [h('strong', 'Reject or drop: '), advice[d.derived.refuseWith], ...(rd?.note ? [' ', rd.note] : []), ' ', ...(rd ? evidenceRefs(rd.evidence, numbers) : [])]));
   return out;
-}
-
-function downloadsSection(d: Device, depth: number): ElementContent[] {
-  return [
-    h('p', ['Rules for your router, with your addresses, are made by the ', h('a', { href: rel(depth, builderHref(d.id)) }, 'policy builder'), ' or by ', h('code', `npx netneeds policy ${d.id}`), '.']),
-    h('ul', [
-      h('li', ['The device as data: ', h('a', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON from the per-device API'), '.']),
-      h('li', ['Its ', h('a', { href: rel(depth, mudPath(d.id, 'both')) }, 'MUD profile (RFC 8520)'), ', keeping the vendor app and Home Assistant working; destinations of unknown need stay allowed.']),
-    ]),
-  ];
 }
 
 /** Just what a device page needs of the dataset. */
@@ -158,7 +155,7 @@ export function devicePage(ds: PageContext, d: Device): string {
     ...(d.aliases.length ? [h('dt', 'Former ids'), h('dd', d.aliases.join(', '))] : []),
   ];
   return page({
-    title: d.name, depth, meta: ds.meta, section: 'devices', path: `devices/${d.id}/`,
+    title: d.name, depth, meta: ds.meta, section: 'devices', path: `devices/${d.id}/`, feedLink: false,
     description: `What ${d.name} needs on the network versus what it merely wants, with evidence.`,
     body: [
       h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, [h('a', { href: rel(depth, '') }, 'Devices'), ' / ', h('a', { href: rel(depth, `vendors/${d.vendor}/`) }, vendor?.name ?? d.vendor)]),
@@ -182,39 +179,22 @@ export function devicePage(ds: PageContext, d: Device): string {
       h('div.actions', [
         h('a.button.primary', { href: rel(depth, builderHref(d.id)) }, 'Protect this device'),
         h('a.button', { href: rel(depth, deviceApiPath(d.id)) }, 'JSON'),
+        h('a.button', { href: rel(depth, mudPath(d.id, 'both')) }, 'MUD profile (RFC 8520)'),
         h('a.button', { href: editUrl(d) }, 'Edit this file'),
         h('a.button', { href: problemUrl(d) }, 'Report a problem'),
       ]),
       ...(d.notes ? [h('div.notes', paragraphs(d.notes))] : []),
       h('section', { 'aria-labelledby': 'internet' }, [
         h('h2#internet', 'Internet destinations: needs and wants'),
-        h('p', [h('strong', 'Vendor app: '), needsSummary(d, 'vendor-app'), '. ', h('strong', 'Home Assistant: '), needsSummary(d, 'home-assistant'), '.']),
-        h('details.legend', [
-          h('summary', 'What the verdicts mean'),
-          h('dl', [
-            h('dt', verdictBadge({ verdict: 'required', disputed: false })), h('dd', 'A source shows the function breaks when this destination is blocked.'),
-            h('dt', verdictBadge({ verdict: 'setup-only', disputed: false })), h('dd', 'Needed while pairing or setting up; blockable afterwards.'),
-            h('dt', verdictBadge({ verdict: 'not-required', disputed: false })), h('dd', 'A source shows the function keeps working with it blocked.'),
-            h('dt', verdictBadge({ verdict: 'unknown', disputed: false })), h('dd', 'Nobody has tested or documented it yet. Observed is not the same as required.'),
-          ]),
-          h('p', 'Beside each verdict, what it rests on:'),
-          h('dl', LEGEND_BASES.flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
+        h('p', [
+          h('strong', 'Vendor app: '), needsSummary(d, 'vendor-app'), '. ', h('strong', 'Home Assistant: '), needsSummary(d, 'home-assistant'), '. ',
+          h('a', { href: rel(depth, 'verdicts/') }, 'What the verdicts mean'), '.',
         ]),
-        d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : h('p', 'No internet destinations are recorded.'),
+        ...(d.endpoints.length ? endpointTable(d.endpoints, numbers, 'Internet destinations') : [h('p', 'No internet destinations are recorded.')]),
       ]),
       h('section', { 'aria-labelledby': 'local' }, [h('h2#local', 'Local traffic and discovery'), ...localSection(d, numbers)]),
       h('section', { 'aria-labelledby': 'blocked' }, [h('h2#blocked', 'When the internet is blocked'), ...blockedSection(d, numbers)]),
-      h('section', { 'aria-labelledby': 'downloads' }, [h('h2#downloads', 'Rules and data for this device'), ...downloadsSection(d, depth)]),
-      h('section', { 'aria-labelledby': 'evidence' }, [
-        h('h2#evidence', 'Evidence'),
-        evidenceList(d.evidence),
-        h('p.contribute', [
-          'Observed something different? ',
-          h('a', { href: editUrl(d) }, 'Edit this file'), ', ',
-          h('a', { href: problemUrl(d) }, 'report a problem'), ', or read ',
-          h('a', { href: rel(depth, 'contribute/') }, 'how to contribute an observation'), '.',
-        ]),
-      ]),
+      h('section', { 'aria-labelledby': 'evidence' }, [h('h2#evidence', 'Evidence'), evidenceList(d.evidence)]),
     ],
   });
 }

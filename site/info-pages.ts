@@ -3,7 +3,7 @@ import { h } from 'hastscript';
 import type { WrittenFile } from '../scripts/build/emit/emitter.js';
 import type { Dataset } from '../scripts/build/types.js';
 import { REPO_URL } from '../scripts/lib/project.js';
-import { EVIDENCE_TYPE_LABEL, formatBytes, scrollTable } from './components.js';
+import { BASIS_LABEL, BASIS_MEANING, EVIDENCE_TYPE_LABEL, formatBytes, scrollTable, verdictBadge } from './components.js';
 import { page, siteUrl } from './layout.js';
 
 const size = (f: WrittenFile) => f.bytes;
@@ -105,6 +105,29 @@ export function contributePage(ds: Dataset): string {
       h('p', ['Every device page has an “Edit this file” link to its source in the GitHub editor, and a “Report a problem” link that opens ', h('a', { href: `${REPO_URL}/issues/new?template=problem.yml` }, 'an issue form'), ' with the device filled in. Keep every source when sources disagree: the site shows disputed verdicts as such.']),
       h('h2', 'Licence'),
       h('p', `Device data is ${ds.meta.license.data}; code is ${ds.meta.license.code}. Cite your sources; never paste text you may not share.`),
+    ],
+  });
+}
+
+/** The legend every device page links to: what each verdict means, and what it can rest on. */
+export function verdictsPage(ds: Dataset): string {
+  const verdict = (v: 'required' | 'setup-only' | 'not-required' | 'unknown', meaning: string) => [h('dt', verdictBadge({ verdict: v, disputed: false })), h('dd', meaning)];
+  return page({
+    title: 'What the verdicts mean', depth: 1, meta: ds.meta, section: 'devices', path: 'verdicts/',
+    description: 'What required, setup only, not required and unknown mean on NetNeeds, and what each verdict rests on.',
+    body: [
+      h('h1', 'What the verdicts mean'),
+      h('p.lede', 'Every destination on a device page has two verdicts: whether the vendor app needs it, and whether Home Assistant needs it.'),
+      h('dl.legend', [
+        ...verdict('required', 'A source shows the function breaks when this destination is blocked.'),
+        ...verdict('setup-only', 'Needed while pairing or setting up; blockable afterwards.'),
+        ...verdict('not-required', 'A source shows the function keeps working with it blocked.'),
+        ...verdict('unknown', 'Nobody has tested or documented it yet. Observed is not the same as required.'),
+      ]),
+      h('h2', 'What a verdict rests on'),
+      h('p', 'Beside each verdict, a tag says what it rests on:'),
+      h('dl.legend', (Object.keys(BASIS_LABEL) as (keyof typeof BASIS_LABEL)[]).flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
+      h('p', 'When sources disagree, the device page shows every side and marks the verdict disputed.'),
     ],
   });
 }

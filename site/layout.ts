@@ -7,6 +7,9 @@ import { SITE_URL } from '../scripts/lib/project.js';
 /** No inline scripts, no third-party hosts: everything the page loads comes from the site itself. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
+/** Written as is: a constant with no quote or ampersand in it, so the serializer's escaping of every ' is not needed. */
+const CSP_META = `<meta charset=utf-8><meta http-equiv=Content-Security-Policy content="${CSP}">`;
+
 export type Section = 'devices' | 'policy' | 'vendors' | 'downloads' | 'contribute';
 export interface PageOptions {
   title: string; description?: string; depth: number; body: Element[]; scripts?: string[];
@@ -17,6 +20,8 @@ export interface PageOptions {
   absoluteRoot?: string;
   /** Extra head elements. */
   head?: Element[];
+  /** Announce the feed of dataset changes (true unless a page repeated thousands of times leaves it to the others). */
+  feedLink?: boolean;
 }
 
 /** The published address of a page or file below the site root. */
@@ -70,8 +75,6 @@ function pageChrome(opts: PageOptions, root: (t: string) => string): { header: s
 export function page(opts: PageOptions): string {
   const root = (t: string) => (opts.absoluteRoot !== undefined ? opts.absoluteRoot + t : rel(opts.depth, t));
   const head = html([
-    h('meta', { charset: 'utf-8' }),
-    h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
     h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
     h('meta', { name: 'color-scheme', content: 'light dark' }),
     h('title', `${opts.title} · NetNeeds`),
@@ -84,7 +87,7 @@ export function page(opts: PageOptions): string {
     ...(opts.description ? [h('meta', { property: 'og:description', content: opts.description })] : []),
     ...(opts.path !== undefined ? [h('meta', { property: 'og:url', content: siteUrl(opts.path) })] : []),
     h('meta', { name: 'twitter:card', content: 'summary' }),
-    h('link', { rel: 'alternate', type: 'application/atom+xml', title: 'NetNeeds dataset changes', href: root('feed.xml') }),
+    ...(opts.feedLink === false ? [] : [h('link', { rel: 'alternate', type: 'application/atom+xml', title: 'NetNeeds dataset changes', href: root('feed.xml') })]),
     ...(opts.head ?? []),
     h('link', { rel: 'stylesheet', href: root('assets/style.css') }),
     h('link', { rel: 'icon', type: 'image/svg+xml', href: root('assets/favicon.svg') }),
@@ -92,5 +95,5 @@ export function page(opts: PageOptions): string {
   ]);
   const { header, footer } = pageChrome(opts, root);
   // The html, head and body tags are written here: the parts between them are serialized apart.
-  return `<!doctype html><html lang=en><head>${head}</head><body>${header}${html(h('main#main', opts.body))}${footer}</body></html>\n`;
+  return `<!doctype html><html lang=en><head>${CSP_META}${head}</head><body>${header}${html(h('main#main', opts.body))}${footer}</body></html>\n`;
 }

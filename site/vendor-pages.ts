@@ -30,7 +30,7 @@ export function vendorPage(ds: Dataset, vendorId: string, devices = ds.devices.f
             h('p.sub', users.length
               ? ['Used by ', ...users.flatMap((d, i) => [...(i ? [', '] : []), h('a', { href: rel(2, devicePath(d.id)) }, d.name)]), '.']
               : 'No device uses this group yet.'),
-            endpointTable(g.endpoints, numbers, g.name),
+            ...endpointTable(g.endpoints, numbers, g.name),
           ];
         })
         : [h('p', 'This vendor has no shared endpoint groups: every device lists its own destinations.')]),

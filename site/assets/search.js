@@ -184,8 +184,8 @@
 
   const CATEGORY = (c) => c.charAt(0).toUpperCase() + c.slice(1).replace(/-/g, ' ');
   const BADGES = {
-    ha: [['good', '✓', 'Yes'], ['bad', '✗', 'No'], ['unknown', '?', 'Unknown']],
-    app: [['bad', '☁', 'Yes'], ['good', '✓', 'No'], ['unknown', '?', 'Unknown']],
+    ha: [['good', 'Yes'], ['bad', 'No'], ['unknown', 'Unknown']],
+    app: [['cloud', 'Yes'], ['good', 'No'], ['unknown', 'Unknown']],
   };
 
   function el(tag, className, parent) {
@@ -194,20 +194,18 @@
     parent?.append(node);
     return node;
   }
+  /** The symbol before the word comes from the stylesheet, as on the static pages. */
   function badge(parent) {
-    const span = el('span', 'badge', el('td', '', parent));
-    const mark = el('span', 'mark', span);
-    mark.setAttribute('aria-hidden', 'true');
+    const span = el('span', '', el('td', '', parent));
     const word = document.createTextNode('');
     span.append(word);
-    return { span, mark, word, value: -1 };
+    return { span, word, value: -1 };
   }
   function setBadge(b, kind, value) {
     if (b.value === value) return;
     b.value = value;
-    const [cls, mark, word] = BADGES[kind][value] ?? BADGES[kind][2];
-    b.span.className = `badge t-${cls}`;
-    b.mark.textContent = mark;
+    const [cls, word] = BADGES[kind][value] ?? BADGES[kind][2];
+    b.span.className = `t-${cls}`;
     b.word.data = word;
   }
 

@@ -164,7 +164,7 @@ export function checkPfsenseAliases(files: string[]): CheckResult {
 }
 
 /** The tables and unique keys of Pi-hole's gravity database that the statements touch (Pi-hole v5/v6 gravity.db). */
-const GRAVITY_SCHEMA = [
+export const GRAVITY_SCHEMA = [
   'CREATE TABLE "group" (id INTEGER PRIMARY KEY AUTOINCREMENT, enabled BOOLEAN NOT NULL DEFAULT 1, name TEXT UNIQUE NOT NULL, date_added INTEGER, date_modified INTEGER, description TEXT);',
   'INSERT INTO "group" (id, enabled, name, description) VALUES (0, 1, \'Default\', \'The default group\');',
   'CREATE TABLE client (id INTEGER PRIMARY KEY AUTOINCREMENT, ip TEXT NOT NULL UNIQUE, date_added INTEGER, date_modified INTEGER, comment TEXT);',
@@ -177,7 +177,17 @@ const GRAVITY_SCHEMA = [
 /** Pi-hole statements: each line a known statement shape, and the whole file runs in sqlite3 on the gravity tables. */
 export function checkPiholeSql(files: string[]): CheckResult {
   const failures: string[] = [];
-  const LINE = /^(--( [\x20-\x7e]*)?|BEGIN TRANSACTION;|COMMIT;|INSERT OR IGNORE INTO ("group"|client|client_by_group|domainlist|domainlist_by_group) [\x20-\x7e]*;|DELETE FROM domainlist_by_group WHERE group_id = 0 [\x20-\x7e]*;)$/;
+  const TEMP = 'temp\\.netneeds_(?:device|client|entry)';
+  const SQL_TEXT = "'(?:[^'\\x00-\\x1f\\x7f]|'')*'";
+  const shapes = [
+    '--( [\\x20-\\x7e]*)?', 'BEGIN TRANSACTION;', 'COMMIT;',
+    'CREATE TEMP TABLE netneeds_(?:device|client|entry) \\([a-zA-Z ,]+\\);', `DROP TABLE ${TEMP};`,
+    // Rows of the temporary tables: quoted text and integers only, one row a line.
+    `INSERT INTO ${TEMP} \\([a-z, ]+\\) VALUES`, `\\(${SQL_TEXT}(?:, (?:\\d+|${SQL_TEXT}))*\\)[,;]`,
+    'INSERT OR IGNORE INTO ("group"|client|client_by_group|domainlist|domainlist_by_group) [\\x20-\\x7e]*;',
+    'DELETE FROM domainlist_by_group WHERE group_id = 0 [\\x20-\\x7e]*;',
+  ];
+  const LINE = new RegExp(`^(?:${shapes.map((shape) => `(?:${shape})`).join('|')})$`);
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
     text.split('\n').slice(0, -1).forEach((l, i) => { if (!LINE.test(l)) failures.push(`FAIL ${f}:${i + 1}: ${JSON.stringify(l.slice(0, 200))}`); });

@@ -80,8 +80,8 @@ describe('finding 3: blocklists never break the household', () => {
     for (const content of Object.values(out)) for (const h of [...shared, 'cloudfront.net', 'googlevideo.com', 'amazonaws.com']) expect(content).not.toMatch(new RegExp(`[|/ ']${h.replace(/\./g, '\\.')}[\\^/'\\n]`));
     // Scoped to the device where the blocker can: AdGuard Home's $client and a Pi-hole group.
     expect(out['blocklist.adguard-clients.txt']).toContain(`||${own}^$client=192.168.1.50\n`);
-    expect(out['blocklist.pihole.sql']).toContain(`INSERT OR IGNORE INTO client (ip, comment) VALUES ('192.168.1.50', 'NetNeeds d1');`);
-    expect(out['blocklist.pihole.sql']).toContain(`INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (1, '${own}', 1, 'NetNeeds d1');`);
+    expect(out['blocklist.pihole.sql']).toContain(`\n('d1', '192.168.1.50');\n`);
+    expect(out['blocklist.pihole.sql']).toMatch(new RegExp(`\\n\\('d1', 1, '${own.replace(/\./g, '\\.')}'\\)[,;]\\n`));
   });
 
   it('cites a source for every group of the shared-infrastructure list', () => {

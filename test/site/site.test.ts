@@ -1,9 +1,10 @@
 // The site in a real browser: search, filters, URL state, sorting, the device page, no-JS rendering, axe, mobile.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_URL } from '../../scripts/lib/project.js';
+import { devicePage } from '../../site/pages.js';
 import { writeSiteFixture } from './fixtures.js';
 import { axe, buildAndServe, type BuiltSite, launchChromium, recordForeignRequests, screenshot, tempDir } from './harness.js';
 
@@ -39,6 +40,10 @@ async function withPage<T>(options: Parameters<Browser['newContext']>[0], run: (
   }
 }
 
+/** Badges as a reader sees them: the symbol the stylesheet draws before the word, then the word. */
+const badges = (scope: Locator) => scope.locator(':is([class^="v-"], [class^="t-"])').evaluateAll((els) =>
+  els.map((el) => `${/^"([^"]*)"/.exec(getComputedStyle(el, '::before').content)?.[1] ?? ''}${el.textContent}`));
+
 const visibleNames = (page: Page) => page.$$eval('#devices tbody tr th a', (as) => as.map((a) => a.textContent));
 const searchReady = (page: Page) => page.waitForSelector('html[data-search="ready"]');
 
@@ -49,7 +54,7 @@ describe('index page', () => {
       expect(await page.locator('#devices tbody tr').count()).toBe(100);
       expect(await page.locator('#filters').isVisible()).toBe(false);
       const row = page.locator('#devices tbody tr', { hasText: 'Acme Cam 2' });
-      await expect(row.locator('td').nth(2).textContent()).resolves.toBe('✓Yes');
+      await expect(badges(row.locator('td').nth(2))).resolves.toEqual(['✓Yes']);
       await screenshot(page, 'index-no-js');
       // The static list pages hold the rest: every device is one link away from the index, in id order.
       const names = await page.$$eval('#devices tbody tr th a', (as) => as.map((a) => a.textContent));
@@ -205,12 +210,12 @@ describe('device page', () => {
       const row = page.locator('table.endpoints tbody tr').first();
       await expect(row.locator('th code').textContent()).resolves.toBe('telemetry.acme-cams.example.net');
       await expect(row.locator('td').nth(0).textContent()).resolves.toBe('TCP 443');
-      await expect(row.locator('.badge').allTextContents()).resolves.toEqual(['○Not required', '○Not required']);
+      await expect(badges(row)).resolves.toEqual(['○Not required', '○Not required']);
       const local = (service: string) => page.locator('table.local tbody tr', { hasText: service });
-      await expect(local('rtsp').locator('.badge').allTextContents()).resolves.toEqual(['?Unknown', '●Required']);
-      await expect(local('ws-discovery').locator('.badge').allTextContents()).resolves.toEqual(['?Unknown', '◐Setup only']);
+      await expect(badges(local('rtsp'))).resolves.toEqual(['?Unknown', '●Required']);
+      await expect(badges(local('ws-discovery'))).resolves.toEqual(['?Unknown', '◐Setup only']);
       await expect(page.locator('ul.reflect').textContent()).resolves.toContain('ws-discovery (UDP 3702 to 239.255.255.250)');
-      await expect(page.locator('table.blocked tbody tr > *').nth(1).textContent()).resolves.toBe('✓Keeps working');
+      await expect(badges(page.locator('table.blocked tbody tr > *').nth(1))).resolves.toEqual(['✓Keeps working']);
       await expect(page.locator('ol.evidence li a').first().getAttribute('href')).resolves.toBe('https://example.org/test/1');
       await expect(page.locator('ol.evidence li .ev-meta').first().textContent()).resolves.toBe('Blocking test · 2025-03-01');
 
@@ -234,7 +239,11 @@ describe('device page', () => {
       // Every destination row has a permalink.
       const anchor = await row.getAttribute('id');
       expect(anchor).toBe('dest-telemetry.acme-cams.example.net-tcp-443');
-      await expect(row.locator('a.permalink').getAttribute('href')).resolves.toBe(`#${anchor}`);
+      const permalink = row.getByRole('link', { name: 'telemetry.acme-cams.example.net' });
+      await expect(permalink.getAttribute('href')).resolves.toBe(`#${anchor}`);
+      await permalink.click();
+      expect(new URL(page.url()).hash).toBe(`#${anchor}`);
+      await expect(page.locator('tr:target').getAttribute('id')).resolves.toBe(anchor);
       await screenshot(page, 'device-acme-cam-2');
     });
   });
@@ -242,8 +251,13 @@ describe('device page', () => {
   it('tells verdicts apart without colour: each one has its own word, symbol and border style', async () => {
     await withPage({}, async (page) => {
       await page.goto(`${base}devices/acme/cam-2/`);
-      await page.locator('details.legend summary').click();
-      const styles = await page.$$eval('details.legend dt .badge', (els) => els.map((el) => `${el.textContent}|${getComputedStyle(el).borderStyle}`));
+      // The legend is one page that every device page links to.
+      await page.getByRole('link', { name: 'What the verdicts mean' }).click();
+      expect(new URL(page.url()).pathname).toBe('/verdicts/');
+      const legend = page.locator('dl.legend').first();
+      const words = await badges(legend.locator('dt'));
+      const borders = await legend.locator('dt > span').evaluateAll((els) => els.map((el) => getComputedStyle(el).borderStyle));
+      const styles = words.map((word, i) => `${word}|${borders[i]}`);
       expect(styles).toEqual(['●Required|solid', '◐Setup only|dashed', '○Not required|solid', '?Unknown|dotted']);
       expect(new Set(styles.map((s) => s.split('|')[0])).size).toBe(4);
     });
@@ -253,6 +267,10 @@ describe('device page', () => {
     await withPage({ javaScriptEnabled: false }, async (page) => {
       await page.goto(`${base}devices/roborock/s50/`);
       expect(await page.locator('table.endpoints tbody tr').count()).toBe(7);
+      // Every destination of this device cites the same source: one sentence says so instead of a column of [1].
+      await expect(page.locator('table.endpoints thead th').allTextContents()).resolves.not.toContain('Evidence');
+      await expect(page.locator('p.sources').textContent()).resolves.toBe('Every destination above cites [1].');
+      await expect(page.locator('p.sources a').getAttribute('href')).resolves.toBe('#evidence-ha-community-49579');
       const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("script-src 'self'");
@@ -260,6 +278,12 @@ describe('device page', () => {
     });
     const html = readFileSync(join(built.dist, 'site/index.html'), 'utf8');
     expect(html.match(/<script\b[^>]*>[^<]*<\/script>/g)).toEqual(['<script src=./assets/search.js defer></script>']);
+    // Rows that cite different sources keep the Evidence column, each row with its own.
+    const s50 = built.dataset.devices.find((d) => d.id === 'roborock/s50')!;
+    const mixed = { ...s50, endpoints: s50.endpoints.map((e, i) => (i === 1 ? { ...e, evidence: [...e.evidence, 'python-miio-port'] } : e)) };
+    const page = devicePage({ meta: built.dataset.meta, vendors: built.dataset.vendors }, mixed);
+    expect(page).toMatch(/<table class="stack endpoints"><caption[^]*?<th scope=col>Home Assistant<th scope=col>Evidence<tbody>/);
+    expect(page).not.toContain('<p class=sources>');
   });
 });
 

@@ -77,37 +77,61 @@ function adguardLines(policy: Policy): string[] {
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/**
- * Pi-hole v5/v6 gravity database statements: one group per device holding its addresses as clients and its wants as
- * deny entries, taken out of the Default group so that other clients are not affected.
- */
-function piholeSql(policy: Policy): string {
-  const out = ['BEGIN TRANSACTION;'];
-  for (const d of policy.devices) {
-    const group = `netneeds_${d.tag}`;
-    const list = blocklist(policy, [d]);
-    const comment = sqlText(`NetNeeds ${d.tag}`);
-    out.push(`INSERT OR IGNORE INTO "group" (enabled, name, description) VALUES (1, ${sqlText(group)}, ${comment});`);
-    for (const c of clientsOf(d)) {
-      out.push(`INSERT OR IGNORE INTO client (ip, comment) VALUES (${sqlText(c)}, ${comment});`);
-      out.push(`INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM client c, "group" g WHERE c.ip = ${sqlText(c)} AND g.name = ${sqlText(group)};`);
-    }
-    const entries: [number, string][] = [
-      ...list.hosts.map((h): [number, string] => [1, h]),
-      ...list.domains.map((w): [number, string] => [3, `(^|\\.)${w.replace(/\./g, '\\.')}$`]),
-    ];
-    for (const [type, domain] of entries) {
-      out.push(`INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) VALUES (${type}, ${sqlText(domain)}, 1, ${comment});`);
-      out.push(`INSERT OR IGNORE INTO domainlist_by_group (domainlist_id, group_id) SELECT d.id, g.id FROM domainlist d, "group" g WHERE d.type = ${type} AND d.domain = ${sqlText(domain)} AND g.name = ${sqlText(group)};`);
-    }
+/** Rows of one INSERT: SQLite takes any number, but a few hundred per statement keeps each one small to parse. */
+const SQL_ROWS_PER_INSERT = 500;
+
+function insertRows(table: string, columns: string, rows: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += SQL_ROWS_PER_INSERT) {
+    const part = rows.slice(i, i + SQL_ROWS_PER_INSERT);
+    out.push(`INSERT INTO ${table} (${columns}) VALUES`, ...part.map((r, k) => `${r}${k === part.length - 1 ? ';' : ','}`));
   }
-  out.push(`DELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');`, 'COMMIT;');
-  return out.join('\n') + '\n';
+  return out;
 }
 
 /**
- * `devicesLine` replaces the header's line per device in the lists that name no device by tag (all but the Pi-hole
- * groups): a household list over the whole dataset says which devices it covers in one line.
+ * Pi-hole v5/v6 gravity database statements: one group per device holding its addresses as clients and its wants as
+ * deny entries, taken out of the Default group so that other clients are not affected; the group's description,
+ * which Pi-hole's group page shows, names the device. Devices, clients and entries are listed once, as rows of
+ * temporary tables, and copied into the gravity tables by a few set-based statements: a list for thousands of devices
+ * stays a fraction of the size of one statement pair per entry.
+ */
+function piholeSql(policy: Policy): string {
+  const devices: string[] = [];
+  const clients: string[] = [];
+  const entries: string[] = [];
+  for (const d of policy.devices) {
+    devices.push(`(${sqlText(d.tag)}, ${sqlText(d.id)})`);
+    for (const c of clientsOf(d)) clients.push(`(${sqlText(d.tag)}, ${sqlText(c)})`);
+    const list = blocklist(policy, [d]);
+    for (const h of list.hosts) entries.push(`(${sqlText(d.tag)}, 1, ${sqlText(h)})`);
+    for (const w of list.domains) entries.push(`(${sqlText(d.tag)}, 3, ${sqlText(`(^|\\.)${w.replace(/\./g, '\\.')}$`)})`);
+  }
+  return [
+    'BEGIN TRANSACTION;',
+    'CREATE TEMP TABLE netneeds_device (tag TEXT NOT NULL, device TEXT NOT NULL);',
+    'CREATE TEMP TABLE netneeds_client (tag TEXT NOT NULL, ip TEXT NOT NULL);',
+    'CREATE TEMP TABLE netneeds_entry (tag TEXT NOT NULL, type INTEGER NOT NULL, domain TEXT NOT NULL);',
+    ...insertRows('temp.netneeds_device', 'tag, device', devices),
+    ...insertRows('temp.netneeds_client', 'tag, ip', clients),
+    ...insertRows('temp.netneeds_entry', 'tag, type, domain', entries),
+    // Row order decides which device's comment an entry shared by several devices keeps: the first, as listed.
+    `INSERT OR IGNORE INTO "group" (enabled, name, description) SELECT 1, 'netneeds_' || tag, 'NetNeeds ' || tag || ': ' || device FROM temp.netneeds_device ORDER BY rowid;`,
+    `INSERT OR IGNORE INTO client (ip, comment) SELECT ip, 'NetNeeds ' || tag FROM temp.netneeds_client ORDER BY rowid;`,
+    `INSERT OR IGNORE INTO client_by_group (client_id, group_id) SELECT c.id, g.id FROM temp.netneeds_client n JOIN client c ON c.ip = n.ip JOIN "group" g ON g.name = 'netneeds_' || n.tag ORDER BY n.rowid;`,
+    `INSERT OR IGNORE INTO domainlist (type, domain, enabled, comment) SELECT type, domain, 1, 'NetNeeds ' || tag FROM temp.netneeds_entry ORDER BY rowid;`,
+    `INSERT OR IGNORE INTO domainlist_by_group (domainlist_id, group_id) SELECT d.id, g.id FROM temp.netneeds_entry n JOIN domainlist d ON d.type = n.type AND d.domain = n.domain JOIN "group" g ON g.name = 'netneeds_' || n.tag ORDER BY n.rowid;`,
+    `DELETE FROM domainlist_by_group WHERE group_id = 0 AND domainlist_id IN (SELECT id FROM domainlist WHERE comment LIKE 'NetNeeds d%');`,
+    'DROP TABLE temp.netneeds_device;',
+    'DROP TABLE temp.netneeds_client;',
+    'DROP TABLE temp.netneeds_entry;',
+    'COMMIT;',
+  ].join('\n') + '\n';
+}
+
+/**
+ * `devicesLine` replaces the header's line per device: a household list over the whole dataset says which devices it
+ * covers in one line (each Pi-hole group's description names its device).
  */
 export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(policy), devicesLine?: string) {
   const plain = Object.entries(BLOCKLIST_SYNTAX).map(([name, syntax]) => {
@@ -126,7 +150,7 @@ export function renderBlocklists(policy: Policy, list: Blocklist = blocklist(pol
   return [
     ...plain,
     { name: 'blocklist.adguard-clients.txt', content: header(policy, '!', adguardUsage, devicesLine) + adguardLines(policy).map((l) => l + '\n').join('') },
-    { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage) + piholeSql(policy) },
+    { name: 'blocklist.pihole.sql', content: header(policy, '--', piholeUsage, devicesLine) + piholeSql(policy) },
   ];
 }
 
