@@ -126,7 +126,7 @@ export function verdictsPage(ds: Dataset): string {
       ]),
       h('h2', 'What a verdict rests on'),
       h('p', 'Beside each verdict, a tag says what it rests on:'),
-      h('dl.legend', (Object.keys(BASIS_LABEL) as (keyof typeof BASIS_LABEL)[]).flatMap((b) => [h('dt', BASIS_LABEL[b]), h('dd', BASIS_MEANING[b])])),
+      h('dl.legend', (Object.keys(BASIS_LABEL) as (keyof typeof BASIS_LABEL)[]).flatMap((b) => [h('dt', h(`span.b-${b}`, BASIS_LABEL[b])), h('dd', BASIS_MEANING[b])])),
       h('p', 'When sources disagree, the device page shows every side and marks the verdict disputed.'),
     ],
   });
