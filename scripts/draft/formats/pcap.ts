@@ -300,7 +300,8 @@ class PacketDecoder {
         const seq = i32(b, p + 4) >>> 0;
         const ports = (sport << 16) | dport;
         sni = this.pendingHellos.mayHave(ports) ? this.continueHello(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end) : undefined;
-        sni ??= clientHelloSni(b, payload, end) ?? this.startHello(v6, src, sport, dst, dport, seq, b, payload, end);
+        // Only a TLS handshake record (0x16) can start a ClientHello.
+        if (b[payload] === 0x16) sni ??= clientHelloSni(b, payload, end) ?? this.startHello(v6, src, sport, dst, dport, seq, b, payload, end);
         if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, this.timeOf(), sport === 53 ? dstMac : undefined);
       }
       return this.flow(v6, src, dst, TCP, sport, dport, flags & 0x02 ? (flags & 0x10 ? SYNACK : SYN) : PACKET, srcMac, dstMac, sni);
