@@ -129,6 +129,9 @@ const MAX_V6 = V6_SLOTS >> 1;
 const MAX_SNI_IDS = 1 << 16;
 
 const u16 = (b: Buffer, at: number) => (b[at]! << 8) | b[at + 1]!;
+/** 32-bit words of record headers, in either byte order. */
+const u32le = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+const u32be = (b: Buffer, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 /** Big-endian 32 bits as a signed integer: Maps and Sets hash it without allocating. */
 const i32 = (b: Buffer, at: number) => (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 
@@ -518,8 +521,7 @@ class CaptureReader {
   }
 
   private u32(at: number): number {
-    const b = this.buf;
-    return (this.le ? b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24) : (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+    return this.le ? u32le(this.buf, at) : u32be(this.buf, at);
   }
   private u16(at: number): number {
     const b = this.buf;
@@ -553,16 +555,12 @@ class CaptureReader {
     decoder.timeForm = 'pcap';
     decoder.timeDivisor = this.nanos ? 1e6 : 1e3;
     let records = 0;
-    // The header's words in the file's byte order, read in place: this loop runs once per packet.
-    const word = le
-      ? (at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
-      : (at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
     for (let pos = this.pos; end - pos >= 16; pos = this.pos) {
-      const incl = word(pos + 8);
+      const incl = le ? u32le(b, pos + 8) : u32be(b, pos + 8);
       if (incl > 262144 * 4) { this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`); break; }
       if (end - pos - 16 < incl) break;
-      decoder.timeHigh = word(pos);
-      decoder.timeLow = word(pos + 4);
+      decoder.timeHigh = le ? u32le(b, pos) : u32be(b, pos);
+      decoder.timeLow = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
       records++;
       decoder.packet(link, b, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
