@@ -1,11 +1,18 @@
-// Streams a text file line by line in bounded memory, working on bytes: lines are decoded only when they
-// are parsed. With needles, lines that contain none of them are skipped with native Buffer searches instead
-// of being decoded and parsed: that is what keeps a 1 GB firewall log fast when the device is one host among many.
+// Streams a text file line by line in bounded memory, working on bytes: a parser is given each line as a range
+// of the read window and decodes only what it needs. With needles, lines that contain none of them are skipped
+// with native Buffer searches instead of being parsed: that is what keeps a 1 GB firewall log fast when the
+// device is one host among many.
 import { newStats, noteMalformed, type ReadStats } from './events.js';
 import { FileWindow, WINDOW_SIZE } from './file-window.js';
 
 /** 'ok': parsed; 'other': a line of something else (another program, a header); a string: why it is malformed. */
 export type LineResult = 'ok' | 'other' | string;
+
+/**
+ * Parses the line buf[start, end) (without its newline and a carriage return before it). The buffer is refilled
+ * between windows: a parser keeps copies (decoded strings), never the buffer or positions in it.
+ */
+export type LineParser = (buf: Buffer, start: number, end: number) => LineResult;
 
 const NL = 10;
 
@@ -21,7 +28,7 @@ class LineScanner {
   private readonly needles: Buffer[] | null;
   private readonly next: number[];
 
-  constructor(needleTexts: string[] | null, private readonly onLine: (line: string) => LineResult) {
+  constructor(needleTexts: string[] | null, private readonly onLine: LineParser) {
     this.needles = needleTexts?.map((n) => Buffer.from(n, 'latin1')) ?? null;
     this.next = this.needles?.map(() => -1) ?? [];
   }
@@ -29,7 +36,7 @@ class LineScanner {
   private handle(buf: Buffer, start: number, end: number): void {
     this.stats.records++;
     if (end > start && buf[end - 1] === 13) end--;
-    const result = this.onLine(buf.toString('latin1', start, end));
+    const result = this.onLine(buf, start, end);
     if (result === 'other') this.stats.other++;
     else if (result !== 'ok') noteMalformed(this.stats, `line ${this.lineNo}`, result);
   }
@@ -90,7 +97,7 @@ class LineScanner {
 }
 
 /** buf[0] is always a newline, so the first line after each refill starts after one, as line-start needles expect. */
-export async function scanLines(path: string, needleTexts: string[] | null, onLine: (line: string) => LineResult, windowSize = WINDOW_SIZE, progress?: (bytesRead: number) => void): Promise<ReadStats> {
+export async function scanLines(path: string, needleTexts: string[] | null, onLine: LineParser, windowSize = WINDOW_SIZE, progress?: (bytesRead: number) => void): Promise<ReadStats> {
   const scanner = new LineScanner(needleTexts, onLine);
   const window = new FileWindow(path, windowSize, 1, progress);
   window.buf[0] = NL;
