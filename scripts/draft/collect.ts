@@ -153,6 +153,8 @@ export class Collector implements Sink {
   private readonly leftOut: LeftOut = { otherFlows: 0, otherHosts: 0, lanPeers: 0, inboundInternet: 0, excluded: 0, specialUse: {}, invalidNames: 0, otherClientAnswers: 0, undeterminedOpener: 0, ownAddress: 0, privateNames: {} };
 
   private readonly ownAddresses = new Set<string>();
+  /** See Sink.revision: bumped when a device address is learnt, or a known conversation's opener changes or is forgotten. */
+  revision = 0;
   private readonly nameVerdicts = new Map<string, 'ok' | 'invalid' | PrivateReason>();
 
   constructor(
@@ -171,13 +173,19 @@ export class Collector implements Sink {
   }
 
   private learn(ip: string, mac: string | undefined): void {
-    if (mac !== undefined && this.macs.has(mac) && !this.ips.has(ip) && scopeOf(ip) !== 'multicast' && ip !== '0.0.0.0' && ip !== '::') this.ips.add(ip);
+    if (mac !== undefined && this.macs.has(mac) && !this.ips.has(ip) && scopeOf(ip) !== 'multicast' && ip !== '0.0.0.0' && ip !== '::') this.addIp(ip);
+  }
+
+  private addIp(ip: string): void {
+    if (this.ips.has(ip)) return;
+    this.ips.add(ip);
+    this.revision++;
   }
 
   emit(e: DraftEvent): void {
     switch (e.kind) {
       case 'lease':
-        if (this.macs.has(e.mac)) this.ips.add(e.ip);
+        if (this.macs.has(e.mac)) this.addIp(e.ip);
         return;
       case 'flow':
         this.learn(e.src, e.srcMac);
@@ -269,7 +277,8 @@ export class Collector implements Sink {
     let opener = known;
     if (decided !== null) opener = decided ? srcOpener : dstOpener;
     else if (opener < 0) opener = this.calledSideIsSrc(f.protocol, f.sport, f.dport) ? dstOpener : srcOpener;
-    if (opener !== known) this.conversations.store(opener);
+    // A new conversation changes how no other flow is counted, unless older ones were forgotten to make room for it.
+    if (opener !== known && (this.conversations.store(opener) || known >= 0)) this.revision++;
     // Both ends the same address and port: whoever opened, it was src.
     return opener === srcOpener || (src === dst && f.sport === f.dport);
   }

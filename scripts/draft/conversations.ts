@@ -50,13 +50,15 @@ export class ConversationTable {
     return tag === 0 ? -1 : tag & 1;
   }
 
-  /** Stores the opener for the key of the last lookup. */
-  store(opener: number): void {
+  /** Stores the opener for the key of the last lookup; true when older conversations were forgotten to make room. */
+  store(opener: number): boolean {
     const s = this.slots;
+    let forgot = false;
     if (s[this.slot + TAG] === 0) {
       if (this.size === this.capacity) {
         this.forgetOldest(this.capacity / 4);
         this.slot = this.find(this.first, this.second, this.ports, this.protocol);
+        forgot = true;
       }
       const entry = ((this.oldest + this.size) % this.capacity) * STRIDE;
       this.order[entry] = s[this.slot] = this.first;
@@ -66,6 +68,7 @@ export class ConversationTable {
       this.size++;
     }
     s[this.slot + TAG] = (this.protocol << 2) | USED | opener;
+    return forgot;
   }
 
   /** The slot holding a key, or the empty slot where it would go (linear probing). */

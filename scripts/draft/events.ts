@@ -37,7 +37,16 @@ export interface Lease { kind: 'lease'; time: number; mac: string; ip: string }
 export type DraftEvent = Flow | DnsAnswer | DnsQuery | Lease;
 
 /** Receives what a reader finds. A reader may refill the same event object for its next record: keep copies, not the object. */
-export interface Sink { emit(event: DraftEvent): void }
+export interface Sink {
+  emit(event: DraftEvent): void;
+  /**
+   * Changes whenever the sink could count a flow differently from an identical one it took before (it learnt a
+   * device address; it changed or forgot who opened a conversation). While it stays the same, a reader may hold
+   * back such repeats and emit them later as one flow with a count, before any other flow or lease (DNS answers
+   * and queries name destinations whatever the flows were); undefined: never.
+   */
+  readonly revision?: number;
+}
 
 /** What the readers may skip cheaply: only lines or packets that can concern one of these. */
 export interface DeviceFilter {

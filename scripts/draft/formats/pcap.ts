@@ -4,9 +4,10 @@
 // Linux cooked capture v1/v2, BSD loopback and raw IP; IPv4/IPv6; TCP/UDP/ICMP; DNS answers, DHCP leases
 // and the TLS ClientHello server name.
 import ipaddr from 'ipaddr.js';
-import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, type FlowProtocol, type Format, type ReadStats, type Sink } from '../events.js';
+import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, type Lease, type Format, type ReadStats, type Sink } from '../events.js';
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
+import { ICMP, ICMPV6, PACKET, PROTOCOL_NAMES, RepeatFolder, SNI_SHIFT, SYN, SYNACK, TCP, UDP, V6 } from './pcap-repeats.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
 /** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
@@ -70,15 +71,18 @@ function streamKey(src: string, sport: number, dst: string, dport: number): stri
 
 /**
  * Bytes a parser could not finish in one TCP segment, kept per connection direction until the next segment in
- * order arrives. At most `connections` are kept: a new one makes the oldest be forgotten.
+ * order arrives. At most `connections` are kept: a new one makes the oldest be forgotten. The port pairs of the
+ * kept ones are counted, so that most segments are told apart without making their key.
  */
 class PendingStreams {
-  private readonly kept = new Map<string, { bytes: Buffer; nextSeq: number }>();
+  private readonly kept = new Map<string, { bytes: Buffer; nextSeq: number; ports: number }>();
+  private readonly portPairs = new Map<number, number>();
 
   constructor(private readonly connections: number) {}
 
-  get size(): number {
-    return this.kept.size;
+  /** Whether a connection direction with these ports (sport << 16 | dport) may have bytes kept. */
+  mayHave(ports: number): boolean {
+    return this.kept.size > 0 && this.portPairs.has(ports);
   }
 
   has(key: string): boolean {
@@ -86,9 +90,15 @@ class PendingStreams {
   }
 
   /** Keeps a copy of b[at, end); `nextSeq` is the sequence number of the byte that follows them. */
-  keep(key: string, b: Buffer, at: number, end: number, nextSeq: number): void {
-    if (!this.kept.has(key) && this.kept.size >= this.connections) this.kept.delete(this.kept.keys().next().value!);
-    this.kept.set(key, { bytes: Buffer.from(b.subarray(at, end)), nextSeq });
+  keep(key: string, ports: number, b: Buffer, at: number, end: number, nextSeq: number): void {
+    if (!this.kept.has(key)) {
+      if (this.kept.size >= this.connections) {
+        const [oldestKey, oldest] = this.kept.entries().next().value!;
+        this.forget(oldestKey, oldest.ports);
+      }
+      this.portPairs.set(ports, (this.portPairs.get(ports) ?? 0) + 1);
+    }
+    this.kept.set(key, { bytes: Buffer.from(b.subarray(at, end)), nextSeq, ports });
   }
 
   /**
@@ -98,38 +108,121 @@ class PendingStreams {
   continued(key: string, seq: number, b: Buffer, at: number, end: number): Buffer | null {
     const pending = this.kept.get(key);
     if (!pending || seq !== pending.nextSeq) return null;
-    this.kept.delete(key);
+    this.forget(key, pending.ports);
     return Buffer.concat([pending.bytes, b.subarray(at, end)]);
+  }
+
+  private forget(key: string, ports: number): void {
+    this.kept.delete(key);
+    const n = this.portPairs.get(ports)!;
+    if (n > 1) this.portPairs.set(ports, n - 1);
+    else this.portPairs.delete(ports);
   }
 }
 
-/** Distinct IPv4 addresses whose text is kept for reuse: no new string per packet, and Set lookups hash each once. */
+/** Distinct IPv4 addresses whose text is kept for reuse: no new string per packet. */
 const MAX_V4_NAMES = 1 << 16;
+/** Slots for the IPv6 addresses seen (a power of two): each gets an id, and its text is made once. */
+const V6_SLOTS = 1 << 12;
+const MAX_V6 = V6_SLOTS >> 1;
+/** Distinct TLS server names numbered for RepeatFolder before the numbering starts over. */
+const MAX_SNI_IDS = 1 << 16;
+
+const u16 = (b: Buffer, at: number) => (b[at]! << 8) | b[at + 1]!;
+/** 32-bit words of record headers, in either byte order. */
+const u32le = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+const u32be = (b: Buffer, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+/** Big-endian 32 bits as a signed integer: Maps and Sets hash it without allocating. */
+const i32 = (b: Buffer, at: number) => (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+
+/**
+ * IPv6 addresses seen in the packets, by their 16 bytes: each gets an id (its slot) and its text, made once.
+ * The table starts over when half full, between packets (makeRoom); ids are then given anew.
+ */
+class V6Addresses {
+  private readonly words = new Int32Array(V6_SLOTS * 4);
+  private readonly used = new Uint8Array(V6_SLOTS);
+  readonly texts: string[] = new Array<string>(V6_SLOTS).fill('');
+  private count = 0;
+
+  /** Room for the two addresses of a packet; true when the table had to start over. */
+  makeRoom(): boolean {
+    if (this.count + 2 <= MAX_V6) return false;
+    this.used.fill(0);
+    this.count = 0;
+    return true;
+  }
+
+  idOf(b: Buffer, at: number): number {
+    const w0 = i32(b, at), w1 = i32(b, at + 4), w2 = i32(b, at + 8), w3 = i32(b, at + 12);
+    const w = this.words;
+    let h = Math.imul(w0 ^ Math.imul(w1, 0x85ebca6b), 0x9e3779b1) ^ w2;
+    h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ w3;
+    let i = (h ^ (h >>> 16)) & (V6_SLOTS - 1);
+    for (; this.used[i] === 1; i = (i + 1) & (V6_SLOTS - 1)) {
+      if (w[i * 4] === w0 && w[i * 4 + 1] === w1 && w[i * 4 + 2] === w2 && w[i * 4 + 3] === w3) return i;
+    }
+    this.used[i] = 1;
+    this.count++;
+    w[i * 4] = w0; w[i * 4 + 1] = w1; w[i * 4 + 2] = w2; w[i * 4 + 3] = w3;
+    this.texts[i] = v6Text(b, at);
+    return i;
+  }
+}
 
 class PacketDecoder {
-  /** The device's IPv4 addresses, and the texts of addresses seen, keyed by the address read as a signed 32-bit
-   * integer: a small integer, which Set and Map hash without allocating a heap number as an unsigned one needs. */
-  private readonly v4 = new Set<number>();
+  /** The device's IPv4 addresses as signed 32-bit integers, and the texts of addresses seen, keyed the same way. */
+  private readonly v4: Int32Array;
   private readonly v4Names = new Map<number, string>();
+  private readonly sniIds = new Map<string, number>();
   /** The one flow event this decoder emits, refilled for every packet (the sink copies what it keeps). */
-  private readonly event: Flow = { kind: 'flow', time: 0, src: '', dst: '', protocol: 'tcp', sport: undefined, dport: undefined, role: 'packet', srcMac: undefined, dstMac: undefined, sni: undefined };
+  private readonly event: Flow = { kind: 'flow', time: 0, src: '', dst: '', protocol: 'tcp', sport: undefined, dport: undefined, role: 'packet', srcMac: undefined, dstMac: undefined, sni: undefined, count: undefined };
   /** The device's IPv6 addresses as bytes, so that other hosts' packets are skipped before any text is made. */
   private readonly v6: Buffer[] = [];
+  private readonly v6Addresses = new V6Addresses();
   private readonly macs: Set<string>;
+  /** Whether the device is known by a MAC address: only then are frames' MAC texts made. */
+  private readonly byMac: boolean;
   private readonly all: boolean;
+  private readonly repeats: RepeatFolder;
 
   constructor(filter: DeviceFilter, private readonly sink: Sink, private readonly stats: ReadStats) {
+    const v4: number[] = [];
     for (const ip of filter.ips) {
       if (ip.includes(':')) {
         const bytes = v6Bytes(ip);
         if (bytes) this.v6.push(bytes);
-      } else this.v4.add(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) | 0);
+      } else v4.push(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) | 0);
     }
+    this.v4 = Int32Array.from(v4);
     this.macs = new Set(filter.macs);
+    this.byMac = this.macs.size > 0;
     this.all = filter.ips.size === 0 && filter.macs.size === 0;
+    this.repeats = new RepeatFolder(sink, this.event);
   }
 
-  packet(link: number, b: Buffer, at: number, end: number, time: number, where: () => string): void {
+  /** Hands over any flows held back; called at the end of the input. */
+  finish(): void {
+    this.repeats.flush();
+  }
+
+  /**
+   * The time stamp of the packet given to packet() next, as its record has it: two 32-bit words and what divides
+   * them into milliseconds (see timeOf). Fields, not a computed argument: a fractional number passed to a call
+   * that is not inlined is boxed, one allocation per packet, and most packets never need their time.
+   */
+  timeHigh = 0;
+  timeLow = 0;
+  timeDivisor = 1000;
+  timeForm: 'pcap' | 'pcapng' | 'none' = 'pcap';
+
+  /** Milliseconds since the epoch; NaN when the record has no time stamp. */
+  private timeOf(): number {
+    if (this.timeForm === 'pcap') return this.timeHigh * 1000 + this.timeLow / this.timeDivisor;
+    return this.timeForm === 'pcapng' ? (this.timeHigh * 4294967296 + this.timeLow) / this.timeDivisor : NaN;
+  }
+
+  packet(link: number, b: Buffer, at: number, end: number, where: () => string): void {
     let p = at;
     let etherType = -1;
     let srcMac: string | undefined;
@@ -138,18 +231,18 @@ class PacketDecoder {
     switch (link) {
       case 1: { // Ethernet
         if (end - p < 14) return this.bad(where, 'frame shorter than an Ethernet header');
-        if (this.macs.size > 0) {
+        if (this.byMac) {
           srcMac = macText(b, p + 6);
           dstMac = macText(b, p);
           macHit = this.macs.has(srcMac) || this.macs.has(dstMac);
         }
-        etherType = b.readUInt16BE(p + 12);
+        etherType = (b[p + 12]! << 8) | b[p + 13]!;
         p += 14;
-        while ((etherType === 0x8100 || etherType === 0x88a8) && end - p >= 4) { etherType = b.readUInt16BE(p + 2); p += 4; }
+        while ((etherType === 0x8100 || etherType === 0x88a8) && end - p >= 4) { etherType = (b[p + 2]! << 8) | b[p + 3]!; p += 4; }
         break;
       }
-      case 113: if (end - p < 16) return this.bad(where, 'short Linux cooked header'); etherType = b.readUInt16BE(p + 14); p += 16; break;
-      case 276: if (end - p < 20) return this.bad(where, 'short Linux cooked v2 header'); etherType = b.readUInt16BE(p); p += 20; break;
+      case 113: if (end - p < 16) return this.bad(where, 'short Linux cooked header'); etherType = u16(b, p + 14); p += 16; break;
+      case 276: if (end - p < 20) return this.bad(where, 'short Linux cooked v2 header'); etherType = u16(b, p); p += 20; break;
       case 0: case 108: {
         if (end - p < 4) return this.bad(where, 'short loopback header');
         const family = link === 0 ? b.readUInt32LE(p) : b.readUInt32BE(p);
@@ -163,70 +256,126 @@ class PacketDecoder {
       default: this.stats.other++; return;
     }
     let proto: number;
-    let src: string;
-    let dst: string;
+    /** The addresses: IPv4 as signed integers, IPv6 as ids of this.v6Addresses. */
+    let src: number;
+    let dst: number;
+    let v6 = false;
     if (etherType === 0x0800) {
       if (end - p < 20 || (b[p]! >> 4) !== 4) return this.bad(where, 'truncated or invalid IPv4 header');
       const ihl = (b[p]! & 15) * 4;
       proto = b[p + 9]!;
-      const hit = macHit || this.all || this.v4.has(b.readInt32BE(p + 12)) || this.v4.has(b.readInt32BE(p + 16));
-      const udpPort = proto === 17 && end - p >= ihl + 4 ? b.readUInt16BE(p + ihl) : 0;
-      // DHCP always counts: it teaches which address a MAC had.
-      if (!hit && udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
-      if ((b.readUInt16BE(p + 6) & 0x1fff) !== 0) { this.stats.other++; return; } // a later fragment: no ports
-      src = this.v4Name(b, p + 12);
-      dst = this.v4Name(b, p + 16);
+      src = (b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!;
+      dst = (b[p + 16]! << 24) | (b[p + 17]! << 16) | (b[p + 18]! << 8) | b[p + 19]!;
+      if (!macHit && !this.all && !this.isDeviceV4(src) && !this.isDeviceV4(dst)) {
+        const udpPort = proto === 17 && end - p >= ihl + 4 ? u16(b, p + ihl) : 0;
+        // DHCP always counts: it teaches which address a MAC had.
+        if (udpPort !== 67 && udpPort !== 68) { this.stats.skipped++; return; }
+      }
+      if (((b[p + 6]! & 0x1f) | b[p + 7]!) !== 0) { this.stats.other++; return; } // a later fragment: no ports
       p += ihl;
     } else if (etherType === 0x86dd) {
       if (end - p < 40) return this.bad(where, 'truncated IPv6 header');
       if (!macHit && !this.all && !this.isDeviceV6(b, p + 8) && !this.isDeviceV6(b, p + 24)) { this.stats.skipped++; return; }
-      src = v6Text(b, p + 8);
-      dst = v6Text(b, p + 24);
+      v6 = true;
+      // Flows held back know IPv6 addresses by id: they are handed over and forgotten before ids are given anew.
+      if (this.v6Addresses.makeRoom()) this.repeats.clear();
+      src = this.v6Addresses.idOf(b, p + 8);
+      dst = this.v6Addresses.idOf(b, p + 24);
       proto = b[p + 6]!;
       p += 40;
       for (let guard = 0; (proto === 0 || proto === 43 || proto === 60 || proto === 44) && guard < 8 && end - p >= 8; guard++) {
         const next = b[p]!;
-        if (proto === 44 && (b.readUInt16BE(p + 2) & 0xfff8) !== 0) { this.stats.other++; return; }
+        if (proto === 44 && (u16(b, p + 2) & 0xfff8) !== 0) { this.stats.other++; return; }
         p += proto === 44 ? 8 : (b[p + 1]! + 1) * 8;
         proto = next;
       }
     } else { this.stats.other++; return; }
-    if (proto === 1 || proto === 58) return this.flow(time, src, dst, proto === 1 ? 'icmp' : 'icmpv6', undefined, undefined, 'packet', srcMac, dstMac, undefined);
+    if (proto === 1 || proto === 58) return this.flow(v6, src, dst, proto === 1 ? ICMP : ICMPV6, 0, 0, PACKET, srcMac, dstMac, undefined);
     if (proto !== 6 && proto !== 17) { this.stats.other++; return; }
     if (end - p < (proto === 6 ? 20 : 8)) return this.bad(where, 'truncated TCP/UDP header');
-    const sport = b.readUInt16BE(p);
-    const dport = b.readUInt16BE(p + 2);
+    const sport = (b[p]! << 8) | b[p + 1]!;
+    const dport = (b[p + 2]! << 8) | b[p + 3]!;
     if (proto === 6) {
       const flags = b[p + 13]!;
       const payload = p + (b[p + 12]! >> 4) * 4;
       let sni: string | undefined;
       if (payload < end) {
-        sni = this.pendingHellos.size > 0 ? this.continueHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end) : undefined;
-        sni ??= clientHelloSni(b, payload, end) ?? this.startHello(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end);
-        if (sport === 53 || dport === 53) this.dnsOverTcp(src, sport, dst, dport, b.readUInt32BE(p + 4), b, payload, end, time, sport === 53 ? dstMac : undefined);
+        const seq = i32(b, p + 4) >>> 0;
+        const ports = (sport << 16) | dport;
+        sni = this.pendingHellos.mayHave(ports) ? this.continueHello(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end) : undefined;
+        // Only a TLS handshake record (0x16) can start a ClientHello.
+        if (b[payload] === 0x16) sni ??= clientHelloSni(b, payload, end) ?? this.startHello(v6, src, sport, dst, dport, seq, b, payload, end);
+        if (sport === 53 || dport === 53) this.dnsOverTcp(this.text(v6, src), sport, this.text(v6, dst), dport, seq, b, payload, end, this.timeOf(), sport === 53 ? dstMac : undefined);
       }
-      return this.flow(time, src, dst, 'tcp', sport, dport, flags & 0x02 ? (flags & 0x10 ? 'synack' : 'syn') : 'packet', srcMac, dstMac, sni);
+      return this.flow(v6, src, dst, TCP, sport, dport, flags & 0x02 ? (flags & 0x10 ? SYNACK : SYN) : PACKET, srcMac, dstMac, sni);
     }
     const payload = p + 8;
-    if (sport === 53) this.dns(b, payload, end, time, dst, dstMac);
-    else if (dport === 53) this.dnsQuery(b, payload, end, time, src);
-    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, time);
-    this.flow(time, src, dst, 'udp', sport, dport, 'packet', srcMac, dstMac, undefined);
+    if (sport === 53) this.dns(b, payload, end, this.timeOf(), this.text(v6, dst), dstMac);
+    else if (dport === 53) this.dnsQuery(b, payload, end, this.timeOf(), this.text(v6, src));
+    if ((sport === 67 || sport === 68) && (dport === 67 || dport === 68)) this.dhcp(b, payload, end, this.timeOf());
+    this.flow(v6, src, dst, UDP, sport, dport, PACKET, srcMac, dstMac, undefined);
   }
 
-  private flow(time: number, src: string, dst: string, protocol: FlowProtocol, sport: number | undefined, dport: number | undefined, role: Flow['role'], srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
+  /**
+   * A flow of this packet: a repeat of one the sink took is only counted (see RepeatFolder); flows with a MAC
+   * address are never held back.
+   */
+  private flow(v6: boolean, src: number, dst: number, protocol: number, sport: number, dport: number, role: number, srcMac: string | undefined, dstMac: string | undefined, sni: string | undefined): void {
+    const kind = protocol | role | (v6 ? V6 : 0) | (sni === undefined ? 0 : this.sniId(sni) << SNI_SHIFT);
+    const ports = (sport << 16) | dport;
+    const plain = srcMac === undefined && dstMac === undefined;
+    if (plain) {
+      this.repeats.time = this.timeOf();
+      if (this.repeats.repeat(src, dst, ports, kind)) return;
+    }
+    this.repeats.flush();
+    const srcText = this.text(v6, src);
+    const dstText = this.text(v6, dst);
     const e = this.event;
-    e.time = time; e.src = src; e.dst = dst; e.protocol = protocol; e.sport = sport; e.dport = dport; e.role = role;
+    e.time = this.timeOf(); e.src = srcText; e.dst = dstText; e.protocol = PROTOCOL_NAMES[protocol]!;
+    e.sport = protocol <= UDP ? sport : undefined; e.dport = protocol <= UDP ? dport : undefined;
+    e.role = role === SYN ? 'syn' : role === SYNACK ? 'synack' : 'packet';
     e.srcMac = srcMac; e.dstMac = dstMac; e.sni = sni;
+    this.sink.emit(e);
+    if (plain) this.repeats.remember(src, dst, ports, kind, srcText, dstText, sni);
+  }
+
+  /** A lease: flows held back come first, as they came first in the capture (see Sink.revision). */
+  private lease(e: Lease): void {
+    this.repeats.flush();
     this.sink.emit(e);
   }
 
-  private v4Name(b: Buffer, at: number): string {
-    const n = b.readInt32BE(at);
+  /** A number per server name, for the kind of a flow; from 1. */
+  private sniId(sni: string): number {
+    let id = this.sniIds.get(sni);
+    if (id === undefined) {
+      // Flows held back know server names by id: they are handed over and forgotten before ids are given anew.
+      if (this.sniIds.size >= MAX_SNI_IDS) {
+        this.repeats.clear();
+        this.sniIds.clear();
+      }
+      id = this.sniIds.size + 1;
+      this.sniIds.set(sni, id);
+    }
+    return id;
+  }
+
+  private text(v6: boolean, address: number): string {
+    return v6 ? this.v6Addresses.texts[address]! : this.v4Name(address);
+  }
+
+  private isDeviceV4(address: number): boolean {
+    const v4 = this.v4;
+    for (let i = 0; i < v4.length; i++) if (v4[i] === address) return true;
+    return false;
+  }
+
+  private v4Name(n: number): string {
     let text = this.v4Names.get(n);
     if (text === undefined) {
       if (this.v4Names.size >= MAX_V4_NAMES) this.v4Names.clear();
-      text = v4Text(b, at);
+      text = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
       this.v4Names.set(n, text);
     }
     return text;
@@ -240,11 +389,11 @@ class PacketDecoder {
   /** DNS over TCP: a message, or its two-byte length, cut by the end of a segment waits for the rest. */
   private readonly pendingDns = new PendingStreams(MAX_PENDING_DNS);
 
-  private startHello(src: string, sport: number, dst: string, dport: number, seq: number, b: Buffer, at: number, end: number): undefined {
+  private startHello(v6: boolean, src: number, sport: number, dst: number, dport: number, seq: number, b: Buffer, at: number, end: number): undefined {
     if (end - at < 9 || b[at] !== 0x16 || b[at + 1] !== 0x03 || b[at + 5] !== 0x01) return undefined;
-    const need = 5 + b.readUInt16BE(at + 3);
+    const need = 5 + u16(b, at + 3);
     if (need <= end - at || need > MAX_HELLO) return undefined;
-    this.pendingHellos.keep(streamKey(src, sport, dst, dport), b, at, end, (seq + end - at) >>> 0);
+    this.pendingHellos.keep(streamKey(this.text(v6, src), sport, this.text(v6, dst), dport), (sport << 16) | dport, b, at, end, (seq + end - at) >>> 0);
     return undefined;
   }
 
@@ -254,7 +403,7 @@ class PacketDecoder {
     if (!bytes) return undefined;
     const need = 5 + bytes.readUInt16BE(3);
     if (bytes.length >= need) return clientHelloSni(bytes, 0, need);
-    this.pendingHellos.keep(key, bytes, 0, bytes.length, (seq + end - at) >>> 0);
+    this.pendingHellos.keep(key, (sport << 16) | dport, bytes, 0, bytes.length, (seq + end - at) >>> 0);
     return undefined;
   }
 
@@ -284,11 +433,15 @@ class PacketDecoder {
       else this.dnsQuery(bytes, p + 2, p + 2 + len, time, client);
       p += 2 + len;
     }
-    if (p < stop) this.pendingDns.keep(key, bytes, p, stop, (seq + end - at) >>> 0);
+    if (p < stop) this.pendingDns.keep(key, (sport << 16) | dport, bytes, p, stop, (seq + end - at) >>> 0);
   }
 
   private isDeviceV6(b: Buffer, at: number): boolean {
-    for (const address of this.v6) if (b.compare(address, 0, 16, at, at + 16) === 0) return true;
+    for (const address of this.v6) {
+      let i = 0;
+      while (i < 16 && b[at + i] === address[i]) i++;
+      if (i === 16) return true;
+    }
     return false;
   }
 
@@ -324,7 +477,7 @@ class PacketDecoder {
     const yiaddr = v4Text(b, at + 16);
     const ciaddr = v4Text(b, at + 12);
     const ip = type === 5 ? yiaddr : type === 3 ? (ciaddr !== '0.0.0.0' ? ciaddr : requested) : undefined;
-    if (ip && ip !== '0.0.0.0') this.sink.emit({ kind: 'lease', time, mac, ip });
+    if (ip && ip !== '0.0.0.0') this.lease({ kind: 'lease', time, mac, ip });
   }
 
   private bad(where: () => string, reason: string): void {
@@ -364,13 +517,15 @@ class CaptureReader {
       else this.pcapngBlocks();
     }
     if (!this.bad && this.end - this.pos > 0) noteMalformed(this.stats, this.where(), `file ends inside a record (${this.end - this.pos} bytes left)`);
+    this.decoder.finish();
   }
 
   private u32(at: number): number {
-    return this.le ? this.buf.readUInt32LE(at) : this.buf.readUInt32BE(at);
+    return this.le ? u32le(this.buf, at) : u32be(this.buf, at);
   }
   private u16(at: number): number {
-    return this.le ? this.buf.readUInt16LE(at) : this.buf.readUInt16BE(at);
+    const b = this.buf;
+    return this.le ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
   }
 
   private fail(at: string, reason: string): void {
@@ -396,16 +551,21 @@ class CaptureReader {
   }
 
   private pcapRecords(): void {
-    while (this.end - this.pos >= 16) {
-      const pos = this.pos;
-      const incl = this.u32(pos + 8);
-      if (incl > 262144 * 4) return this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`);
-      if (this.end - pos - 16 < incl) return;
-      const time = this.u32(pos) * 1000 + this.u32(pos + 4) / (this.nanos ? 1e6 : 1e3);
-      this.stats.records++;
-      this.decoder.packet(this.link, this.buf, pos + 16, pos + 16 + incl, time, this.where);
+    const { buf: b, end, link, decoder, where, le } = this;
+    decoder.timeForm = 'pcap';
+    decoder.timeDivisor = this.nanos ? 1e6 : 1e3;
+    let records = 0;
+    for (let pos = this.pos; end - pos >= 16; pos = this.pos) {
+      const incl = le ? u32le(b, pos + 8) : u32be(b, pos + 8);
+      if (incl > 262144 * 4) { this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`); break; }
+      if (end - pos - 16 < incl) break;
+      decoder.timeHigh = le ? u32le(b, pos) : u32be(b, pos);
+      decoder.timeLow = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
+      records++;
+      decoder.packet(link, b, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
     }
+    this.stats.records += records;
   }
 
   private pcapngBlocks(): void {
@@ -427,7 +587,10 @@ class CaptureReader {
         this.stats.records++;
         const iface = this.interfaces[0];
         if (!iface) noteMalformed(this.stats, this.where(), 'simple packet block before any interface');
-        else this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, NaN, this.where);
+        else {
+          this.decoder.timeForm = 'none';
+          this.decoder.packet(iface.link, this.buf, pos + 12, pos + len - 4, this.where);
+        }
       }
       this.pos = pos + len;
     }
@@ -455,7 +618,13 @@ class CaptureReader {
     const iface = this.interfaces[type === 6 ? this.u32(pos + 8) : this.u16(pos + 8)];
     const cap = this.u32(pos + 20);
     if (!iface || 28 + cap > len) noteMalformed(this.stats, this.where(), 'packet block names no known interface or overruns its block');
-    else this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, (this.u32(pos + 12) * 4294967296 + this.u32(pos + 16)) / iface.unitsPerMs, this.where);
+    else {
+      this.decoder.timeForm = 'pcapng';
+      this.decoder.timeHigh = this.u32(pos + 12);
+      this.decoder.timeLow = this.u32(pos + 16);
+      this.decoder.timeDivisor = iface.unitsPerMs;
+      this.decoder.packet(iface.link, this.buf, pos + 28, pos + 28 + cap, this.where);
+    }
   }
 }
 
