@@ -91,8 +91,11 @@ interface Group extends Observed {
 /**
  * Memory stays bounded whatever the input: the device's first MAX_ADDRESSES remote addresses are kept one by one;
  * later ones fold into coarse groups by /24, then by /16 when those fill up too, then into a count per service.
+ * A known address on a port not seen with it before folds the same way once MAX_GROUPS groups exist: a port scan
+ * or a device talking to thousands of ports would otherwise add a group per port.
  */
 const MAX_ADDRESSES = 20_000;
+const MAX_GROUPS = 50_000;
 const MAX_COARSE = 20_000;
 const MAX_NAMED_ADDRESSES = 200_000;
 const MAX_QUERIES = 100_000;
@@ -313,6 +316,7 @@ export class Collector implements Sink {
     if (id < 0) return this.coarseFlow(f, remote, port, outbound);
     const key = groupNumber(id, f.protocol, port, outbound);
     let g = f.sni ? this.namedGroups.get(`${key}|${f.sni}`) : this.groups.get(key);
+    if (!g && (f.sni ? this.namedGroups : this.groups).size >= MAX_GROUPS) return this.coarseFlow(f, remote, port, outbound);
     if (!g) {
       g = { ...fresh(), remote, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), ...(f.sni ? { sni: f.sni } : {}) };
       if (f.sni) this.namedGroups.set(`${key}|${f.sni}`, g); else this.groups.set(key, g);
@@ -430,7 +434,7 @@ export class Collector implements Sink {
     const cap = Math.max(10, this.maxEntries - local.size);
     // Folding needs the public-suffix list, which is large to load: only a draft over the cap loads it.
     const { kept, notes } = drafted.length > cap ? (await import('./aggregate.js')).aggregate(drafted, cap) : { kept: drafted, notes: [] };
-    if (this.coarseGroups.size > 0) notes.unshift(`After the first ${MAX_ADDRESSES} destinations, further addresses were counted by /24 and /16 (IPv6: /48 and /32) only, to keep memory bounded.`);
+    if (this.coarseGroups.size > 0) notes.unshift(`After the first ${MAX_ADDRESSES} addresses or ${MAX_GROUPS} address, protocol and port combinations, further ones were counted by /24 and /16 (IPv6: /48 and /32) only, to keep memory bounded.`);
     if (this.uncounted.size > 0) notes.push(`Beyond those, events were only counted: ${[...this.uncounted].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, n]) => `${n} on ${k}`).join(', ')}.`);
     return {
       endpoints: kept,

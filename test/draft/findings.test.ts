@@ -168,6 +168,23 @@ describe('finding 7: scale', () => {
   });
 });
 
+describe('finding 7: memory stays bounded', () => {
+  it('a device talking to a few addresses on tens of thousands of ports folds the ports past a cap instead of a group each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netneeds-ports-'));
+    const log = join(dir, 'conntrack.txt');
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const host = `52.94.${i % 3}.${10 + (i % 7)}`;
+      lines.push(`udp      17 29 src=192.168.1.50 dst=${host} sport=${1024 + (i % 500)} dport=${1 + i} src=${host} dst=192.168.1.50 sport=${1 + i} dport=${1024 + (i % 500)} mark=0 use=1`);
+    }
+    writeFileSync(log, lines.join('\n') + '\n');
+    const run = await collectDraft([log], { ips: ['192.168.1.50'], macs: [] });
+    expect(run.data.endpoints.length).toBeLessThanOrEqual(250);
+    expect(run.data.aggregation.join(' ')).toMatch(/or 50000 address, protocol and port combinations, further ones were counted by \/24/);
+    expect(run.inputs[0]!.stats).toMatchObject({ records: 60_000 });
+  });
+});
+
 describe('finding 8: formats met in the wild', () => {
   it("OPNsense's JSON firewall-log export", async () => {
     const run = await collectDraft([FIXTURES + 'opnsense-firewall-log.json'], { ips: ['192.168.1.50'], macs: [] });
