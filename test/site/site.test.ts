@@ -253,7 +253,8 @@ describe('device page', () => {
       await page.goto(`${base}devices/acme/cam-2/`);
       // The legend is one page that every device page links to.
       await page.getByRole('link', { name: 'What the verdicts mean' }).click();
-      expect(new URL(page.url()).pathname).toBe('/verdicts/');
+      // The click returns before the next page has its stylesheet: wait for it, or the badges have no style yet.
+      await page.waitForURL('**/verdicts/', { waitUntil: 'load' });
       const legend = page.locator('dl.legend').first();
       const words = await badges(legend.locator('dt'));
       const borders = await legend.locator('dt > span').evaluateAll((els) => els.map((el) => getComputedStyle(el).borderStyle));
