@@ -1,6 +1,7 @@
 import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { deviceApiPath } from '../scripts/build/emit/api.js';
+import { endpointSources } from '../scripts/build/model.js';
 import type { DatasetMeta, Device, Endpoint, LocalFlow, NeedFunction, Vendor, VerdictWord } from '../scripts/build/types.js';
 import { mudPath } from '../scripts/policy/formats/mud.js';
 import { REPO_URL } from '../scripts/lib/project.js';
@@ -47,12 +48,9 @@ function verdictsSentence(v: Device['derived']['evidence']['verdicts']): string 
   return `${v.definite} of ${v.total} verdicts settled (${parts.join(', ')}); the rest are unknown.`;
 }
 
-/** The sources a destination's row cites: its own and those of every claim about it. */
-const rowSources = (e: Endpoint) => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])];
-
 export function endpointTable(endpoints: Endpoint[], numbers: Map<string, number>, caption: string): Element[] {
   const anchors = destinationAnchors(endpoints);
-  const sources = endpoints.map(rowSources);
+  const sources = endpoints.map(endpointSources);
   // When every row cites the same sources, one sentence says so instead of a column repeating them on every row.
   const shared = endpoints.length > 1 && sources.every((s) => s.length && s.join('\n') === sources[0]!.join('\n')) ? sources[0]! : undefined;
   const table = stackTable('endpoints', caption,

@@ -25,6 +25,9 @@ export const ANY_DESTINATION = '*';
 const ports = (items: (number | string)[] | undefined): PortRange[] =>
   (items ?? []).map(parsePortItem).filter((r): r is PortRange => r !== null);
 
+/** The evidence ids a destination cites: its own, then those of every claim about it, each once. */
+export const endpointSources = (e: Endpoint): string[] => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])];
+
 function evidenceModel(e: SourceEvidence, prefix = ''): Evidence {
   const out: Evidence = { id: prefix + e.id, type: e.type, source: e.source };
   for (const k of ['date', 'accessed', 'title', 'firmware', 'region', 'note', 'quote'] as const) if (e[k] !== undefined) out[k] = e[k];
@@ -250,7 +253,7 @@ export function deviceModel(relPath: string, data: SourceDevice, vendorsSrc: Rea
     }
   }
   markCrossEntryDisputes(endpoints);
-  const usedGroupEvidence = new Set(endpoints.flatMap((e) => [...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))]));
+  const usedGroupEvidence = new Set(endpoints.flatMap(endpointSources));
   const allEvidence = [...evidence, ...[...groupEvidence.values()].filter((e) => usedGroupEvidence.has(e.id))];
   const evidenceIndex = new Map(allEvidence.map((e) => [e.id, e]));
   const base: Omit<Device, 'derived'> = {

@@ -93,6 +93,14 @@ export interface Format {
   read(path: string, sink: Sink, options: ReadOptions): Promise<ReadStats>;
 }
 
+/** Emits a refilled flow event that has no ports (ICMP): its ports and role from an earlier line are cleared first. */
+export function emitPortless(sink: Sink, flow: Flow): void {
+  flow.sport = undefined;
+  flow.dport = undefined;
+  flow.role = 'packet';
+  sink.emit(flow);
+}
+
 export function newStats(): ReadStats {
   return { records: 0, malformed: 0, malformedExamples: [], other: 0, skipped: 0, bytes: 0 };
 }

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatPortRange } from '../../lib/net.js';
 import type { Emitter } from './emitter.js';
+import { endpointSources } from '../model.js';
 
 export const CSV_COLUMNS = [
   'device_id', 'device_name', 'vendor', 'category', 'destination', 'kind', 'protocol', 'ports', 'service', 'purpose',
@@ -15,8 +16,7 @@ export const csvEmitter: Emitter = {
     for (const d of dataset.devices) {
       const evidence = new Map(d.evidence.map((e) => [e.id, e]));
       for (const e of d.endpoints) {
-        const cited = [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])]
-          .map((id) => evidence.get(id)).filter((x) => x !== undefined);
+        const cited = endpointSources(e).map((id) => evidence.get(id)).filter((x) => x !== undefined);
         rows.push([
           d.id, d.name, d.vendor, d.category, e.destination, e.kind, e.protocol, e.ports.map(formatPortRange).join(' '),
           e.service, e.purpose, e.party, e.region ?? '', e.needs['vendor-app'].verdict, e.needs['home-assistant'].verdict,

@@ -1,6 +1,6 @@
 // pfSense / OPNsense filterlog: a CSV after a BSD-syslog or RFC 5424 header. The CSV holds no spaces,
 // so it is the last word of the line. Field layout: https://docs.netgate.com/pfsense/en/latest/monitoring/logs/raw-filter-format.html
-import { normalizeIp, protocolOf, type Flow, type FlowProtocol, type Format, type Sink } from '../events.js';
+import { emitPortless, normalizeIp, protocolOf, type Flow, type FlowProtocol, type Format, type Sink } from '../events.js';
 import { ByteMemo, BytePattern, LineClock, lineShare, portIn, readLineBytes, WindowBytes } from './text.js';
 
 // The highest field read is the TCP flags of IPv4 (23); one more tells whether the line has enough fields.
@@ -108,10 +108,7 @@ export const filterlog: Format = {
       flow.dst = dst;
       flow.protocol = protocol;
       if (protocol === 'icmp' || protocol === 'icmpv6') {
-        flow.sport = undefined;
-        flow.dport = undefined;
-        flow.role = 'packet';
-        sink.emit(flow);
+        emitPortless(sink, flow);
         return 'ok';
       }
       const sport = rest < f.count ? portIn(buf, f.start(rest), f.end(rest)) : undefined;

@@ -1,7 +1,7 @@
 // Linux netfilter LOG lines (iptables, nftables `log`, UFW, UniFi/EdgeRouter, Proxmox pve-firewall):
 // `… IN=eth0 OUT= MAC=dst:src:type SRC=… DST=… PROTO=TCP SPT=… DPT=… SYN …` after whatever prefix the rule set.
 // EdgeOS, VyOS and the UniFi USG write the prefix in brackets with no space before IN= (`[WAN_OUT-2000-A]IN=eth0`).
-import { normalizeIp, normalizeMac, protocolOf, type Flow, type FlowProtocol, type Format } from '../events.js';
+import { emitPortless, normalizeIp, normalizeMac, protocolOf, type Flow, type FlowProtocol, type Format } from '../events.js';
 import { ByteMemo, BytePattern, LineClock, lineShare, portIn, readLineBytes, WindowBytes } from './text.js';
 
 const PROXMOX_TIME = /^\d+ \d+ \S+ (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4}) /;
@@ -87,10 +87,7 @@ export const netfilter: Format = {
       flow.srcMac = mac.src;
       flow.dstMac = mac.dst;
       if (protocol === 'icmp' || protocol === 'icmpv6') {
-        flow.sport = undefined;
-        flow.dport = undefined;
-        flow.role = 'packet';
-        sink.emit(flow);
+        emitPortless(sink, flow);
         return 'ok';
       }
       const sport = value(SPT, at, end) ? portIn(buf, valueStart, valueEnd) : undefined;
