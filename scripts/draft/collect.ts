@@ -3,7 +3,7 @@
 // not with the size of the inputs.
 import ipaddr from 'ipaddr.js';
 import { checkHostname } from '../lib/net.js';
-import type { DraftEvent, Flow, FlowProtocol, Sink } from './events.js';
+import type { DraftEvent, Flow, FlowProtocol, Lease, Sink } from './events.js';
 import { isServicePort, purposeOf, scopeOf, serviceSlug, type Scope } from './classify.js';
 import { ConversationTable } from './conversations.js';
 import { NamePrivacy, type PrivateReason } from './privacy.js';
@@ -185,10 +185,14 @@ export class Collector implements Sink {
     this.revision++;
   }
 
+  learnsFrom(e: Lease): boolean {
+    return this.macs.has(e.mac) && !this.ips.has(e.ip);
+  }
+
   emit(e: DraftEvent): void {
     switch (e.kind) {
       case 'lease':
-        if (this.macs.has(e.mac)) this.addIp(e.ip);
+        if (this.learnsFrom(e)) this.addIp(e.ip);
         return;
       case 'flow':
         this.learn(e.src, e.srcMac);

@@ -42,10 +42,13 @@ export interface Sink {
   /**
    * Changes whenever the sink could count a flow differently from an identical one it took before (it learnt a
    * device address; it changed or forgot who opened a conversation). While it stays the same, a reader may hold
-   * back such repeats and emit them later as one flow with a count, before any other flow or lease (DNS answers
-   * and queries name destinations whatever the flows were); undefined: never.
+   * back such repeats and emit them later as one flow with a count, before any other flow or any lease the sink
+   * learns from (DNS answers and queries name destinations whatever the flows were, and other leases change
+   * nothing); undefined: never.
    */
   readonly revision?: number;
+  /** Whether emitting this lease would teach the sink a device address (and so change `revision`); missing: assume it would. */
+  learnsFrom?(lease: Lease): boolean;
 }
 
 /** What the readers may skip cheaply: only lines or packets that can concern one of these. */

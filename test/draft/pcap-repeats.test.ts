@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Collector } from '../../scripts/draft/collect.js';
 import type { DraftEvent, Sink } from '../../scripts/draft/events.js';
 import { pcap } from '../../scripts/draft/formats/pcap.js';
+import { dhcpAck, ethernet, pcapFile, tcp, udp, type Packet } from './packets.js';
 
 const DEVICE = '192.168.1.50';
 
@@ -79,5 +80,41 @@ describe('pcap: repeated flows handed over with a count', () => {
     expect(folded.json).toBe((await draft(path, false)).json);
     expect(folded.held).toBeGreaterThan(0);
     expect(JSON.parse(folded.json).data.leftOut.inboundInternet).toBeGreaterThan(0);
+  });
+
+  it('are handed over before a lease only when the collector learns a device address from it', async () => {
+    // The device (known by its MAC) gets a second address halfway; leases of other hosts come all along. Before
+    // the lease, flows of the second address are other hosts' flows; after it, the device's.
+    const deviceMac = '02:00:00:00:00:50';
+    const second = '192.168.1.60';
+    const packets: Packet[] = [];
+    const frame = (f: Buffer) => packets.push({ time: Date.UTC(2024, 2, 3, 10) + packets.length, frame: ethernet('02:00:00:00:00:01', '02:00:00:00:00:02', f) });
+    const lease = (mac: string, ip: string) => frame(udp('192.168.1.1', '255.255.255.255', 67, 68, dhcpAck(mac, ip)));
+    for (let k = 0; k < 2000; k++) {
+      if (k === 1000) lease(deviceMac, second);
+      frame(tcp(DEVICE, '34.1.0.1', 40000, 443, 0x10));
+      frame(tcp(second, '34.1.0.2', 40001, 443, 0x10));
+      if (k % 10 === 0) lease(`02:00:00:00:01:${(k % 256).toString(16).padStart(2, '0')}`, `192.168.1.${100 + (k % 100)}`);
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'netneeds-repeats-')), 'leases.pcap');
+    writeFileSync(path, pcapFile(packets));
+    // The reader knows no device address or MAC: it takes every packet and folds what repeats.
+    const read = async (fold: boolean) => {
+      const collector = new Collector({ ips: [DEVICE], macs: [deviceMac] });
+      let handedOver = 0;
+      const sink: Sink = fold
+        ? { get revision() { return collector.revision; }, learnsFrom: (l) => collector.learnsFrom(l), emit: (e) => { if (e.kind === 'flow' && e.count !== undefined) handedOver++; collector.emit(e); } }
+        : { emit: (e) => collector.emit(e) };
+      await pcap.read(path, sink, { filter: { needles: null, ips: new Set(), macs: new Set() } });
+      return { json: JSON.stringify(await collector.result()), handedOver };
+    };
+    const folded = await read(true);
+    expect(folded.json).toBe((await read(false)).json);
+    // 200 leases of other hosts handed nothing over; the one the device learnt from did.
+    expect(folded.handedOver).toBeLessThan(20);
+    const data = JSON.parse(folded.json);
+    expect(data.deviceAddresses).toEqual([DEVICE, second]);
+    expect(data.leftOut.otherFlows).toBe(1000 + 201); // and the leases' own packets
+    expect(data.endpoints.find((e: { address?: string }) => e.address === '34.1.0.2')?.count).toBe(1000);
   });
 });

@@ -8,6 +8,7 @@ import { newStats, noteMalformed, normalizeIp, type DeviceFilter, type Flow, typ
 import { parseDnsMessage } from '../dns-wire.js';
 import { FileWindow } from '../file-window.js';
 import { ICMP, ICMPV6, PACKET, PROTOCOL_NAMES, RepeatFolder, SNI_SHIFT, SYN, SYNACK, TCP, UDP, V6 } from './pcap-repeats.js';
+import { WindowBytes } from './text.js';
 
 const PCAPNG_SHB = 0x0a0d0d0a;
 /** Largest ClientHello record kept for reassembly, and how many connections may have one pending. */
@@ -129,7 +130,7 @@ const MAX_V6 = V6_SLOTS >> 1;
 const MAX_SNI_IDS = 1 << 16;
 
 const u16 = (b: Buffer, at: number) => (b[at]! << 8) | b[at + 1]!;
-/** 32-bit words of record headers, in either byte order. */
+/** 32-bit words of the file header and pcapng blocks, in either byte order; byte by byte, as a short block's fields may lie past the buffer. */
 const u32le = (b: Buffer, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 const u32be = (b: Buffer, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 /** Big-endian 32 bits as a signed integer: Maps and Sets hash it without allocating. */
@@ -340,9 +341,12 @@ class PacketDecoder {
     if (plain) this.repeats.remember(src, dst, ports, kind, srcText, dstText, sni);
   }
 
-  /** A lease: flows held back come first, as they came first in the capture (see Sink.revision). */
+  /**
+   * A lease: when the sink learns from it, flows held back come first, as they came first in the capture (see
+   * Sink.revision). A capture holds many leases of other hosts: each would otherwise hand over every flow held back.
+   */
   private lease(e: Lease): void {
-    this.repeats.flush();
+    if (this.sink.learnsFrom?.(e) ?? true) this.repeats.flush();
     this.sink.emit(e);
   }
 
@@ -488,6 +492,8 @@ class PacketDecoder {
 /** Walks the records of a pcap or pcapng file through a FileWindow and hands each packet to the decoder. */
 class CaptureReader {
   private buf: Buffer;
+  /** Over buf: a 32-bit field of a pcap record header (always whole in the window) is one read, not four and shifts. */
+  private readonly bytes = new WindowBytes();
   private end = 0;
   /** The next unread byte of buf. */
   private pos = 0;
@@ -508,12 +514,13 @@ class CaptureReader {
     for (;;) {
       const n = this.window.refill(this.bad ? this.end : this.pos);
       this.buf = this.window.buf;
+      this.bytes.use(this.buf);
       this.end = this.window.end;
       this.pos = 0;
       if (n === 0) break;
       this.stats.bytes += n;
       if (this.bad || (this.kind === null && !this.header())) continue;
-      if (this.kind === 'pcap') this.pcapRecords();
+      if (this.kind === 'pcap') this.stats.records += this.pcapRecords();
       else this.pcapngBlocks();
     }
     if (!this.bad && this.end - this.pos > 0) noteMalformed(this.stats, this.where(), `file ends inside a record (${this.end - this.pos} bytes left)`);
@@ -550,22 +557,27 @@ class CaptureReader {
     return true;
   }
 
-  private pcapRecords(): void {
+  /**
+   * Hands the whole records in the window to the decoder; returns how many. The loop is compiled while it runs
+   * (on-stack replacement): code after it that had never run would throw that code away on leaving the loop.
+   */
+  private pcapRecords(): number {
     const { buf: b, end, link, decoder, where, le } = this;
+    const view = this.bytes.view;
     decoder.timeForm = 'pcap';
     decoder.timeDivisor = this.nanos ? 1e6 : 1e3;
     let records = 0;
     for (let pos = this.pos; end - pos >= 16; pos = this.pos) {
-      const incl = le ? u32le(b, pos + 8) : u32be(b, pos + 8);
+      const incl = view.getUint32(pos + 8, le);
       if (incl > 262144 * 4) { this.fail(this.where(), `record length ${incl} is implausible; the rest of the file is unreadable`); break; }
       if (end - pos - 16 < incl) break;
-      decoder.timeHigh = le ? u32le(b, pos) : u32be(b, pos);
-      decoder.timeLow = le ? u32le(b, pos + 4) : u32be(b, pos + 4);
+      decoder.timeHigh = view.getUint32(pos, le);
+      decoder.timeLow = view.getUint32(pos + 4, le);
       records++;
       decoder.packet(link, b, pos + 16, pos + 16 + incl, where);
       this.pos = pos + 16 + incl;
     }
-    this.stats.records += records;
+    return records;
   }
 
   private pcapngBlocks(): void {
