@@ -1,6 +1,7 @@
 import type { Element, ElementContent } from 'hast';
 import { h } from 'hastscript';
 import { formatPortRange } from '../scripts/lib/net.js';
+import { verdictClaims } from '../scripts/lib/verdict-basis.js';
 import type { Basis, Effect, Evidence, EvidenceType, PortRange, Tristate, Verdict, VerdictWord } from '../scripts/build/types.js';
 
 /** An href only for absolute http(s) URLs: every other scheme (javascript:, data:, …) renders as text. */
@@ -63,7 +64,7 @@ export const basisTag = (b: Basis) => h(`span.b-${b}`, { title: EXPLAINED_BASES.
 export function verdictCell(v: Verdict, refs: (ids: string[]) => ElementContent[]): ElementContent[] {
   const out: ElementContent[] = [verdictBadge(v)];
   if (v.verdict !== 'unknown' && v.basis) out.push({ type: 'text', value: ' ' }, basisTag(v.basis));
-  const shown = v.claims.filter((c) => v.disputed || c.note || c.verdict !== v.verdict);
+  const shown = verdictClaims(v).filter((c) => v.disputed || c.note || c.verdict !== v.verdict);
   if (shown.length) {
     out.push(h('ul.claims', shown.map((c) => h('li', [
       h('strong', VERDICT[c.verdict][1]), ...(c.basis ? [' (', BASIS_LABEL[c.basis], ')'] : []),

@@ -111,7 +111,7 @@ export function contributePage(ds: Dataset): string {
 
 /** The legend every device page links to: what each verdict means, and what it can rest on. */
 export function verdictsPage(ds: Dataset): string {
-  const verdict = (v: 'required' | 'setup-only' | 'not-required' | 'unknown', meaning: string) => [h('dt', verdictBadge({ verdict: v, disputed: false })), h('dd', meaning)];
+  const verdict = (v: 'required' | 'setup-only' | 'not-required' | 'unknown', meaning: string) => [h('dt', verdictBadge({ verdict: v })), h('dd', meaning)];
   return page({
     title: 'What the verdicts mean', depth: 1, meta: ds.meta, section: 'devices', path: 'verdicts/',
     description: 'What required, setup only, not required and unknown mean on NetNeeds, and what each verdict rests on.',

@@ -4,11 +4,17 @@ import { toHtml, type Options } from 'hast-util-to-html';
 import type { DatasetMeta } from '../scripts/build/types.js';
 import { SITE_URL } from '../scripts/lib/project.js';
 
-/** No inline scripts, no third-party hosts: everything the page loads comes from the site itself. */
+/**
+ * No inline scripts, no third-party hosts: everything a page loads comes from the site itself, and a page that
+ * runs no script (every device page) allows none.
+ */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
+export const CSP_WITHOUT_SCRIPTS = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
 
-/** Written as is: a constant with no quote or ampersand in it, so the serializer's escaping of every ' is not needed. */
-const CSP_META = `<meta charset=utf-8><meta http-equiv=Content-Security-Policy content="${CSP}">`;
+/** Written as is: constants with no quote or ampersand in them, so the serializer's escaping of every ' is not needed. */
+const cspMeta = (csp: string) => `<meta charset=utf-8><meta http-equiv=Content-Security-Policy content="${csp}">`;
+const CSP_META = cspMeta(CSP);
+const CSP_META_WITHOUT_SCRIPTS = cspMeta(CSP_WITHOUT_SCRIPTS);
 
 export type Section = 'devices' | 'policy' | 'vendors' | 'downloads' | 'contribute';
 export interface PageOptions {
@@ -95,5 +101,5 @@ export function page(opts: PageOptions): string {
   ]);
   const { header, footer } = pageChrome(opts, root);
   // The html, head and body tags are written here: the parts between them are serialized apart.
-  return `<!doctype html><html lang=en><head>${CSP_META}${head}</head><body>${header}${html(h('main#main', opts.body))}${footer}</body></html>\n`;
+  return `<!doctype html><html lang=en><head>${opts.scripts?.length ? CSP_META : CSP_META_WITHOUT_SCRIPTS}${head}</head><body>${header}${html(h('main#main', opts.body))}${footer}</body></html>\n`;
 }

@@ -1,6 +1,6 @@
 import type { Dataset, Device, EvidenceType, Tristate } from '../scripts/build/types.js';
 import { formatPortRange } from '../scripts/lib/net.js';
-import { BASIS_OF_TYPE } from '../scripts/lib/verdict-basis.js';
+import { BASIS_OF_TYPE, verdictClaims } from '../scripts/lib/verdict-basis.js';
 
 const TRISTATE: Record<Tristate, number> = { yes: 0, no: 1, unknown: 2 };
 
@@ -12,7 +12,7 @@ export function hasTestedVerdict(d: Device): boolean {
   const type = new Map(d.evidence.map((e) => [e.id, e.type] as [string, EvidenceType]));
   const tested = (ids: string[]) => ids.some((id) => { const t = type.get(id); return t !== undefined && BASIS_OF_TYPE[t] === 'tested'; });
   const verdicts = [...d.endpoints, ...d.local].flatMap((e) => Object.values(e.needs));
-  return verdicts.some((v) => v.claims.some((c) => c.verdict !== 'unknown' && tested(c.evidence)))
+  return verdicts.some((v) => verdictClaims(v).some((c) => c.verdict !== 'unknown' && tested(c.evidence)))
     || d.whenBlocked.internet.some((r) => tested(r.evidence));
 }
 

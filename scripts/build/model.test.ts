@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseDevice, baseEndpoint, lintDevice } from '../../test/lint/helpers.js';
 import { buildDataset } from './model.js';
+import { verdictClaims } from '../lib/verdict-basis.js';
 
 const item = (id: string, type: string) => ({ id, type, accessed: '2026-01-01', source: `https://example.org/${id}`, quote: 'the passage' });
 
@@ -22,9 +23,33 @@ describe('dataset model', () => {
       evidence: ['capture'],
     };
     const d = deviceOf({ ...baseDevice(), endpoints: [endpoint], evidence: [{ id: 'capture', type: 'packet-capture', date: '2024-03-01', source: 'https://example.org/c' }, item('docs', 'integration-documentation'), item('list', 'community-blocklist')] });
-    expect(d.endpoints[0]!.needs['home-assistant']).toMatchObject({ verdict: 'required', basis: 'documented', disputed: false });
-    expect(d.endpoints[0]!.needs['vendor-app']).toMatchObject({ verdict: 'not-required', basis: 'community-listed' });
-    expect(d.endpoints[0]!.needs['vendor-app'].claims[0]!.basis).toBe('community-listed');
+    expect(d.endpoints[0]!.needs['home-assistant']).toEqual({ verdict: 'required', basis: 'documented', evidence: ['capture', 'docs'] });
+    expect(d.endpoints[0]!.needs['vendor-app']).toEqual({ verdict: 'not-required', basis: 'community-listed', evidence: ['list'] });
+  });
+
+  it('lists claims only where one verdict, basis, evidence and note cannot say it all; verdictClaims gives them back either way', () => {
+    const endpoint = {
+      ...baseEndpoint(),
+      needs: {
+        'vendor-app': [{ verdict: 'required', evidence: ['docs'], note: 'the app says so' }],
+        'home-assistant': [{ verdict: 'not-required', evidence: ['test', 'docs'] }, { verdict: 'required', evidence: ['docs2'], note: 'needed, says the maker' }, { verdict: 'not-required', evidence: ['list'] }],
+      },
+      evidence: ['docs'],
+    };
+    const unknownWithSource = { ...baseEndpoint(), host: 'other.example.com', needs: { 'vendor-app': 'unknown', 'home-assistant': [{ verdict: 'unknown', evidence: ['docs'], note: 'the docs do not say' }] }, evidence: ['docs'] };
+    const d = deviceOf({ ...baseDevice(), endpoints: [endpoint, unknownWithSource], evidence: [item('docs', 'vendor-documentation'), item('test', 'blocking-test'), item('list', 'community-blocklist'), item('docs2', 'vendor-documentation')] });
+    const [one, other] = d.endpoints;
+    expect(one!.needs['vendor-app']).toEqual({ verdict: 'required', basis: 'documented', evidence: ['docs'], note: 'the app says so' });
+    expect(verdictClaims(one!.needs['vendor-app'])).toEqual([{ verdict: 'required', evidence: ['docs'], basis: 'documented', note: 'the app says so' }]);
+    const ha = one!.needs['home-assistant'];
+    expect(ha).toMatchObject({ verdict: 'not-required', basis: 'tested', evidence: ['docs', 'test', 'list'], disputed: true });
+    expect(ha.note).toBeUndefined();
+    expect(ha.claims?.map((c) => [c.verdict, c.basis])).toEqual([['not-required', 'tested'], ['required', 'documented'], ['not-required', 'community-listed']]);
+    expect(verdictClaims(ha)).toBe(ha.claims);
+    expect(other!.needs['vendor-app']).toEqual({ verdict: 'unknown', basis: null, evidence: [] });
+    expect(verdictClaims(other!.needs['vendor-app'])).toEqual([]);
+    // An unknown claim has a basis of its own, which the verdict (basis null) cannot carry: the claim stays listed.
+    expect(other!.needs['home-assistant']).toEqual({ verdict: 'unknown', basis: null, evidence: ['docs'], claims: [{ verdict: 'unknown', evidence: ['docs'], basis: 'documented', note: 'the docs do not say' }] });
   });
 
   it('marks two entries for the same destination that disagree as disputed, though each agrees with itself', () => {
@@ -32,7 +57,7 @@ describe('dataset model', () => {
     const notRequired = { ...baseEndpoint(), protocol: 'unknown', ports: undefined, service: 'unknown', needs: { 'vendor-app': 'not-required', 'home-assistant': 'unknown' }, evidence: ['test'] };
     const otherPort = { ...baseEndpoint(), protocol: 'udp', ports: [123], service: 'ntp', purpose: 'time', needs: { 'vendor-app': 'not-required', 'home-assistant': 'unknown' }, evidence: ['test'] };
     const d = deviceOf({ ...baseDevice(), endpoints: [required, notRequired, otherPort], evidence: [item('docs', 'vendor-documentation'), item('test', 'blocking-test')] });
-    expect(Object.fromEntries(d.endpoints.map((e) => [e.protocol, e.needs['vendor-app'].disputed]))).toEqual({ tcp: true, unknown: true, udp: false });
+    expect(Object.fromEntries(d.endpoints.map((e) => [e.protocol, e.needs['vendor-app'].disputed === true]))).toEqual({ tcp: true, unknown: true, udp: false });
   });
 
   it('is sure only from verdicts: all unknown is "none" however many sources, both functions documented is "high"', () => {
@@ -64,9 +89,9 @@ describe('dataset model', () => {
     expect(d.endpoints).toEqual([]);
   });
 
-  it('lets only tested or documented reports decide "works with Home Assistant offline"; a forum anecdote is shown, not counted', () => {
+  it('lets only tested or documented reports decide "works with Home Assistant offline"; a docs2 anecdote is shown, not counted', () => {
     const report = (id: string) => ({ 'vendor-app': 'unknown', 'home-assistant': 'keeps-working', evidence: [id] });
-    const anecdote = deviceOf({ ...baseDevice(), 'when-blocked': { internet: [report('forum')] }, evidence: [...(baseDevice().evidence as unknown[]), { id: 'forum', type: 'community-report', accessed: '2026-01-01', source: 'https://example.org/forum' }] });
+    const anecdote = deviceOf({ ...baseDevice(), 'when-blocked': { internet: [report('docs2')] }, evidence: [...(baseDevice().evidence as unknown[]), { id: 'docs2', type: 'community-report', accessed: '2026-01-01', source: 'https://example.org/docs2' }] });
     expect(anecdote.whenBlocked.internet[0]!.basis).toBe('reported');
     expect(anecdote.derived.worksWithHaOffline).toBe('unknown');
     expect(anecdote.derived.worksWithHaOfflineReason).toMatch(/only community reports/);

@@ -7,7 +7,7 @@ import type {
   GroupUse, SourceDevice, SourceEndpoint, SourceEvidence, SourceLocalFlow, SourceVendor, Verdict as SourceVerdict,
 } from '../lib/source-types.js';
 import { isGroupUse, NEED_FUNCTIONS } from '../lib/source-types.js';
-import { claimBasis } from '../lib/verdict-basis.js';
+import { claimBasis, verdictClaims } from '../lib/verdict-basis.js';
 import type {
   Basis, Claim, Dataset, Derived, Device, Endpoint, Evidence, EvidenceType, LocalFlow, Needs, PortRange, Tristate, Vendor,
   Verdict,
@@ -26,7 +26,7 @@ const ports = (items: (number | string)[] | undefined): PortRange[] =>
   (items ?? []).map(parsePortItem).filter((r): r is PortRange => r !== null);
 
 /** The evidence ids a destination cites: its own, then those of every claim about it, each once. */
-export const endpointSources = (e: Endpoint): string[] => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => v.claims.flatMap((c) => c.evidence))])];
+export const endpointSources = (e: Endpoint): string[] => [...new Set([...e.evidence, ...Object.values(e.needs).flatMap((v) => verdictClaims(v).flatMap((c) => c.evidence))])];
 
 function evidenceModel(e: SourceEvidence, prefix = ''): Evidence {
   const out: Evidence = { id: prefix + e.id, type: e.type, source: e.source };
@@ -46,12 +46,15 @@ function verdictModel(v: SourceVerdict, backing: string[], evidence: Map<string,
   const strength = (c: Claim) => Math.max(0, ...c.evidence.map((id) => EVIDENCE_STRENGTH[evidence.get(id)?.type ?? 'mud-profile']));
   const newest = (c: Claim) => c.evidence.map((id) => evidence.get(id)?.date ?? '').sort().pop() ?? '';
   const best = [...definite].sort((a, b) => strength(b) - strength(a) || (newest(b) > newest(a) ? 1 : newest(b) < newest(a) ? -1 : 0))[0];
-  return {
-    verdict: best?.verdict ?? 'unknown',
-    basis: best?.basis ?? null,
-    disputed: new Set(definite.map((c) => c.verdict)).size > 1,
-    claims,
-  };
+  const verdict = best?.verdict ?? 'unknown';
+  const basis = best?.basis ?? null;
+  const out: Verdict = { verdict, basis, evidence: [...new Set(claims.filter((c) => c.verdict === verdict).flatMap((c) => c.evidence))] };
+  const [only] = claims;
+  const saysNoMore = claims.length === 0 || (claims.length === 1 && only!.verdict === verdict && (only!.basis ?? null) === basis);
+  if (saysNoMore && only?.note) out.note = only.note;
+  if (new Set(definite.map((c) => c.verdict)).size > 1) out.disputed = true;
+  if (!saysNoMore) out.claims = claims;
+  return out;
 }
 
 function needsModel(src: { needs: Record<string, SourceVerdict>; evidence: string[] }, evidence: Map<string, Evidence>, prefix: string): Needs {

@@ -17,9 +17,17 @@ export interface Verdict {
   verdict: VerdictWord;
   /** The basis of the claim that applies; null when the verdict is unknown. */
   basis: Basis | null;
-  /** True when sources disagree, in this entry or another entry for the same destination; every claim is kept. */
-  disputed: boolean;
-  claims: Claim[];
+  /** The evidence of every claim that says `verdict`; empty when nothing backs it. */
+  evidence: string[];
+  /** The note of the one claim, when `claims` is left out. */
+  note?: string;
+  /** Present when sources disagree, in this entry or another entry for the same destination. */
+  disputed?: true;
+  /**
+   * Every claim, kept even when sources disagree. Left out when there is one claim and it says no more than this
+   * object: the claims are then `[{ verdict, evidence, basis, note }]`, or none when the verdict is unknown without evidence.
+   */
+  claims?: Claim[];
 }
 export type Needs = Record<NeedFunction, Verdict>;
 

@@ -5,7 +5,7 @@ import { ROOT } from './project.js';
 
 export const SCHEMA_DIR = ROOT + 'schema/';
 export const SCHEMA_FILES = ['common.schema.json', 'device.schema.json', 'vendor.schema.json', 'bundle.schema.json'] as const;
-export const SCHEMA_VERSION = '1.1.0'; // 1.1: endpoints may say any-destination: true (bundle kind 'any')
+export const SCHEMA_VERSION = '2.0.0'; // 2.0: a bundle verdict carries its evidence and lists claims only when it cannot say them all (1.1: any-destination)
 
 export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_DIR + name, 'utf8')) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 // What a verdict rests on, by the kind of its evidence. The site shows it, the policy's trust level filters on it,
 // and the verdict-strength rule refuses verdicts that rest on nothing stronger than an observation.
-import type { Basis, EvidenceType, VerdictWord } from '../build/types.js';
+import type { Basis, Claim, EvidenceType, Verdict, VerdictWord } from '../build/types.js';
 
 export type { Basis };
 
@@ -50,4 +50,11 @@ export function trusted(basis: Basis | null | undefined, level: TrustLevel): boo
   if (basis === 'tested') return true;
   if (basis === 'documented') return level !== 'tested';
   return basis === 'community-listed' && level === 'community';
+}
+
+/** Every claim behind a verdict, whether the verdict lists them or, having one, states it itself. */
+export function verdictClaims(v: Verdict): Claim[] {
+  if (v.claims) return v.claims;
+  if (v.verdict === 'unknown' && v.evidence.length === 0) return [];
+  return [{ verdict: v.verdict, evidence: v.evidence, ...(v.basis ? { basis: v.basis } : {}), ...(v.note ? { note: v.note } : {}) }];
 }

@@ -3,7 +3,7 @@
 import { checkHostname, formatPortRange, isFinding, parseAddress, type PortRange } from '../lib/net.js';
 import { UserError } from '../lib/errors.js';
 import { oncePer } from '../lib/memo.js';
-import { claimBasis, trusted, type TrustLevel } from '../lib/verdict-basis.js';
+import { claimBasis, trusted, verdictClaims, type TrustLevel } from '../lib/verdict-basis.js';
 import type { Dataset, Device, Endpoint, Evidence, LocalFlow, NeedFunction, Needs, Verdict, VerdictWord } from '../build/types.js';
 
 export type Profile = 'home-assistant' | 'vendor-app' | 'both';
@@ -228,7 +228,7 @@ type Decision = 'allow' | 'unknown' | 'want';
  */
 export function effectiveVerdict(v: Verdict, typeOf: (id: string) => Evidence['type'] | undefined, trust: TrustLevel): VerdictWord {
   if (v.verdict !== 'not-required') return v.verdict;
-  const backed = (v.claims ?? []).some((c) => c.verdict === 'not-required' && trusted(claimBasis(c.evidence.map(typeOf).filter((t): t is Evidence['type'] => !!t)), trust));
+  const backed = verdictClaims(v).some((c) => c.verdict === 'not-required' && trusted(claimBasis(c.evidence.map(typeOf).filter((t): t is Evidence['type'] => !!t)), trust));
   return backed ? 'not-required' : 'unknown';
 }
 
@@ -318,7 +318,7 @@ export function shortHash(text: string, length = 12): string {
   return out;
 }
 
-const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => (needs[f].claims ?? []).flatMap((c) => c.evidence))];
+const claimIds = (needs: Needs, own: string[]) => [...own, ...NEED_FUNCTIONS.flatMap((f) => verdictClaims(needs[f]).flatMap((c) => c.evidence))];
 const neededBy = (needs: Needs) => NEED_FUNCTIONS.filter((f) => needs[f].verdict === 'required' || needs[f].verdict === 'setup-only');
 const describeEndpoint = (e: Endpoint) => `${e.kind === 'any' ? 'any internet address' : e.destination} ${describeFlow(e.protocol, e.ports)} (${e.service})`;
 

@@ -9,9 +9,8 @@ const FUNCTIONS: readonly NeedFunction[] = ['vendor-app', 'home-assistant'];
 
 /** The strongest kind of evidence behind the claim that applies. */
 function strongestType(v: Verdict, evidence: Map<string, EvidenceType>): EvidenceType | 'none' {
-  const applied = v.claims.filter((c) => c.verdict === v.verdict);
   let best: EvidenceType | 'none' = 'none';
-  for (const id of applied.flatMap((c) => c.evidence)) {
+  for (const id of v.evidence) {
     const t = evidence.get(id);
     if (t && (best === 'none' || EVIDENCE_STRENGTH[t] > EVIDENCE_STRENGTH[best])) best = t;
   }

@@ -10,6 +10,7 @@ import { blocklist, renderBlocklists } from '../../scripts/policy/formats/blockl
 import { plan, PROFILES, type Selection } from '../../scripts/policy/plan.js';
 import { summary } from '../../scripts/policy/summary.js';
 import { isShared, SHARED_INFRASTRUCTURE, sharedHost } from '../../scripts/lib/shared-infrastructure.js';
+import { BASIS_OF_TYPE } from '../../scripts/lib/verdict-basis.js';
 import type { Dataset, Device, Endpoint, Needs } from '../../scripts/build/types.js';
 import { validDevicesTree } from './dataset.js';
 
@@ -67,7 +68,7 @@ describe('finding 3: blocklists never break the household', () => {
     const device = dataset.devices.find((d) => d.id === 'roborock/s50')!;
     const want = (destination: string, kind: Endpoint['kind']): Endpoint => ({
       destination, kind, protocol: 'tcp', ports: [{ from: 443, to: 443 }], service: 'https', purpose: 'telemetry', party: 'third', evidence: ['python-miio-407'],
-      needs: Object.fromEntries(['vendor-app', 'home-assistant'].map((f) => [f, { verdict: 'not-required', disputed: false, claims: [{ verdict: 'not-required', evidence: ['python-miio-407'] }] }])) as Needs,
+      needs: Object.fromEntries(['vendor-app', 'home-assistant'].map((f) => [f, { verdict: 'not-required', basis: 'documented', evidence: ['python-miio-407'] }])) as Needs,
     });
     const shared = ['fcm.googleapis.com', 'clientservices.googleapis.com', 'r4---sn-ntqe6n76.googlevideo.com', 'www.youtube.com', 'api-global.netflix.com', 's3-us-west-2.amazonaws.com', 's3.eu-central-1.amazonaws.com', 'storage.googleapis.com', 'connectivitycheck.gstatic.com'];
     const wild = ['*.cloudfront.net', '*.googlevideo.com', '*.amazonaws.com', '*.googleapis.com'];
@@ -185,7 +186,7 @@ describe('finding 9: no silent breakage', () => {
 describe('trust level: which not-required verdicts are acted on', () => {
   const device = (type: 'blocking-test' | 'vendor-documentation' | 'community-blocklist'): Dataset => {
     const base = dataset.devices.find((d) => d.id === 'roborock/s50')!;
-    const needs = Object.fromEntries(['vendor-app', 'home-assistant'].map((f) => [f, { verdict: 'not-required', disputed: false, claims: [{ verdict: 'not-required', evidence: ['e'] }] }])) as Needs;
+    const needs = Object.fromEntries(['vendor-app', 'home-assistant'].map((f) => [f, { verdict: 'not-required', basis: BASIS_OF_TYPE[type], evidence: ['e'] }])) as Needs;
     const e: Endpoint = { destination: 'ads.example-vendor.com', kind: 'host', protocol: 'tcp', ports: [{ from: 443, to: 443 }], service: 'https', purpose: 'advertising', party: 'third', evidence: ['e'], needs };
     return { ...dataset, devices: [{ ...base, endpoints: [e], evidence: [{ id: 'e', type, source: 'https://example.org/e' }] }] };
   };

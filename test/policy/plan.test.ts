@@ -95,7 +95,7 @@ describe('policy plan', () => {
 
   it('leaves a not-required any-destination endpoint out of the blocklist: it has no name to block', () => {
     const device = dataset.devices.find((d) => d.id === 'netns-test/plug')!;
-    const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, basis: 'tested' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] }, 'home-assistant': { verdict: 'not-required' as const, basis: 'tested' as const, disputed: false, claims: [{ verdict: 'not-required' as const, evidence: ['fixture'] }] } } } : e));
+    const endpoints = device.endpoints.map((e) => (e.kind === 'any' ? { ...e, needs: { 'vendor-app': { verdict: 'not-required' as const, basis: 'tested' as const, evidence: ['fixture'] }, 'home-assistant': { verdict: 'not-required' as const, basis: 'tested' as const, evidence: ['fixture'] } } } : e));
     const p = plan({ ...dataset, devices: [{ ...device, endpoints }] }, { devices: [{ id: 'netns-test/plug' }], profile: 'both', unknown: 'allow' });
     expect(p.devices[0]!.allow.some((a) => a.to.any)).toBe(false);
     expect(p.devices[0]!.counts.wants).toBe(2);

@@ -19,14 +19,15 @@ function summary(d: Device) {
 export const apiEmitter: Emitter = {
   name: 'api',
   device(d, { meta }, out) {
-    // Compact: one file per device adds up to a third of the published tree at 10,000 devices.
+    // The API is compact JSON (one file per device adds up to a third of the published tree at 10,000 devices);
+    // only index.json, the entry point people read, is indented.
     out.write(deviceApiPath(d.id), json({ meta, device: d }, 0));
     // A renamed device keeps answering at its old id, pointing at the new one.
     for (const alias of d.aliases) out.write(deviceApiPath(alias), json({ meta, aliasOf: d.id, device: d }, 0));
   },
   dataset(dataset, out) {
-    for (const v of dataset.vendors) out.write(`${API_BASE}/vendors/${v.id}.json`, json({ meta: dataset.meta, vendor: v }));
-    out.write(`${API_BASE}/devices.json`, json({ meta: dataset.meta, devices: dataset.devices.map(summary) }));
+    for (const v of dataset.vendors) out.write(`${API_BASE}/vendors/${v.id}.json`, json({ meta: dataset.meta, vendor: v }, 0));
+    out.write(`${API_BASE}/devices.json`, json({ meta: dataset.meta, devices: dataset.devices.map(summary) }, 0));
     out.write(`${API_BASE}/index.json`, json({
       meta: dataset.meta,
       links: {
