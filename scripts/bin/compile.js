@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['scripts', 'site'];
 const CACHE = join(ROOT, 'node_modules/.cache/netneeds');
+/** A compiled CLI older than this, and not the current one, is no longer in use. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
 
 function sourceState(dir, state = { newest: 0, count: 0 }) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -53,7 +55,13 @@ export async function compiledCli() {
       });
       mkdirSync(CACHE, { recursive: true });
       try { renameSync(tmp, outdir); } catch { rmSync(tmp, { recursive: true, force: true }); } // another process won the race
-      for (const old of readdirSync(CACHE)) if (old.startsWith('cli') && old !== name && !old.endsWith('.tmp')) rmSync(join(CACHE, old), { recursive: true, force: true });
+      // Chunks load as a command needs them, so a running command still reads its folder: only folders older
+      // than any command would run are removed (a build under way lost a chunk when every other one was).
+      for (const old of readdirSync(CACHE)) {
+        if (!old.startsWith('cli') || old === name || old.endsWith('.tmp')) continue;
+        const age = Date.now() - (statSync(join(CACHE, old), { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+        if (age > STALE_AFTER_MS) rmSync(join(CACHE, old), { recursive: true, force: true });
+      }
     }
     return pathToFileURL(entry).href;
   } catch {
