@@ -2,9 +2,10 @@
 // the installed package runs with no dependency, no install script and no compiler; the schema validators are
 // compiled ahead too. Licences of the bundled packages go to lib/THIRD-PARTY-LICENSES.txt.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from '../lib/project.js';
+import { cliEntryPoints } from './compile.js';
 import { standaloneValidators, validatorsKey } from '../lib/validators.js';
 
 const LIB = join(ROOT, 'lib');
@@ -12,7 +13,7 @@ rmSync(LIB, { recursive: true, force: true });
 mkdirSync(LIB, { recursive: true });
 
 const cli = await build({
-  entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts') },
+  entryPoints: cliEntryPoints(ROOT),
   outdir: LIB, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
   target: 'node20', logLevel: 'warning', metafile: true, legalComments: 'none',
   // esbuild needs its native binary: only a clone's site build uses it, from the clone's own node_modules.
@@ -43,5 +44,5 @@ for (const [name, dir] of [...packages].sort(([a], [b]) => (a < b ? -1 : 1))) {
   notices.push(`${name}@${manifest.version} (${manifest.license ?? 'see below'})\n${licenceFile ? readFileSync(join(dir, licenceFile), 'utf8').trim() : ''}`);
 }
 writeFileSync(join(LIB, 'THIRD-PARTY-LICENSES.txt'), `The netneeds CLI in this folder bundles these packages:\n\n${notices.join('\n\n---\n\n')}\n`);
-if (!existsSync(join(LIB, 'cli.mjs')) || !existsSync(dirname(join(LIB, 'worker.mjs')))) throw new Error('lib/cli.mjs was not written');
+for (const entry of Object.keys(cliEntryPoints(ROOT))) if (!existsSync(join(LIB, `${entry}.mjs`))) throw new Error(`lib/${entry}.mjs was not written`);
 process.stderr.write(`lib/: the CLI with ${packages.size} bundled packages, validators-${key}.cjs\n`);

@@ -13,6 +13,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['scripts', 'site'];
 const CACHE = join(ROOT, 'node_modules/.cache/netneeds');
+/**
+ * The CLI and its worker threads' entries, each compiled to <name>.mjs beside the chunks, where the modules that
+ * start a worker (scripts/lib/module-worker.ts) look for it. The packed lib/ (build-cli.ts) has the same files.
+ */
+export function cliEntryPoints(root) {
+  return {
+    cli: join(root, 'scripts/cli/index.ts'),
+    worker: join(root, 'scripts/lint/worker.ts'),
+    'build-worker': join(root, 'scripts/build/worker.ts'),
+  };
+}
+
 /** A compiled CLI older than this, and not the current one, is no longer in use. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
@@ -45,7 +57,7 @@ export async function compiledCli() {
       const { build } = await import('esbuild');
       const tmp = `${outdir}.${process.pid}.tmp`;
       await build({
-        entryPoints: { cli: join(ROOT, 'scripts/cli/index.ts'), worker: join(ROOT, 'scripts/lint/worker.ts'), 'build-worker': join(ROOT, 'scripts/build/worker.ts') },
+        entryPoints: cliEntryPoints(ROOT),
         outdir: tmp, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm',
         target: 'node20', logLevel: 'silent',
         // esbuild finds its native binary from its own package folder, and the site build imports it by name.

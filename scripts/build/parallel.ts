@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../lib/module-worker.js';
 import type { OutputFile, WrittenFile } from './emit/emitter.js';
 import type { CheckedSlice, SliceTask } from './slice.js';
 import type { EmitOrder } from './worker.js';
@@ -12,12 +12,7 @@ export interface SliceWorker {
 }
 
 export function startWorker(task: SliceTask): SliceWorker {
-  // From TypeScript sources a worker needs tsx's loader registered first (workers do not inherit it); from the
-  // compiled CLI (scripts/bin/compile.js), build-worker.mjs sits beside every chunk.
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSources ? './worker.ts' : './build-worker.mjs', import.meta.url).href;
-  const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
-  const worker = new Worker(`${load}.then((m) => m.buildWorker())`, { eval: true, workerData: task });
+  const worker = moduleWorker(import.meta.url, './worker.ts', './build-worker.mjs', 'buildWorker', task);
   const messages: unknown[] = [];
   const waiting: ((m: unknown) => void)[] = [];
   let failure: Error | null = null;

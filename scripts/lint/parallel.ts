@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../lib/module-worker.js';
 import { listDataFiles, strayDataFiles, VENDOR_FILE, type LoadedFile } from '../lib/load.js';
 import { compareProblems, type Problem } from '../lib/problems.js';
 import { lintAsync, today, type LintOptions, type LintResult, type NameClaim } from './index.js';
@@ -43,13 +43,7 @@ export async function lintParallel(devicesDir: string, options: LintOptions & { 
 
 function runWorker(task: WorkerTask, onProgress?: (checked: number) => void): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    // From TypeScript sources, a worker needs tsx's loader registered first (workers do not inherit it); from
-    // the compiled CLI (scripts/bin/compile.js), worker.mjs sits beside every chunk.
-    const fromSources = import.meta.url.endsWith('.ts');
-    const entry = new URL(fromSources ? './worker.ts' : './worker.mjs', import.meta.url).href;
-    const load = fromSources ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })` : `import(${JSON.stringify(entry)})`;
-    const bootstrap = `${load}.then((m) => m.lintWorker())`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: task });
+    const worker = moduleWorker(import.meta.url, './worker.ts', './worker.mjs', 'lintWorker', task);
     worker.on('message', (m: WorkerResult | { progress: number }) => {
       if ('progress' in m) { onProgress?.(m.progress); return; }
       resolve(m);

@@ -12,7 +12,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('compiled CLI cache', () => {
   it('removes only the compiled CLIs too old to be in use, never a recent one', async () => {
-    // A clone in miniature: the compiler, three entry points, and esbuild from this checkout (its own folder, so
+    // A clone in miniature: the compiler, its entry points, and esbuild from this checkout (its own folder, so
     // the cache lands in this temporary clone, not in the checkout's).
     for (const dir of ['scripts/bin', 'scripts/cli', 'scripts/lint', 'scripts/build', 'site', 'node_modules']) mkdirSync(join(root, dir), { recursive: true });
     copyFileSync(join(ROOT, 'scripts/bin/compile.js'), join(root, 'scripts/bin/compile.js'));

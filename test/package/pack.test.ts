@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEntryPoints } from '../../scripts/bin/compile.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const work = mkdtempSync(join(tmpdir(), 'netneeds-pack-'));
@@ -29,6 +30,11 @@ describe('the packed package', { timeout: 300_000 }, () => {
     const lock = JSON.parse(execFileSync('cat', [join(project, 'package-lock.json')], { encoding: 'utf8' })) as { packages: Record<string, { hasInstallScript?: boolean }> };
     expect(Object.keys(lock.packages).filter((k) => k)).toEqual(['node_modules/netneeds']);
     expect(Object.values(lock.packages).some((p) => p.hasInstallScript)).toBe(false);
+  });
+
+  it('the installed CLI has the entry of every worker thread it starts (lint and build of large trees)', () => {
+    const lib = readdirSync(join(project, 'node_modules/netneeds/lib'));
+    for (const entry of Object.keys(cliEntryPoints(ROOT))) expect(lib).toContain(`${entry}.mjs`);
   });
 
   it('the README import lines work in Node', () => {
