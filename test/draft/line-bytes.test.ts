@@ -108,4 +108,23 @@ describe('LineClock', () => {
       expect(clock.timeOf(bytes, 1, 1 + line.length), line).toEqual(reference.syslog(line));
     }
   });
+
+  it('gives LogClock.syslog for any sequence of days and times, valid or not (the same day is read from its digits)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netneeds-lineclock-'));
+    const file = join(dir, 'log');
+    writeFileSync(file, '');
+    const pick = <T>(xs: readonly T[]): T => xs[random(xs.length)]!;
+    const lines = Array.from({ length: 5000 }, () => `${pick(['Feb', 'Dec', 'Xyz'])} ${pick(['11', ' 3', '1x', '31', '00', '30'])} ${pick(['00', '23', '24', '0x', '9'])}${pick([':', ' '])}${pick(['14', '59', '99'])}:${pick(['00', '01', 'a1'])} host x`);
+    const reference = new LogClock(file, 2023);
+    const clock = new LineClock(new LogClock(file, 2023));
+    const got: number[] = [];
+    const expected: number[] = [];
+    for (const line of lines) {
+      const bytes = new WindowBytes();
+      bytes.use(Buffer.from(`\n${line}\n`, 'latin1'));
+      got.push(clock.timeOf(bytes, 1, 1 + line.length));
+      expected.push(reference.syslog(line));
+    }
+    expect(got).toEqual(expected);
+  });
 });

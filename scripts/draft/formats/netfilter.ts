@@ -5,18 +5,22 @@ import { emitPortless, normalizeIp, normalizeMac, protocolOf, type Flow, type Fl
 import { ByteMemo, BytePattern, LineClock, lineShare, portIn, readLineBytes, WindowBytes } from './text.js';
 
 const PROXMOX_TIME = /^\d+ \d+ \S+ (\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4}) /;
-const SRC = new BytePattern(' SRC=', 1);
-const DST = new BytePattern(' DST=', 1);
-const PROTO = new BytePattern(' PROTO=', 1);
-const SPT = new BytePattern(' SPT=', 2);
-const DPT = new BytePattern(' DPT=', 2);
-const MAC = new BytePattern(' MAC=', 1);
 const IN = new BytePattern('IN=', 1);
-const SYN = new BytePattern(' SYN ', 2);
-const ACK = new BytePattern(' ACK ', 3);
 const TCP = new BytePattern('TCP');
 const UDP = new BytePattern('UDP');
 const ICMP = new BytePattern('ICMP');
+
+/** The first four bytes of a field, as the little-endian int32 a line's bytes are compared with. */
+const keyOf = (text: string): number => Buffer.from(text, 'latin1').readInt32LE(0);
+const SRC = keyOf('SRC=');
+const DST = keyOf('DST=');
+const PROT = keyOf('PROT'); // PROTO=
+const SPT = keyOf('SPT=');
+const DPT = keyOf('DPT=');
+const MAC = keyOf('MAC=');
+const SYN = keyOf('SYN ');
+const ACK = keyOf('ACK ');
+const IN_FIELD = keyOf('IN= ') & 0xffffff;
 
 interface Macs { src: string | undefined; dst: string | undefined }
 
@@ -40,16 +44,10 @@ export const netfilter: Format = {
     const addresses = new ByteMemo(normalizeIp);
     const macs = new ByteMemo(macsOf);
     const flow: Flow = { kind: 'flow', time: NaN, src: '', dst: '', protocol: 'tcp', sport: undefined, dport: undefined, role: 'packet', srcMac: undefined, dstMac: undefined };
-    /** The value after the first key at or after from, up to the next space: [start, end), or null. */
-    let valueStart = 0;
-    let valueEnd = 0;
-    const value = (key: BytePattern, from: number, end: number): boolean => {
-      const i = bytes.find(key, from, end);
-      if (i < 0) return false;
-      valueStart = i + key.bytes.length;
-      const space = bytes.indexOf(32, valueStart, end);
-      valueEnd = space < 0 ? end : space;
-      return true;
+    /** The end of the value that starts at `from`: the next space, or the end of the line. */
+    const valueEnd = (from: number, end: number): number => {
+      const space = bytes.indexOf(32, from, end);
+      return space < 0 ? end : space;
     };
     /** An IN= field before SRC=, after a space or the closing bracket of a rule prefix. */
     const hasInField = (start: number, srcAt: number): boolean => {
@@ -67,36 +65,58 @@ export const netfilter: Format = {
     };
     return (buf, start, end) => {
       bytes.use(buf);
-      const at = bytes.find(SRC, start, end);
-      if (at < 0 || !hasInField(start, at)) return 'other';
-      value(SRC, at, end);
-      const src = addresses.get(bytes, valueStart, valueEnd);
-      const dst = value(DST, at, end) ? addresses.get(bytes, valueStart, valueEnd) : null;
-      if (!src || !dst) return 'SRC or DST is not an IP address';
-      if (!value(PROTO, at, end)) return 'no PROTO=';
-      const protocol = protocolAt(valueStart, valueEnd);
+      const view = bytes.view;
+      // One pass over the fields, each after a space: the first SRC=, then the first DST=, PROTO=, SPT= and DPT=
+      // after it (a rule prefix may hold anything); MAC=, SYN and ACK anywhere. Positions are where values start.
+      let src = -1;
+      let dst = -1;
+      let proto = -1;
+      let spt = -1;
+      let dpt = -1;
+      let mac = -1;
+      let inField = false;
+      let syn = false;
+      let ack = false;
+      for (let space = bytes.indexOf(32, start, end); space >= 0 && space + 5 <= end; space = bytes.indexOf(32, space + 1, end)) {
+        const w = view.getInt32(space + 1, true);
+        if (w === SRC) { if (src < 0) src = space + 5; }
+        else if (w === MAC) { if (mac < 0) mac = space + 5; }
+        else if (w === SYN) syn = true;
+        else if (w === ACK) ack = true;
+        else if (src < 0) { if ((w & 0xffffff) === IN_FIELD) inField = true; }
+        else if (w === DST) { if (dst < 0) dst = space + 5; }
+        else if (w === PROT) { if (proto < 0 && space + 7 <= end && buf[space + 5] === 79 /* O */ && buf[space + 6] === 61 /* = */) proto = space + 7; }
+        else if (w === SPT) { if (spt < 0) spt = space + 5; }
+        else if (w === DPT) { if (dpt < 0) dpt = space + 5; }
+      }
+      // EdgeOS writes IN= right after the rule prefix's bracket: `[WAN_OUT-2000-A]IN=eth0`.
+      if (src < 0 || !(inField || hasInField(start, src - 5))) return 'other';
+      const srcAddress = addresses.get(bytes, src, valueEnd(src, end));
+      const dstAddress = dst < 0 ? null : addresses.get(bytes, dst, valueEnd(dst, end));
+      if (!srcAddress || !dstAddress) return 'SRC or DST is not an IP address';
+      if (proto < 0) return 'no PROTO=';
+      const protocol = protocolAt(proto, valueEnd(proto, end));
       if (!protocol) return 'other';
       const first = buf[start]!;
       const px = first >= 48 && first <= 57 ? PROXMOX_TIME.exec(buf.toString('latin1', start, end)) : null;
       const time = px ? Date.parse(`${px[2]} ${px[1]} ${px[3]} ${px[4]} ${px[5]}`) : clock.timeOf(bytes, start, end);
-      const mac = value(MAC, start, end) ? macs.get(bytes, valueStart, valueEnd) : NO_MACS;
+      const macPair = mac < 0 ? NO_MACS : macs.get(bytes, mac, valueEnd(mac, end));
       flow.time = time;
-      flow.src = src;
-      flow.dst = dst;
+      flow.src = srcAddress;
+      flow.dst = dstAddress;
       flow.protocol = protocol;
-      flow.srcMac = mac.src;
-      flow.dstMac = mac.dst;
+      flow.srcMac = macPair.src;
+      flow.dstMac = macPair.dst;
       if (protocol === 'icmp' || protocol === 'icmpv6') {
         emitPortless(sink, flow);
         return 'ok';
       }
-      const sport = value(SPT, at, end) ? portIn(buf, valueStart, valueEnd) : undefined;
-      const dport = value(DPT, at, end) ? portIn(buf, valueStart, valueEnd) : undefined;
+      const sport = spt < 0 ? undefined : portIn(buf, spt, valueEnd(spt, end));
+      const dport = dpt < 0 ? undefined : portIn(buf, dpt, valueEnd(dpt, end));
       if (sport === undefined || dport === undefined) return 'no SPT= or DPT=';
-      const syn = protocol === 'tcp' && bytes.find(SYN, start, end) >= 0;
       flow.sport = sport;
       flow.dport = dport;
-      flow.role = syn ? (bytes.find(ACK, start, end) >= 0 ? 'synack' : 'syn') : 'packet';
+      flow.role = protocol === 'tcp' && syn ? (ack ? 'synack' : 'syn') : 'packet';
       sink.emit(flow);
       return 'ok';
     };

@@ -50,15 +50,27 @@ export function portIn(buf: Buffer, start: number, end: number): number | undefi
   return n <= 65535 ? n : undefined;
 }
 
+/** Two decimal digits at buf[at], or -1. */
+function twoDigitsAt(buf: Buffer, at: number): number {
+  const a = buf[at]! - 48;
+  const b = buf[at + 1]! - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 /**
  * LogClock.syslog for a line given as bytes. A BSD stamp (`Feb 11 00:14:00`, no <PRI>) is all syslog reads
- * of such a line, and consecutive lines mostly repeat it: a stamp equal to the previous one is not read again.
+ * of such a line, and consecutive lines mostly repeat it: a stamp equal to the previous one is not read again,
+ * and one of the same day as the previous is read from its digits, as LogClock does once it knows the day.
  */
 export class LineClock {
   /** The previous BSD stamp's 15 bytes: three words of four, then three bytes. */
   private readonly stamp = new Int32Array(6);
   private known = false;
   private value = NaN;
+  /** The day (`Feb 11`: a word and two bytes) of the last stamp LogClock read, and when that day began. */
+  private dayWord = 0;
+  private dayRest = -1;
+  private dayStart = NaN;
 
   constructor(private readonly clock: LogClock) {}
 
@@ -82,7 +94,22 @@ export class LineClock {
     stamp[4] = b13;
     stamp[5] = b14;
     this.known = true;
+    // hh:mm:ss at byte 7, as LogClock's timeOfDay reads it.
+    const h = twoDigitsAt(buf, start + 7);
+    const m = twoDigitsAt(buf, start + 10);
+    const s = twoDigitsAt(buf, start + 13);
+    const clock = buf[start + 9] === 58 && buf[start + 12] === 58 && h >= 0 && m >= 0 && s >= 0 ? h * 3_600_000 + m * 60_000 + s * 1000 : -1;
+    const dayRest = buf[start + 4]! | (buf[start + 5]! << 8);
+    if (clock >= 0 && w0 === this.dayWord && dayRest === this.dayRest) {
+      this.value = this.dayStart + clock;
+      return this.value;
+    }
     this.value = this.clock.syslog(buf.toString('latin1', start, start + 15));
+    if (clock >= 0) {
+      this.dayWord = w0;
+      this.dayRest = dayRest;
+      this.dayStart = this.value - clock;
+    }
     return this.value;
   }
 }
