@@ -5,6 +5,7 @@ import { normalizeIp, normalizeMac, type DnsAnswer, type DnsQuery, type Format, 
 import { ByteMemo, BytePattern, LineClock, lineShare, readLineBytes, WindowBytes } from './text.js';
 
 const MAX_PENDING = 4096;
+const MAX_INTERNED = 1 << 16;
 const SPACE = 32;
 const QUERY = new BytePattern('query[');
 const REPLY = new BytePattern('reply ');
@@ -15,6 +16,41 @@ const OTHER = 0;
 const LOOKUP = 1;
 const ANSWER = 2;
 const ACK = 3;
+
+/**
+ * What a lookup, answer or DHCPACK message says (the text after "]: "), read once per distinct message: logs repeat
+ * them. `first`: the name looked up or answered, or the leased address; `second`: the client, the answer's address
+ * (null for a CNAME step or no data) or the MAC; `malformed`: why the message could not be read.
+ */
+interface Message { kind: number; first: string; second: string | null; malformed?: string }
+
+/** Reads a message whose verb was recognised: words run up to the next space, as dnsmasq writes them. */
+function readMessage(m: string, intern: (text: string) => string): Message {
+  const word = (from: number) => { const space = m.indexOf(' ', from); return m.slice(from, space < 0 ? undefined : space); };
+  if (m.startsWith('query[')) {
+    // `query[A] name from client`: the third word is exactly "from".
+    const s1 = m.indexOf(' ', 6);
+    const s2 = s1 < 0 ? -1 : m.indexOf(' ', s1 + 1);
+    const client = s2 < 0 || s2 === s1 + 1 || m.slice(s2, s2 + 6) !== ' from ' ? null : normalizeIp(word(s2 + 6));
+    if (!client) return { kind: LOOKUP, first: '', second: null, malformed: 'query line without name or client' };
+    return { kind: LOOKUP, first: intern(m.slice(s1 + 1, s2).toLowerCase()), second: intern(client) };
+  }
+  if (m.startsWith('DHCPACK(')) {
+    // `DHCPACK(interface) ip mac [name]`
+    const s1 = m.indexOf(' ', 8);
+    const s2 = s1 < 0 ? -1 : m.indexOf(' ', s1 + 1);
+    const ip = s1 < 0 ? null : normalizeIp(m.slice(s1 + 1, s2 < 0 ? undefined : s2));
+    const mac = s2 < 0 ? null : normalizeMac(word(s2 + 1));
+    if (!ip || !mac) return { kind: ACK, first: '', second: null, malformed: 'DHCPACK without address and MAC' };
+    return { kind: ACK, first: intern(ip), second: intern(mac) };
+  }
+  // `reply name is value`, `cached name is value`, `cached-stale name is value`: the third word is exactly "is".
+  const s1 = m.indexOf(' ');
+  const s2 = m.indexOf(' ', s1 + 1);
+  if (s2 < 0 || s2 === s1 + 1 || m.slice(s2, s2 + 4) !== ' is ') return { kind: ANSWER, first: '', second: null, malformed: 'answer line without name' };
+  const address = normalizeIp(word(s2 + 4));
+  return { kind: ANSWER, first: intern(m.slice(s1 + 1, s2).toLowerCase()), second: address && intern(address) };
+}
 
 /** Where the first "]: " of the line is, or -1: the program's tag ends there. */
 function tagEnd(bytes: WindowBytes, start: number, end: number): number {
@@ -34,8 +70,16 @@ export const dnsmasq: Format = {
     let chainHead: string | undefined;
     const clock = new LineClock(logClock);
     const bytes = new WindowBytes();
-    const names = new ByteMemo((name) => name.toLowerCase());
-    const addresses = new ByteMemo(normalizeIp);
+    // One string per distinct name or address, whichever message it came from: the maps downstream compare them by identity first.
+    const interned = new Map<string, string>();
+    const intern = (text: string): string => {
+      const known = interned.get(text);
+      if (known !== undefined) return known;
+      if (interned.size >= MAX_INTERNED) interned.clear();
+      interned.set(text, text);
+      return text;
+    };
+    const messages = new ByteMemo((text) => readMessage(text, intern));
     const query: DnsQuery = { kind: 'query', time: NaN, client: '', name: '' };
     const answer: DnsAnswer = { kind: 'dns', time: NaN, client: undefined, name: '', address: '' };
     const lease: Lease = { kind: 'lease', time: NaN, ip: '', mac: '' };
@@ -45,59 +89,40 @@ export const dnsmasq: Format = {
       if (colon < 0) return 'other';
       const at = colon + 3;
       // Most lines are forwarded/config/gravity notes: the verb is checked in place before anything is read.
-      // s1: the space after the verb (or -1); the words after it each run up to the next space.
       const c = buf[at];
-      let kind = OTHER;
-      let s1 = -1;
-      if (c === 113 && bytes.startsWith(at, end, QUERY)) { kind = LOOKUP; s1 = bytes.indexOf(SPACE, at + 6, end); }
-      else if (c === 114 && bytes.startsWith(at, end, REPLY)) { kind = ANSWER; s1 = at + 5; }
-      else if (c === 99 && bytes.startsWith(at, end, CACHED)) { kind = ANSWER; s1 = at + 6; }
-      else if (c === 99 && bytes.startsWith(at, end, CACHED_STALE)) { kind = ANSWER; s1 = at + 12; }
-      else if (c === 68 && bytes.startsWith(at, end, DHCPACK)) { kind = ACK; s1 = bytes.indexOf(SPACE, at + 8, end); }
-      if (kind === OTHER) return 'other';
-      const s2 = s1 < 0 ? -1 : bytes.indexOf(SPACE, s1 + 1, end);
+      const known = (c === 113 && bytes.startsWith(at, end, QUERY)) || (c === 114 && bytes.startsWith(at, end, REPLY))
+        || (c === 99 && (bytes.startsWith(at, end, CACHED) || bytes.startsWith(at, end, CACHED_STALE))) || (c === 68 && bytes.startsWith(at, end, DHCPACK));
+      if (!known) return 'other';
       const time = clock.timeOf(bytes, start, end);
-      if (kind === LOOKUP) {
-        // `query[A] name from client`: the third word is exactly "from".
-        if (s2 < 0 || s2 === s1 + 1 || s2 + 5 >= end || buf[s2 + 5] !== SPACE || buf[s2 + 1] !== 102 || buf[s2 + 2] !== 114 || buf[s2 + 3] !== 111 || buf[s2 + 4] !== 109) return 'query line without name or client';
-        const s4 = bytes.indexOf(SPACE, s2 + 6, end);
-        const client = addresses.get(bytes, s2 + 6, s4 < 0 ? end : s4);
-        if (!client) return 'query line without name or client';
-        const name = names.get(bytes, s1 + 1, s2);
+      const message = messages.get(bytes, at, end);
+      if (message.malformed !== undefined) return message.malformed;
+      if (message.kind === LOOKUP) {
+        const name = message.first;
         if (askedBy.size >= MAX_PENDING) askedBy.delete(askedBy.keys().next().value!);
-        askedBy.set(name, client);
+        askedBy.set(name, message.second!);
         chainHead = name;
         query.time = time;
-        query.client = client;
+        query.client = message.second!;
         query.name = name;
         sink.emit(query);
         return 'ok';
       }
-      if (kind === ANSWER) {
-        // `reply name is value`: the third word is exactly "is".
-        if (s2 < 0 || s2 === s1 + 1 || s2 + 3 >= end || buf[s2 + 3] !== SPACE || buf[s2 + 1] !== 105 || buf[s2 + 2] !== 115) return 'answer line without name';
-        const name = names.get(bytes, s1 + 1, s2);
+      if (message.kind === ANSWER) {
+        const name = message.first;
         const asker = askedBy.get(name);
         if (asker !== undefined) chainHead = name;
-        const s4 = bytes.indexOf(SPACE, s2 + 4, end);
-        const address = addresses.get(bytes, s2 + 4, s4 < 0 ? end : s4);
-        if (!address) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
+        if (message.second === null) return 'ok'; // <CNAME>, NODATA, NXDOMAIN, <HTTPS>
         const head = asker !== undefined ? name : chainHead ?? name;
         answer.time = time;
         answer.client = asker ?? askedBy.get(head);
         answer.name = head;
-        answer.address = address;
+        answer.address = message.second;
         sink.emit(answer);
         return 'ok';
       }
-      // `DHCPACK(interface) ip mac [name]`
-      const s3 = s2 < 0 ? -1 : bytes.indexOf(SPACE, s2 + 1, end);
-      const ip = s1 < 0 ? null : addresses.get(bytes, s1 + 1, s2 < 0 ? end : s2);
-      const mac = s2 < 0 ? null : normalizeMac(buf.toString('latin1', s2 + 1, s3 < 0 ? end : s3));
-      if (!ip || !mac) return 'DHCPACK without address and MAC';
       lease.time = time;
-      lease.ip = ip;
-      lease.mac = mac;
+      lease.ip = message.first;
+      lease.mac = message.second!;
       sink.emit(lease);
       return 'ok';
     };
