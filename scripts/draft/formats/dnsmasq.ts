@@ -76,8 +76,10 @@ export const dnsmasq: Format = {
       const known = interned.get(text);
       if (known !== undefined) return known;
       if (interned.size >= MAX_INTERNED) interned.clear();
-      interned.set(text, text);
-      return text;
+      // A copy of its own, not a slice of the message: a slice keeps the message alive, and maps compare slices slower.
+      const copy = Buffer.from(text, 'latin1').toString('latin1');
+      interned.set(copy, copy);
+      return copy;
     };
     const messages = new ByteMemo((text) => readMessage(text, intern));
     const query: DnsQuery = { kind: 'query', time: NaN, client: '', name: '' };
