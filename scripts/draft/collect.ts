@@ -144,7 +144,8 @@ export class Collector implements Sink {
   private readonly coarseGroups = new Map<string, Group>();
   /** Events beyond even the coarse groups: counted per protocol and port. */
   private readonly uncounted = new Map<string, number>();
-  private readonly names = new Map<string, Map<string, number>>();
+  /** Per address, the names DNS answers gave it. */
+  private readonly names = new Map<string, Set<string>>();
   private readonly queries = new Map<string, Observed>();
   /** For packets of unknown role: which end opened each conversation. */
   private readonly conversations = new ConversationTable(MAX_CONVERSATIONS);
@@ -201,7 +202,7 @@ export class Collector implements Sink {
       case 'dns': {
         if (this.learnOnly) return;
         if (!(e.client !== undefined && this.isDevice(e.client, e.clientMac))) { this.leftOut.otherClientAnswers++; return; }
-        const name = e.name.endsWith('.') ? e.name.slice(0, -1) : e.name;
+        const name = e.name.charCodeAt(e.name.length - 1) === 46 /* . */ ? e.name.slice(0, -1) : e.name;
         const verdict = this.verdictOf(name);
         if (verdict === 'invalid') { this.leftOut.invalidNames++; return; }
         if (verdict === 'your dynamic-DNS name') this.ownAddresses.add(e.address);
@@ -209,10 +210,10 @@ export class Collector implements Sink {
         let byName = this.names.get(e.address);
         if (!byName) {
           if (this.names.size >= MAX_NAMED_ADDRESSES) return;
-          byName = new Map<string, number>();
+          byName = new Set<string>();
           this.names.set(e.address, byName);
         }
-        byName.set(name, (byName.get(name) ?? 0) + 1);
+        byName.add(name);
         return;
       }
       case 'query': {
@@ -360,7 +361,7 @@ export class Collector implements Sink {
       if (checkHostname(sni) !== null) this.leftOut.invalidNames++;
       else if (this.privacy.allows(sni)) return { host: sni, source: 'sni' };
     }
-    const names = [...(this.names.get(g.remote)?.keys() ?? [])].sort();
+    const names = [...(this.names.get(g.remote) ?? [])].sort();
     if (names.length === 1) return { host: names[0]!, source: 'dns' };
     return names.length > 1 ? { ambiguous: names } : {};
   }
@@ -370,7 +371,7 @@ export class Collector implements Sink {
     const byName = new Map<string, DraftEndpoint>();
     for (const [address, names] of this.names) {
       if (this.exclude.has(address) || this.ownAddresses.has(address) || scopeOf(address) !== 'internet') continue;
-      for (const name of names.keys()) {
+      for (const name of names) {
         const q = this.queries.get(name);
         const e = byName.get(name) ?? { ...fresh(), host: name, protocol: 'unknown', service: 'unknown', purpose: 'unknown', nameSource: 'lookup' };
         if (e.count === 0) {
