@@ -154,7 +154,7 @@ export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existi
   const notes = draftNotes(data);
   if (notes && !('existing' in target)) root.add(doc.createPair('notes', notes));
   return {
-    text: canonicalText(doc as Document.Parsed, 'device'),
+    text: canonicalText(doc as Document.Parsed, 'device', true),
     added: { endpoints: ep.added, local: lo.added },
     matched: { endpoints: ep.matched, local: lo.matched },
     evidenceId: id,
