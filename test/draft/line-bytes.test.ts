@@ -72,6 +72,29 @@ describe('ByteMemo', () => {
     expect(parsed).toBe(3);
   });
 
+  it('tells apart keys of every length that differ in one byte anywhere, and parses each once', () => {
+    const texts: string[] = [];
+    for (let length = 0; length <= 40; length++) {
+      const base = 'k'.repeat(length);
+      texts.push(base);
+      for (let at = 0; at < length; at++) texts.push(`${base.slice(0, at)}q${base.slice(at + 1)}`);
+    }
+    let parsed = 0;
+    const memo = new ByteMemo((text) => { parsed++; return `<${text}>`; });
+    // Twice over, at other offsets of a buffer (keys start anywhere in a line).
+    const buf = Buffer.from(`${texts.join(' ')} ${texts.join(' ')}`, 'latin1');
+    const bytes = new WindowBytes();
+    bytes.use(buf);
+    const wrong: string[] = [];
+    let start = 0;
+    for (const text of [...texts, ...texts]) {
+      if (memo.get(bytes, start, start + text.length) !== `<${text}>`) wrong.push(text);
+      start += text.length + 1;
+    }
+    expect(wrong).toEqual([]);
+    expect(parsed).toBe(texts.length);
+  });
+
   it('normalizeIp through the memo is normalizeIp', () => {
     const memo = new ByteMemo(normalizeIp);
     for (const text of ['192.168.1.10', '192.168.01.10', '2001:DB8::1', '::ffff:192.0.2.1', '[fe80::1]', 'NODATA', '', '192.168.1.10']) {

@@ -200,11 +200,11 @@ export class ByteMemo<T> {
   private slots = new Int32Array(3 << 10).fill(-1);
   private values: (T | undefined)[] = new Array<T | undefined>(1 << 10).fill(undefined);
   private mask = (1 << 10) - 1;
-  private readonly pool = new Uint8Array(POOL_BYTES);
-  private readonly poolView = new DataView(this.pool.buffer);
+  /** Keys start at multiples of four, so they are compared a word at a time. */
+  private readonly pool = new Int32Array(POOL_BYTES >> 2);
+  private readonly poolBytes = new Uint8Array(this.pool.buffer);
   private used = 0;
   private count = 0;
-
   /** parse: of the decoded text; never undefined. */
   constructor(private readonly parse: (text: string) => T) {}
 
@@ -213,46 +213,55 @@ export class ByteMemo<T> {
     const buf = bytes.buf;
     if (length > MAX_KEY) return this.parse(buf.toString('latin1', start, end));
     const view = bytes.view;
-    let hash = 0x811c9dc5 | 0;
+    // Two independent chains, eight bytes a step: half the multiply latency of one.
+    let h1 = 0x811c9dc5 | 0;
+    let h2 = length;
     let i = start;
-    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ view.getInt32(i, true), 0x01000193);
-    for (; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    for (; i + 8 <= end; i += 8) {
+      h1 = Math.imul(h1 ^ view.getInt32(i, true), 0x01000193);
+      h2 = Math.imul(h2 ^ view.getInt32(i + 4, true), 0x01000193);
+    }
+    for (; i < end; i++) h1 = Math.imul(h1 ^ buf[i]!, 0x01000193);
+    // Mixed, so that the low bits that pick the slot depend on every byte (a product's low bits see only low bits).
+    let hash = h1 ^ Math.imul(h2, 0x9e3779b1);
+    hash ^= hash >>> 15;
+    hash = Math.imul(hash, 0x2c1b3c6d);
+    hash ^= hash >>> 12;
     const slots = this.slots;
     const mask = this.mask;
+    const pool = this.pool;
+    const words = length >> 2;
     let slot = hash & mask;
     for (let offset = slots[slot * 3 + 1]!; offset >= 0; slot = (slot + 1) & mask, offset = slots[slot * 3 + 1]!) {
       if (slots[slot * 3] !== hash || slots[slot * 3 + 2] !== length) continue;
-      if (this.same(bytes, start, offset, length)) return this.values[slot] as T;
+      const w0 = offset >> 2;
+      let k = 0;
+      for (; k < words; k++) if (view.getInt32(start + k * 4, true) !== pool[w0 + k]) break;
+      if (k < words) continue;
+      const poolBytes = this.poolBytes;
+      let b = words * 4;
+      for (; b < length; b++) if (buf[start + b] !== poolBytes[offset + b]) break;
+      if (b === length) return this.values[slot] as T;
     }
     const value = this.parse(buf.toString('latin1', start, end));
     this.add(buf, start, end, hash, value);
     return value;
   }
 
-  private same(bytes: WindowBytes, start: number, offset: number, length: number): boolean {
-    const view = bytes.view;
-    const poolView = this.poolView;
-    let k = 0;
-    for (; k + 4 <= length; k += 4) if (view.getInt32(start + k, true) !== poolView.getInt32(offset + k, true)) return false;
-    const buf = bytes.buf;
-    const pool = this.pool;
-    for (; k < length; k++) if (buf[start + k] !== pool[offset + k]) return false;
-    return true;
-  }
-
   private add(buf: Buffer, start: number, end: number, hash: number, value: T): void {
     const length = end - start;
-    if (this.count >= (this.mask + 1) >> 1 || this.used + length > POOL_BYTES) this.clear(this.mask + 1 < 1 << MAX_SLOT_BITS && this.used + length <= POOL_BYTES);
+    const room = (length + 3) & ~3;
+    if (this.count >= (this.mask + 1) >> 1 || this.used + room > POOL_BYTES) this.clear(this.mask + 1 < 1 << MAX_SLOT_BITS && this.used + room <= POOL_BYTES);
     const slots = this.slots;
     const mask = this.mask;
     let slot = hash & mask;
     while (slots[slot * 3 + 1]! >= 0) slot = (slot + 1) & mask;
-    buf.copy(this.pool, this.used, start, end);
+    buf.copy(this.poolBytes, this.used, start, end);
     slots[slot * 3] = hash;
     slots[slot * 3 + 1] = this.used;
     slots[slot * 3 + 2] = length;
     this.values[slot] = value;
-    this.used += length;
+    this.used += room;
     this.count++;
   }
 
