@@ -12,7 +12,6 @@ const REPLY = new BytePattern('reply ');
 const CACHED = new BytePattern('cached ');
 const CACHED_STALE = new BytePattern('cached-stale ');
 const DHCPACK = new BytePattern('DHCPACK(');
-const OTHER = 0;
 const LOOKUP = 1;
 const ANSWER = 2;
 const ACK = 3;
