@@ -221,7 +221,13 @@ export class ByteMemo<T> {
       h1 = Math.imul(h1 ^ view.getInt32(i, true), 0x01000193);
       h2 = Math.imul(h2 ^ view.getInt32(i + 4, true), 0x01000193);
     }
-    for (; i < end; i++) h1 = Math.imul(h1 ^ buf[i]!, 0x01000193);
+    if (i + 4 <= end) {
+      h1 = Math.imul(h1 ^ view.getInt32(i, true), 0x01000193);
+      i += 4;
+    }
+    if (length < 4) for (; i < end; i++) h1 = Math.imul(h1 ^ buf[i]!, 0x01000193);
+    // The last one to three bytes of a longer key: its last word, over bytes already hashed.
+    else if (i < end) h2 = Math.imul(h2 ^ view.getInt32(end - 4, true), 0x01000193);
     // Mixed, so that the low bits that pick the slot depend on every byte (a product's low bits see only low bits).
     let hash = h1 ^ Math.imul(h2, 0x9e3779b1);
     hash ^= hash >>> 15;
