@@ -11,7 +11,7 @@ const SAMPLES = join(ROOT, '../shared/samples');
 const TARGET_MB = Number(process.env.BENCH_DRAFT_MB ?? 200);
 const MEMORY_MB = Number(process.env.BENCH_DRAFT_MEMORY_MB ?? 1000);
 /** Whole-process timings vary with what else the machine runs: each figure is the median of this many runs. */
-const RUNS = Number(process.env.BENCH_DRAFT_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_DRAFT_RUNS ?? 5);
 /** Another checkout's CLI, for before/after figures on the same inputs (BENCH_DRAFT_MEMORY_MB=0 skips the 1 GB case). */
 const BIN = process.env.BENCH_DRAFT_BIN ?? join(ROOT, 'scripts/bin/netneeds.js');
 
