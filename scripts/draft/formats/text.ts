@@ -205,6 +205,7 @@ export class ByteMemo<T> {
   private readonly poolBytes = new Uint8Array(this.pool.buffer);
   private used = 0;
   private count = 0;
+
   /** parse: of the decoded text; never undefined. */
   constructor(private readonly parse: (text: string) => T) {}
 
@@ -235,23 +236,27 @@ export class ByteMemo<T> {
     hash ^= hash >>> 12;
     const slots = this.slots;
     const mask = this.mask;
-    const pool = this.pool;
-    const words = length >> 2;
     let slot = hash & mask;
     for (let offset = slots[slot * 3 + 1]!; offset >= 0; slot = (slot + 1) & mask, offset = slots[slot * 3 + 1]!) {
       if (slots[slot * 3] !== hash || slots[slot * 3 + 2] !== length) continue;
-      const w0 = offset >> 2;
-      let k = 0;
-      for (; k < words; k++) if (view.getInt32(start + k * 4, true) !== pool[w0 + k]) break;
-      if (k < words) continue;
-      const poolBytes = this.poolBytes;
-      let b = words * 4;
-      for (; b < length; b++) if (buf[start + b] !== poolBytes[offset + b]) break;
-      if (b === length) return this.values[slot] as T;
+      if (this.same(bytes, start, offset, length)) return this.values[slot] as T;
     }
     const value = this.parse(buf.toString('latin1', start, end));
     this.add(buf, start, end, hash, value);
     return value;
+  }
+
+  /** Whether buf[start, start + length) holds the key at pool offset `offset` (a multiple of four). */
+  private same(bytes: WindowBytes, start: number, offset: number, length: number): boolean {
+    const view = bytes.view;
+    const pool = this.pool;
+    const words = length >> 2;
+    const first = offset >> 2;
+    for (let k = 0; k < words; k++) if (view.getInt32(start + k * 4, true) !== pool[first + k]) return false;
+    const buf = bytes.buf;
+    const poolBytes = this.poolBytes;
+    for (let b = words * 4; b < length; b++) if (buf[start + b] !== poolBytes[offset + b]) return false;
+    return true;
   }
 
   private add(buf: Buffer, start: number, end: number, hash: number, value: T): void {
