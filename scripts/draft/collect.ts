@@ -90,13 +90,15 @@ interface Group extends Observed {
 
 /**
  * Memory stays bounded whatever the input: the device's first MAX_ADDRESSES remote addresses are kept one by one;
- * later ones fold into coarse groups by /24, then by /16 when those fill up too, then into a count per service.
+ * later ones fold into coarse groups by /24 (IPv6: /48), up to MAX_COARSE of them; an address in none of those goes
+ * to its /16 (/32), up to MAX_WIDE more groups; beyond that, into a count per service.
  * A known address on a port not seen with it before folds the same way once MAX_GROUPS groups exist: a port scan
  * or a device talking to thousands of ports would otherwise add a group per port.
  */
 const MAX_ADDRESSES = 20_000;
 const MAX_GROUPS = 50_000;
 const MAX_COARSE = 20_000;
+const MAX_WIDE = 5_000;
 const MAX_NAMED_ADDRESSES = 200_000;
 const MAX_QUERIES = 100_000;
 
@@ -123,6 +125,45 @@ function groupNumber(remoteId: number, protocol: FlowProtocol, port: number | un
   return remoteId * 2 ** 20 + (PROTOCOL_CODE[protocol] * 4 + (outbound ? 2 : 0) + (port === undefined ? 1 : 0)) * 65536 + (port ?? 0);
 }
 
+/**
+ * The first two or three octets of a dotted quad as one number (a.b.c → a·2^16 + b·2^8 + c), or -1 for any other
+ * text: a coarse group's key is made from it without building strings for every flow.
+ */
+function v4Prefix(address: string, octets: number): number {
+  let prefix = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0, done = 0; i < address.length; i++) {
+    const c = address.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || value > 255) return -1;
+      prefix = prefix * 256 + value;
+      if (++done === octets) return prefix;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3 && !(digits === 1 && value === 0)) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  return -1;
+}
+
+/** The key of a coarse group: a number for IPv4 (prefix, width, protocol, direction and port), text otherwise. */
+function coarseKey(address: string, wide: boolean, protocol: FlowProtocol, port: number | undefined, outbound: boolean): number | string {
+  const prefix = v4Prefix(address, wide ? 2 : 3);
+  if (prefix < 0) return `${coarsePrefix(address, wide)}|${protocol}|${port ?? ''}|${outbound}`;
+  return ((prefix * 2 + (wide ? 1 : 0)) * 8 + PROTOCOL_CODE[protocol] * 2 + (outbound ? 1 : 0)) * 65537 + (port ?? 65536);
+}
+
+function newGroup(remote: string, protocol: FlowProtocol, outbound: boolean, port: number | undefined, sni: string | undefined, coarse: Scope | undefined): Group {
+  const g: Group = { count: 0, first: NaN, last: NaN, remote, protocol, outbound };
+  if (port !== undefined) g.port = port;
+  if (sni) g.sni = sni;
+  if (coarse !== undefined) g.coarse = coarse;
+  return g;
+}
+
 /** The /24 or /16 (IPv6: /48 or /32) of an address, as a CIDR. */
 function coarsePrefix(address: string, wide: boolean): string {
   if (!address.includes(':')) {
@@ -141,7 +182,9 @@ export class Collector implements Sink {
   private readonly groups = new Map<number, Group>();
   private readonly namedGroups = new Map<string, Group>();
   /** Coarse groups, once MAX_ADDRESSES remotes are known: by prefix, protocol, port and direction. */
-  private readonly coarseGroups = new Map<string, Group>();
+  private readonly coarseGroups = new Map<number | string, Group>();
+  /** How many of the coarse groups are /16 (IPv6: /32) ones. */
+  private wideGroups = 0;
   /** Events beyond even the coarse groups: counted per protocol and port. */
   private readonly uncounted = new Map<string, number>();
   /** Per address, the names DNS answers gave it. */
@@ -323,7 +366,7 @@ export class Collector implements Sink {
     let g = f.sni ? this.namedGroups.get(`${key}|${f.sni}`) : this.groups.get(key);
     if (!g && (f.sni ? this.namedGroups : this.groups).size >= MAX_GROUPS) return this.coarseFlow(f, remote, port, outbound);
     if (!g) {
-      g = { ...fresh(), remote, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), ...(f.sni ? { sni: f.sni } : {}) };
+      g = newGroup(remote, f.protocol, outbound, port, f.sni, undefined);
       if (f.sni) this.namedGroups.set(`${key}|${f.sni}`, g); else this.groups.set(key, g);
     }
     observe(g, f.time, f.count ?? 1);
@@ -337,13 +380,14 @@ export class Collector implements Sink {
   }
 
   private coarseFlow(f: Flow, remote: string, port: number | undefined, outbound: boolean): void {
-    const tail = `|${f.protocol}|${port ?? ''}|${outbound}`;
-    for (const wide of [false, true]) {
-      const prefix = coarsePrefix(remote, wide);
-      let g = this.coarseGroups.get(prefix + tail);
-      if (!g && this.coarseGroups.size < MAX_COARSE) {
-        g = { ...fresh(), remote: prefix, protocol: f.protocol, outbound, ...(port !== undefined ? { port } : {}), coarse: scopeOf(remote) };
-        this.coarseGroups.set(prefix + tail, g);
+    for (let width = 0; width < 2; width++) {
+      const wide = width === 1;
+      const key = coarseKey(remote, wide, f.protocol, port, outbound);
+      let g = this.coarseGroups.get(key);
+      if (!g && (wide ? this.wideGroups < MAX_WIDE : this.coarseGroups.size - this.wideGroups < MAX_COARSE)) {
+        g = newGroup(coarsePrefix(remote, wide), f.protocol, outbound, port, undefined, scopeOf(remote));
+        this.coarseGroups.set(key, g);
+        if (wide) this.wideGroups++;
       }
       if (g) { observe(g, f.time, f.count ?? 1); return; }
     }

@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { collectDraft } from '../../scripts/draft/command.js';
+import { Collector } from '../../scripts/draft/collect.js';
+import type { Flow } from '../../scripts/draft/events.js';
 import { lint } from '../../scripts/lint/index.js';
 import { be, clientHello, dnsQuery, dnsResponse, ethernet, flowSet, ipfixFile, ipfixMessage, ipfixOptionsTemplate, ipfixTemplate, netflow9OptionsTemplate, netflow9Packet, netflow9Template, overTcp, pcapFile, tcp, udp, type FieldSpec } from './packets.js';
 
@@ -182,6 +184,45 @@ describe('finding 7: memory stays bounded', () => {
     expect(run.data.endpoints.length).toBeLessThanOrEqual(250);
     expect(run.data.aggregation.join(' ')).toMatch(/or 50000 address, protocol and port combinations, further ones were counted by \/24/);
     expect(run.inputs[0]!.stats).toMatchObject({ records: 60_000 });
+  });
+});
+
+describe('finding 7: past the address limit', () => {
+  const flow = (dst: string, dport = 443): Flow => ({ kind: 'flow', time: 1_700_000_000_000, src: '192.168.1.50', dst, protocol: 'tcp', sport: 40000, dport, role: 'syn' });
+  /** A collector that already knows 20,000 addresses (the device and 19,999 remotes), and lists every group it keeps. */
+  const full = () => {
+    const collector = new Collector({ ips: ['192.168.1.50'], macs: [] }, new Set(), false, undefined, 1_000_000);
+    for (let i = 0; i < 19_999; i++) collector.emit(flow(`34.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+    return collector;
+  };
+  const counts = (endpoints: { address?: string; port?: number; count: number }[], prefix: string) =>
+    new Map(endpoints.filter((e) => e.address?.startsWith(prefix)).map((e) => [`${e.address} ${e.port}`, e.count]));
+
+  it('flows are counted per /24, port and direction; once 20,000 of those exist, per /16', async () => {
+    const collector = full();
+    for (let i = 0; i < 20_000; i++) collector.emit(flow(`52.${i >> 8}.${i & 255}.1`));
+    for (let i = 0; i < 600; i++) collector.emit(flow(`53.${i % 6}.${i}.${1 + (i % 200)}`, i % 2 ? 443 : 8883));
+    for (let i = 0; i < 300; i++) collector.emit(flow(`52.${i >> 8}.${i & 255}.${2 + (i % 100)}`));
+    const { endpoints } = await collector.result();
+    expect(endpoints.filter((e) => e.address?.startsWith('34.')).every((e) => !e.address!.includes('/'))).toBe(true);
+    const narrow = counts(endpoints, '52.');
+    expect(narrow.size).toBe(20_000);
+    expect([...narrow].filter(([, n]) => n === 2).length).toBe(300);
+    const wide = new Map<string, number>();
+    for (let i = 0; i < 600; i++) { const k = `53.${i % 6}.0.0/16 ${i % 2 ? 443 : 8883}`; wide.set(k, (wide.get(k) ?? 0) + 1); }
+    expect(counts(endpoints, '53.')).toEqual(wide);
+  });
+
+  it('IPv6 flows are counted per /48, port and direction', async () => {
+    const collector = full();
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 3_000; i++) {
+      const port = i % 2 ? 443 : 8883;
+      collector.emit(flow(`2a00:1450:40${10 + (i % 10)}:8${i % 7}::${(i + 1).toString(16)}`, port));
+      const key = `2a00:1450:40${10 + (i % 10)}::/48 ${port}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(counts((await collector.result()).endpoints, '2a00:')).toEqual(expected);
   });
 });
 
