@@ -1,20 +1,12 @@
 // Folding a draft with more destinations than a reader can review: by registered domain and by /24, under a cap.
-import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
-import { fresh, observe, type DraftEndpoint } from './collect.js';
+import { coarsePrefix, fresh, observe, type DraftEndpoint } from './collect.js';
 
 function merged(into: DraftEndpoint | undefined, e: DraftEndpoint, make: () => DraftEndpoint): DraftEndpoint {
   const m = into ?? make();
   observe(m, e.first, e.count);
   observe(m, e.last, 0);
   return m;
-}
-
-/** The /24 (IPv4) or /48 (IPv6) an address lies in. */
-function prefixOf(address: string): string {
-  if (!address.includes(':')) return `${address.slice(0, address.lastIndexOf('.'))}.0/24`;
-  const bytes = ipaddr.IPv6.parse(address).toByteArray().slice(0, 6).concat(Array<number>(10).fill(0));
-  return `${ipaddr.fromByteArray(bytes).toString()}/48`;
 }
 
 /**
@@ -28,7 +20,7 @@ export function aggregate(endpoints: DraftEndpoint[], cap: number): { kept: Draf
   const groups = new Map<string, { members: DraftEndpoint[]; kind: 'domain' | 'prefix'; dest: string }>();
   for (const e of endpoints) {
     const domain = e.host ? getDomain(e.host.replace(/^\*\./, '')) : null;
-    const dest = e.host ? (domain ?? e.host) : e.address!.includes('/') ? e.address! : prefixOf(e.address!);
+    const dest = e.host ? (domain ?? e.host) : e.address!.includes('/') ? e.address! : coarsePrefix(e.address!, false);
     const key = `${e.host ? 'h' : 'a'}|${dest}|${e.protocol}|${e.port ?? ''}`;
     const g = groups.get(key) ?? groups.set(key, { members: [], kind: e.host ? 'domain' : 'prefix', dest }).get(key)!;
     g.members.push(e);

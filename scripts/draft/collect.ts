@@ -165,7 +165,7 @@ function newGroup(remote: string, protocol: FlowProtocol, outbound: boolean, por
 }
 
 /** The /24 or /16 (IPv6: /48 or /32) of an address, as a CIDR. */
-function coarsePrefix(address: string, wide: boolean): string {
+export function coarsePrefix(address: string, wide: boolean): string {
   if (!address.includes(':')) {
     const parts = address.split('.');
     return wide ? `${parts[0]}.${parts[1]}.0.0/16` : `${parts[0]}.${parts[1]}.${parts[2]}.0/24`;
