@@ -51,7 +51,7 @@ export default defineCommand({
     if (v.category && !categories.includes(v.category)) fail(`--category ${v.category} is not one of: ${categories.join(', ')}`);
     // Where the draft goes is checked before any input is read: a typo costs nothing.
     const devices = devicesDir();
-    const checked = targetOf(v.into, devices);
+    const checked = await targetOf(v.into, devices);
     if (typeof checked === 'string') return fail(checked);
     const into = checked;
     for (const p of positionals) {
@@ -108,12 +108,12 @@ export default defineCommand({
     const isNew = into.existing === null;
     let outcome;
     try {
-      if (!isNew) outcome = writeDraft(run.data, info, { existing: into.existing! });
+      if (!isNew) outcome = await writeDraft(run.data, info, { existing: into.existing! });
       else {
         const [vendor, model] = into.id.split('/') as [string, string];
-        const vendorName = vendorNameOf(into);
+        const vendorName = await vendorNameOf(into);
         if (target && vendorName === null) process.stderr.write(`note: ${relative(process.cwd(), into.vendorFile)} does not exist yet; npm run new -- --vendor ${vendor} … creates it\n`);
-        outcome = writeDraft(run.data, info, { device: { id: into.id, name: v.name ?? `${vendorName ?? vendor} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
+        outcome = await writeDraft(run.data, info, { device: { id: into.id, name: v.name ?? `${vendorName ?? vendor} ${model.toUpperCase()}`, category: v.category ?? 'other', ...(v.model?.length ? { models: v.model } : {}) } });
       }
     } catch (e) {
       if (e instanceof UserError) throw e;

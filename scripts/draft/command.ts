@@ -2,7 +2,6 @@
 // the device's traffic, and reports what it kept, what it left out and why.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { statusLine } from '../lib/status-line.js';
 import type { EvidenceType } from '../lib/source-types.js';
 import type { DeviceFilter, Format, ReadStats } from './events.js';
@@ -99,7 +98,7 @@ export function draftReport(run: DraftRun): string {
 /** Where --into writes: checked before any input is read, so a typo costs nothing. */
 export interface Target { path: string | null; existing: string | null; id: string; vendorFile: string }
 
-export function targetOf(into: string | undefined, devicesDir: string): Target | string {
+export async function targetOf(into: string | undefined, devicesDir: string): Promise<Target | string> {
   const path = into ? resolve(into) : null;
   const rel = path ? relative(devicesDir, path).split('\\').join('/') : 'vendor/model.yaml';
   const m = /^([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$/.exec(rel);
@@ -108,17 +107,16 @@ export function targetOf(into: string | undefined, devicesDir: string): Target |
   if (path && existsSync(path)) {
     if (!statSync(path).isFile()) return `--into ${into} is not a file`;
     existing = readFileSync(path, 'utf8');
-    const doc = parseDocument(existing);
-    if (doc.errors.length > 0) return `${into}: the existing file is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it first, then draft into it`;
+    const error = (await import('./device-file.js')).yamlError(existing);
+    if (error !== null) return `${into}: the existing file is not valid YAML (${error}); fix it first, then draft into it`;
   }
   return { path, existing, id: `${m[1]}/${m[2]}`, vendorFile: resolve(devicesDir, m[1]!, '_vendor.yaml') };
 }
 
 /** The name in the vendor's _vendor.yaml (its id when the file has none), or null when that file does not exist yet. */
-export function vendorNameOf(target: Target): string | null {
+export async function vendorNameOf(target: Target): Promise<string | null> {
   if (!statSync(target.vendorFile, { throwIfNoEntry: false })?.isFile()) return null;
-  const doc = parseDocument(readFileSync(target.vendorFile, 'utf8')).toJS() as { name?: unknown } | null;
-  return String(doc?.name ?? target.id.split('/')[0]);
+  return (await import('./device-file.js')).vendorFileName(target.vendorFile) ?? target.id.split('/')[0]!;
 }
 
 /** A progress line on stderr when it is a terminal: the input, how far, and how fast. */

@@ -1,7 +1,6 @@
 // Turns collected observations into device-file entries, and writes a new file or merges into an existing
 // one in canonical form. Every verdict is `unknown`: a capture shows what a device does, not what it needs.
-import { Document, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
-import { canonicalText } from '../lib/canonical.js';
+import { canonicalPlainText } from '../lib/canonical-plain.js';
 import type { EvidenceType } from '../lib/source-types.js';
 import type { DraftData, DraftEndpoint, DraftLocal, Observed } from './collect.js';
 import { dayOf, minuteOf } from './time.js';
@@ -26,7 +25,7 @@ export interface EvidenceInfo {
 
 export interface NewDeviceInfo { id: string; name: string; category: string; models?: string[] }
 
-type Entry = Record<string, unknown>;
+export type Entry = Record<string, unknown>;
 const UNKNOWN_NEEDS = { 'vendor-app': 'unknown', 'home-assistant': 'unknown' };
 
 function seen(o: Observed): string {
@@ -88,10 +87,6 @@ function evidenceEntry(info: EvidenceInfo, data: DraftData, id: string): Entry {
   };
 }
 
-// Entries are the same destination when these fields match; notes and verdicts may differ.
-const endpointKey = (e: Entry) => JSON.stringify([e.host, e.address, e.protocol, e.ports]);
-const localKey = (e: Entry) => JSON.stringify([e.from, e.to, e.group, e.protocol, e.ports]);
-
 function draftNotes(data: DraftData): string | undefined {
   const parts = [...data.aggregation];
   const names = data.queriedOnly;
@@ -105,59 +100,48 @@ function draftNotes(data: DraftData): string | undefined {
 
 export interface MergeOutcome { text: string; added: { endpoints: number; local: number }; matched: { endpoints: number; local: number }; evidenceId: string; evidenceReused: boolean }
 
-/** The draft as a device file: a new one from `device`, or `existing` with the new entries merged in. */
-export function writeDraft(data: DraftData, info: EvidenceInfo, target: { existing: string } | { device: NewDeviceInfo }): MergeOutcome {
-  const doc = 'existing' in target ? parseDocument(target.existing) : new Document({
-    id: target.device.id,
-    name: target.device.name,
-    ...(target.device.models?.length ? { models: target.device.models } : {}),
-    category: target.device.category,
-    endpoints: [],
-    evidence: [],
-  });
-  const root = doc.contents;
-  if (!isMap(root)) throw new Error('the existing device file does not hold a mapping');
-  const seqOf = (key: string) => {
-    if (!root.has(key)) root.add(doc.createPair(key, []));
-    const seq = root.get(key, true);
-    if (!isSeq(seq)) throw new Error(`${key}: is not a list`);
-    return seq;
-  };
-  const evidenceSeq = seqOf('evidence');
-  const existingEvidence = evidenceSeq.items.map((n) => (isMap(n) ? (n.toJSON() as Entry) : {}));
-  const reuse = info.source ? existingEvidence.find((e) => e.source === info.source && e.type === info.type) : undefined;
-  let id = typeof reuse?.id === 'string' ? reuse.id : info.id ?? `${info.type}-${Number.isNaN(data.first) ? info.fallbackDate : dayOf(data.first)}`;
-  if (!reuse) {
-    const taken = new Set(existingEvidence.map((e) => e.id));
-    const base = id;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-    evidenceSeq.add(doc.createNode(evidenceEntry(info, data, id)));
-  }
-  const merge = (key: string, entries: Entry[], keyOf: (e: Entry) => string) => {
-    if (entries.length === 0) return { added: 0, matched: 0 };
-    const seq = seqOf(key);
-    const existing = new Map<string, YAMLMap>();
-    for (const n of seq.items) if (isMap(n)) existing.set(keyOf(n.toJSON() as Entry), n);
-    let added = 0;
-    let matched = 0;
-    for (const entry of entries) {
-      const hit = existing.get(keyOf(entry));
-      if (!hit) { seq.add(doc.createNode(entry)); added++; continue; }
-      matched++;
-      const refs = hit.get('evidence', true);
-      if (isSeq(refs) && !refs.items.some((r) => String((r as { value?: unknown }).value) === id)) refs.add(doc.createNode(id));
-    }
-    return { added, matched };
-  };
-  const ep = merge('endpoints', data.endpoints.map((e) => endpointEntry(e, id)), endpointKey);
-  const lo = merge('local', data.local.map((l) => localEntry(l, id)), localKey);
+/** A draft's entries, built for the evidence id they cite once that id is known (merging may reuse one). */
+export interface DraftParts {
+  /** The evidence id unless the file holds one for the same source, or the id is taken. */
+  id: string;
+  type: EvidenceType;
+  source?: string;
+  evidence: (id: string) => Entry;
+  endpoints: (id: string) => Entry[];
+  local: (id: string) => Entry[];
+  notes?: string;
+}
+
+/** The entries of a draft and the evidence id it would take in a new file. */
+export function draftParts(data: DraftData, info: EvidenceInfo): DraftParts {
   const notes = draftNotes(data);
-  if (notes && !('existing' in target)) root.add(doc.createPair('notes', notes));
   return {
-    text: canonicalText(doc as Document.Parsed, 'device', true),
-    added: { endpoints: ep.added, local: lo.added },
-    matched: { endpoints: ep.matched, local: lo.matched },
-    evidenceId: id,
-    evidenceReused: reuse !== undefined,
+    id: info.id ?? `${info.type}-${Number.isNaN(data.first) ? info.fallbackDate : dayOf(data.first)}`,
+    type: info.type,
+    ...(info.source ? { source: info.source } : {}),
+    evidence: (id) => evidenceEntry(info, data, id),
+    endpoints: (id) => data.endpoints.map((e) => endpointEntry(e, id)),
+    local: (id) => data.local.map((l) => localEntry(l, id)),
+    ...(notes ? { notes } : {}),
   };
+}
+
+/** The draft as a device file: a new one from `device`, or `existing` with the new entries merged in. */
+export async function writeDraft(data: DraftData, info: EvidenceInfo, target: { existing: string } | { device: NewDeviceInfo }): Promise<MergeOutcome> {
+  const parts = draftParts(data, info);
+  if ('device' in target) {
+    const { id, name, models, category } = target.device;
+    const local = parts.local(parts.id);
+    const text = canonicalPlainText({
+      id, name, ...(models?.length ? { models } : {}), category,
+      endpoints: parts.endpoints(parts.id),
+      evidence: [parts.evidence(parts.id)],
+      ...(local.length ? { local } : {}),
+      ...(parts.notes ? { notes: parts.notes } : {}),
+    }, 'device');
+    if (text !== null) return { text, added: { endpoints: data.endpoints.length, local: local.length }, matched: { endpoints: 0, local: 0 }, evidenceId: parts.id, evidenceReused: false };
+  }
+  // Merging into a file, or data only the serializer writes right: the YAML library, loaded only now.
+  const { mergeDraft } = await import('./device-file.js');
+  return mergeDraft(parts, target);
 }

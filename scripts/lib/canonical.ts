@@ -1,116 +1,46 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { schemaDocuments } from './schemas.js';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { branch, deref, isFlowList, keyIndex, MODELINES, NEEDS_QUOTES, propertyAt, rootAt, seqOrder, type At, type ValueReader } from './canonical-order.js';
 import type { FileKind } from './load.js';
 
-export const MODELINES: Record<FileKind, string> = {
-  device: '# yaml-language-server: $schema=../../schema/device.schema.json',
-  vendor: '# yaml-language-server: $schema=../../schema/vendor.schema.json',
-};
+export { MODELINES } from './canonical-order.js';
+
 const MODELINE_COMMENT = /^ ?yaml-language-server:.*$/;
 
-type Schema = Record<string, unknown>;
-interface At { schema: Schema | undefined; file: string }
-
-const derefCache = new WeakMap<object, At>();
-
-function deref(at: At): At {
-  if (typeof at.schema === 'object' && at.schema !== null) {
-    const hit = derefCache.get(at.schema);
-    if (hit && hit.file === at.file) return hit;
-    const out = resolveRef(at);
-    derefCache.set(at.schema, out);
-    return out;
-  }
-  return at;
-}
-
-function resolveRef(at: At): At {
-  let { schema, file } = at;
-  for (let guard = 0; typeof schema === 'object' && schema !== null && typeof schema.$ref === 'string' && guard < 20; guard++) {
-    const [target, pointer = ''] = (schema.$ref as string).split('#');
-    if (target) file = target;
-    let node: unknown = schemaDocuments().get(file);
-    for (const seg of pointer.split('/').filter(Boolean)) node = (node as Schema | undefined)?.[seg];
-    schema = node as Schema | undefined;
-  }
-  return { schema, file };
-}
-
-/** Picks the branch of an if/then/else the way the schema would, for the shapes our schemas use. */
-function branch(at: At, node: Node | null): At {
-  let cur = deref(at);
-  for (let guard = 0; typeof cur.schema === 'object' && cur.schema !== null && 'if' in cur.schema && guard < 5; guard++) {
-    const cond = cur.schema.if as Schema;
-    let holds = true;
-    if (cond.type === 'string') holds = isScalar(node) && typeof node.value === 'string';
-    if (cond.type === 'integer') holds = isScalar(node) && typeof node.value === 'number';
-    if (cond.type === 'object') holds = isMap(node) && ((cond.required as string[] | undefined) ?? []).every((k) => node.has(k));
-    cur = deref({ schema: (holds ? cur.schema.then : cur.schema.else) as Schema | undefined, file: cur.file });
-  }
-  return cur;
-}
-
-const SORTED_STRING_LISTS = new Set(['aliases', 'connectivity', 'apps', 'integrations', 'evidence']);
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
-
-function scalarText(node: unknown): string {
-  return isScalar(node) ? String(node.value) : '';
-}
-function portStart(item: unknown): number {
-  const text = scalarText(item);
-  return Number(text.split('-')[0]) || 0;
-}
-function entryKey(item: unknown, keys: string[]): string {
-  if (!isMap(item)) return '';
-  return keys.map((k) => {
-    const v = item.get(k, true);
-    if (k === 'ports') return isSeq(v) ? String(portStart(v.items[0])).padStart(5, '0') : '';
-    return scalarText(v);
-  }).join('\u0000');
-}
-
-/** The order a list keeps in canonical form, or null when its order is the author's. */
-function seqOrder(items: unknown[], property: string | undefined): ((a: unknown, b: unknown) => number) | null {
-  if (property === 'ports' || property === 'source-ports') return (a, b) => portStart(a) - portStart(b);
-  if (property && SORTED_STRING_LISTS.has(property) && items.every(isScalar)) return (a, b) => collator.compare(scalarText(a), scalarText(b));
-  if (property === 'endpoints') {
-    const rank = (i: unknown) => (!isMap(i) ? '4' : i.has('group') ? '0' : i.has('host') ? '1' : i.has('address') ? '2' : '3');
-    const keyOf = (i: unknown) => rank(i) + entryKey(i, ['group', 'host', 'address', 'protocol', 'ports']);
-    return (a, b) => collator.compare(keyOf(a), keyOf(b));
-  }
-  if (property === 'local') return (a, b) => collator.compare(entryKey(a, ['from', 'to', 'protocol', 'ports']), entryKey(b, ['from', 'to', 'protocol', 'ports']));
-  if (property === 'groups') return (a, b) => collator.compare(entryKey(a, ['id']), entryKey(b, ['id']));
-  return null;
-}
+/** The rules read a parsed document's nodes. */
+const nodes: ValueReader<unknown> = {
+  kindOf: (n) => {
+    if (isMap(n)) return 'map';
+    if (isSeq(n)) return 'list';
+    if (!isScalar(n)) return 'other';
+    return typeof n.value === 'string' ? 'string' : typeof n.value === 'number' ? 'number' : 'scalar';
+  },
+  text: (n) => (isScalar(n) ? String(n.value) : ''),
+  get: (n, key) => (isMap(n) ? n.get(key, true) : undefined),
+  has: (n, key) => isMap(n) && n.has(key),
+  items: (n) => (isSeq(n) ? n.items : []),
+};
 
 function sortSeq(seq: YAMLSeq, property: string | undefined): void {
-  const order = seqOrder(seq.items as unknown[], property);
+  const order = seqOrder(seq.items as unknown[], property, nodes);
   if (order) (seq.items as unknown[]).sort(order);
 }
 
-/** Where a pair goes in a mapping of this schema: its key's place among the schema's properties, unknown keys last. */
-function keyIndex(schema: Schema | undefined): (p: Pair) => number {
-  const order = Object.keys((schema?.properties as Schema | undefined) ?? {});
-  return (p) => { const i = order.indexOf(scalarText(p.key)); return i < 0 ? order.length : i; };
-}
-
 function canonicalize(node: unknown, at: At, property: string | undefined): void {
-  const cur = branch(at, node as Node);
+  const cur = branch(at, node, nodes);
   const schema = cur.schema;
   if (isMap(node)) {
     node.flow = false;
     const index = keyIndex(schema);
-    (node as YAMLMap).items.sort((a, b) => index(a) - index(b));
+    (node as YAMLMap).items.sort((a, b) => index(nodes.text(a.key)) - index(nodes.text(b.key)));
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      const key = scalarText(pair.key);
-      const sub = (schema?.properties as Schema | undefined)?.[key] as Schema | undefined;
-      canonicalize(pair.value, { schema: sub, file: cur.file }, key);
+      const key = nodes.text(pair.key);
+      canonicalize(pair.value, propertyAt(cur, key), key);
     }
   } else if (isSeq(node)) {
-    node.flow = node.items.every(isScalar); // scalar lists and empty lists stay on one line: [443], []
-    const items = schema?.items as Schema | undefined;
+    node.flow = isFlowList(node.items, nodes); // scalar lists and empty lists stay on one line: [443], []
+    const items = schema?.items as At['schema'];
     for (const item of node.items) canonicalize(item, { schema: items, file: cur.file }, undefined);
     sortSeq(node, property);
   } else if (isScalar(node)) {
@@ -139,7 +69,7 @@ export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPla
   }
   if (isSeq(contents) && isNode(contents.items[0])) contents.items[0].commentBefore = stripModeline(contents.items[0].commentBefore);
   if (contents) contents.commentBefore = stripModeline(contents.commentBefore);
-  canonicalize(contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, undefined);
+  canonicalize(contents, rootAt(kind), undefined);
   const body = copy.toString({ lineWidth: 0, indent: 2, indentSeq: true, flowCollectionPadding: false, directives: false });
   return `${MODELINES[kind]}\n${body}`;
 }
@@ -147,9 +77,6 @@ export function canonicalText(doc: Document.Parsed, kind: FileKind, reorderInPla
 // The check of a file that is already canonical, without writing it again. Only the layout `fix` writes is accepted
 // here: block mappings, lists of scalars on one line, single-line plain scalars, no comments or blank lines. Anything
 // else answers "not sure", and the caller compares with canonicalText, which decides (and words the message).
-
-/** Scalars whose plain text the serializer writes back unchanged (its own test for when plain text needs quotes). */
-const NEEDS_QUOTES = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 
 function plainText(node: unknown, inFlow: boolean, top = false): string | null {
   if (!isScalar(node) || node.comment || node.spaceBefore) return null;
@@ -181,17 +108,16 @@ function inOrder(items: unknown[], compare: ((a: unknown, b: unknown) => number)
 /** Appends the lines `fix` would write for this mapping; false when it cannot tell. */
 function mapLines(node: unknown, at: At, indent: string, lead: string, out: string[]): boolean {
   if (!isMap(node) || node.flow || node.items.length === 0 || node.comment || node.commentBefore) return false;
-  const cur = branch(at, node as Node);
-  const schema = cur.schema;
-  const index = keyIndex(schema);
+  const cur = branch(at, node, nodes);
+  const index = keyIndex(cur.schema);
   const pairs = node.items as Pair[];
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i]!;
-    if (!isPair(pair) || (i > 0 && index(pairs[i - 1]!) > index(pair))) return false;
+    if (!isPair(pair) || (i > 0 && index(nodes.text(pairs[i - 1]!.key)) > index(nodes.text(pair.key)))) return false;
     const key = plainText(pair.key, false, i === 0 && lead === '' && indent === '');
     if (key === null || typeof (pair.key as { value: unknown }).value !== 'string') return false;
     const prefix = i === 0 ? lead : indent;
-    const sub: At = { schema: (schema?.properties as Schema | undefined)?.[key] as Schema | undefined, file: cur.file };
+    const sub = propertyAt(cur, key);
     const value = pair.value;
     if (isScalar(value)) {
       const text = plainText(value, false);
@@ -200,7 +126,7 @@ function mapLines(node: unknown, at: At, indent: string, lead: string, out: stri
     } else if (isSeq(value)) {
       if (value.comment || value.commentBefore || value.spaceBefore) return false;
       const items = value.items as unknown[];
-      if (!inOrder(items, seqOrder(items, key))) return false;
+      if (!inOrder(items, seqOrder(items, key, nodes))) return false;
       if (items.every(isScalar)) {
         if (!value.flow) return false;
         const texts: string[] = [];
@@ -209,7 +135,7 @@ function mapLines(node: unknown, at: At, indent: string, lead: string, out: stri
       } else {
         if (value.flow) return false;
         out.push(`${prefix}${key}:`);
-        const itemAt: At = { schema: deref(sub).schema?.items as Schema | undefined, file: deref(sub).file };
+        const itemAt: At = { schema: deref(sub).schema?.items as At['schema'], file: deref(sub).file };
         const dash = `${indent}  - `;
         for (const item of items) if (!mapLines(item, itemAt, `${indent}    `, dash, out)) return false;
       }
@@ -232,7 +158,7 @@ export function isCanonicalAsIs(doc: Document.Parsed, kind: FileKind, text: stri
   if (!text.startsWith(`${modeline}\n`) || !text.endsWith('\n') || text.includes('\r')) return false;
   if (doc.comment || doc.directives?.docStart || stripModeline(doc.commentBefore) !== undefined) return false;
   const lines = [modeline];
-  if (!mapLines(doc.contents, { schema: { $ref: `${kind}.schema.json` }, file: `${kind}.schema.json` }, '', '', lines)) return false;
+  if (!mapLines(doc.contents, rootAt(kind), '', '', lines)) return false;
   let at = 0;
   for (const line of lines) {
     if (!text.startsWith(line, at) || text.charCodeAt(at + line.length) !== 10) return false;
