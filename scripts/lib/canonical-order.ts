@@ -122,7 +122,7 @@ export function isFlowList<V>(items: readonly V[], read: ValueReader<V>): boolea
 }
 
 /** Scalars whose plain text the serializer writes back unchanged (its own test for when plain text needs quotes). */
-export const NEEDS_QUOTES = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const NEEDS_QUOTES = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 /** Text the serializer double-quotes: control characters and unpaired surrogates. */
 const ESCAPED = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** Plain text a reader would take for something other than a string (YAML 1.2 core schema). */
@@ -132,8 +132,8 @@ const NOT_A_STRING = [
   /^0o[0-7]+$/, /^[-+]?[0-9]+$/, /^0x[0-9a-fA-F]+$/,
   /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
-/** Text that starts like a document marker, which the serializer writes depending on its indentation. */
-const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/;
+/** Text that starts like a document marker, which the serializer writes depending on its indentation (a leading % is always quoted). */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)/;
 
 /**
  * The text canonical form writes for a one-line string: plain when that reads back as the same string, otherwise

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { branch, deref, isFlowList, keyIndex, MODELINES, NEEDS_QUOTES, propertyAt, rootAt, seqOrder, type At, type ValueReader } from './canonical-order.js';
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { branch, deref, isFlowList, keyIndex, MODELINES, propertyAt, rootAt, seqOrder, stringText, type At, type ValueReader } from './canonical-order.js';
 import type { FileKind } from './load.js';
 
 export { MODELINES } from './canonical-order.js';
@@ -85,15 +85,12 @@ function plainText(node: unknown, inFlow: boolean, top = false): string | null {
   if (typeof text !== 'string' || !text) return null;
   if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
     // Quoted text: the serializer's own choice for this one value (plain text, if it could be, is not canonical).
-    if (inFlow || typeof node.value !== 'string' || node.value.includes('\n')) return null;
-    const written = stringify(node.value, { lineWidth: 0, directives: false });
-    return written.indexOf('\n') === written.length - 1 && /^["']/.test(written) ? written.slice(0, -1) : null;
+    if (inFlow || typeof node.value !== 'string') return null;
+    const written = stringText(node.value, false);
+    return written !== null && written !== node.value ? written : null;
   }
   if (node.type !== 'PLAIN') return null;
-  if (typeof node.value === 'string') {
-    if (node.value !== text || NEEDS_QUOTES.test(text) || (inFlow && /[[\]{},]/.test(text))) return null;
-    return text;
-  }
+  if (typeof node.value === 'string') return stringText(node.value, inFlow) === text ? text : null;
   if (typeof node.value === 'number') return Number.isSafeInteger(node.value) && String(node.value) === text ? text : null;
   if (typeof node.value === 'boolean') return String(node.value) === text ? text : null;
   return null;
@@ -127,7 +124,7 @@ function mapLines(node: unknown, at: At, indent: string, lead: string, out: stri
       if (value.comment || value.commentBefore || value.spaceBefore) return false;
       const items = value.items as unknown[];
       if (!inOrder(items, seqOrder(items, key, nodes))) return false;
-      if (items.every(isScalar)) {
+      if (isFlowList(items, nodes)) {
         if (!value.flow) return false;
         const texts: string[] = [];
         for (const item of items) { const text = plainText(item, true); if (text === null) return false; texts.push(text); }
